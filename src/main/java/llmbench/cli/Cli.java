@@ -1,0 +1,36 @@
+package llmbench.cli;
+
+import picocli.CommandLine;
+
+/** Exit codes and error style shared by every entry point: one line, no stack trace for user errors. */
+public final class Cli {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+
+  private Cli() {}
+
+  public static int run(Object command, String... args) {
+    CommandLine cl = new CommandLine(command);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      System.err.println("error: " + ex.getMessage() + " (see --help)");
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof UserError) {
+        System.err.println("error: " + ex.getMessage());
+        return USAGE;
+      }
+      System.err.println("error: " + ex);
+      return FAILED;
+    });
+    return cl.execute(args);
+  }
+
+  /** A mistake the user can fix; its message says how. */
+  public static final class UserError extends RuntimeException {
+    public UserError(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package llmbench.mock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the mock did, per request, on the monotonic clock ({@link System#nanoTime()}, shared by all
+ * processes of one Linux host): when the request arrived, and when each chunk was handed to the socket
+ * versus when the engine step that produced it ended. Kept in memory and/or streamed to JSONL.
+ */
+public final class GroundTruth implements AutoCloseable {
+  /**
+   * @param choiceChunkNs send time of every chunk that carries choices (role chunk included)
+   * @param tokenDueNs end of the engine step that sampled each token
+   * @param tokenSentNs when each token's chunk was handed to the socket
+   */
+  public record Trace(String requestId, String endpoint, long arrivalNs, int promptTokens,
+      int completionTokens, long[] choiceChunkNs, long[] tokenDueNs, long[] tokenSentNs,
+      long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Map<String, Trace> traces = new ConcurrentHashMap<>();
+  private final boolean keep;
+  private final SequenceWriter writer;
+
+  GroundTruth(boolean keep, Path file) {
+    this.keep = keep;
+    try {
+      this.writer = file == null ? null
+          : JSON.writer().withRootValueSeparator("\n").writeValues(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write trace file " + file, e);
+    }
+  }
+
+  void record(Trace t) {
+    if (keep) {
+      traces.put(t.requestId(), t);
+    }
+    if (writer != null) {
+      synchronized (writer) {
+        try {
+          writer.write(t);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  public Trace get(String requestId) {
+    return traces.get(requestId);
+  }
+
+  public List<Trace> all() {
+    return new ArrayList<>(traces.values());
+  }
+
+  public void clear() {
+    traces.clear();
+  }
+
+  @Override
+  public void close() {
+    if (writer != null) {
+      synchronized (writer) {
+        try {
+          writer.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package llmbench.mock;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the mock can be told. Defaults resemble a Llama-3-8B-class model served by vLLM on one
+ * H100 (FIELD_NOTES §9): about 6 ms per decode step at batch 1, 7.6 ms at 64, 13 ms at 256, prefill
+ * about 29 ms per 1,024 tokens.
+ */
+public record MockConfig(
+    String host,
+    int port,
+    String modelId,
+    int maxModelLen,
+    Path tokenizerDir,
+    int maxNumSeqs,
+    int maxNumBatchedTokens,
+    int numGpuBlocks,
+    int blockSize,
+    StepModel stepModel,
+    double timeScale,
+    double jitter,
+    double eosProbability,
+    long seed,
+    String apiKey,
+    Path traceFile,
+    boolean keepTraces,
+    int imageMinPixels,
+    int imageMaxPixels,
+    Faults faults) {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.modelId = modelId;
+    b.maxModelLen = maxModelLen;
+    b.tokenizerDir = tokenizerDir;
+    b.maxNumSeqs = maxNumSeqs;
+    b.maxNumBatchedTokens = maxNumBatchedTokens;
+    b.numGpuBlocks = numGpuBlocks;
+    b.blockSize = blockSize;
+    b.stepModel = stepModel;
+    b.timeScale = timeScale;
+    b.jitter = jitter;
+    b.eosProbability = eosProbability;
+    b.seed = seed;
+    b.apiKey = apiKey;
+    b.traceFile = traceFile;
+    b.keepTraces = keepTraces;
+    b.imageMinPixels = imageMinPixels;
+    b.imageMaxPixels = imageMaxPixels;
+    b.faults = faults;
+    return b;
+  }
+
+  /** A builder, because tests and the command line each override a few of many settings. */
+  public static final class Builder {
+    public String host = "127.0.0.1";
+    public int port = 8000;
+    public String modelId = "mock/llmbench-8b";
+    public int maxModelLen = 16384;
+    public Path tokenizerDir;
+    public int maxNumSeqs = 256;
+    public int maxNumBatchedTokens = 8192;
+    /** 80 GB × 0.9 minus 16 GB of weights at 128 KiB of KV per token (Llama-3-8B), in 16-token blocks. */
+    public int numGpuBlocks = 27_000;
+    public int blockSize = 16;
+    public StepModel stepModel = StepModel.H100_8B;
+    public double timeScale = 1.0;
+    public double jitter = 0.0;
+    public double eosProbability = 0.002;
+    public long seed = 42;
+    public String apiKey;
+    public Path traceFile;
+    public boolean keepTraces = false;
+    public int imageMinPixels = 56 * 56;
+    public int imageMaxPixels = 28 * 28 * 1280;
+    public Faults faults = Faults.NONE;
+
+    public Builder port(int v) { port = v; return this; }
+    public Builder host(String v) { host = v; return this; }
+    public Builder modelId(String v) { modelId = v; return this; }
+    public Builder maxModelLen(int v) { maxModelLen = v; return this; }
+    public Builder tokenizerDir(Path v) { tokenizerDir = v; return this; }
+    public Builder maxNumSeqs(int v) { maxNumSeqs = v; return this; }
+    public Builder maxNumBatchedTokens(int v) { maxNumBatchedTokens = v; return this; }
+    public Builder numGpuBlocks(int v) { numGpuBlocks = v; return this; }
+    public Builder blockSize(int v) { blockSize = v; return this; }
+    public Builder stepModel(StepModel v) { stepModel = v; return this; }
+    public Builder timeScale(double v) { timeScale = v; return this; }
+    public Builder jitter(double v) { jitter = v; return this; }
+    public Builder eosProbability(double v) { eosProbability = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder apiKey(String v) { apiKey = v; return this; }
+    public Builder traceFile(Path v) { traceFile = v; return this; }
+    public Builder keepTraces(boolean v) { keepTraces = v; return this; }
+    public Builder imagePixels(int min, int max) { imageMinPixels = min; imageMaxPixels = max; return this; }
+    public Builder faults(Faults v) { faults = v; return this; }
+
+    public MockConfig build() {
+      if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
+        throw new IllegalArgumentException("max-model-len, max-num-seqs, max-num-batched-tokens, "
+            + "num-gpu-blocks and block-size must be positive");
+      }
+      if (!(timeScale > 0)) {
+        throw new IllegalArgumentException("time-scale must be > 0 (1 = real time, 0.1 = 10x faster)");
+      }
+      return new MockConfig(host, port, modelId, maxModelLen, tokenizerDir, maxNumSeqs,
+          maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
+          seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults);
+    }
+  }
+}

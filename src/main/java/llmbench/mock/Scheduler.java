@@ -1,0 +1,237 @@
+package llmbench.mock;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A step loop shaped like vLLM V1's scheduler (vllm/v1/core/sched/scheduler.py): running requests
+ * first, then waiting ones, all sharing one token budget per step (chunked prefill); at most
+ * {@code maxNumSeqs} running; KV cache in blocks, with recompute preemption of the newest running
+ * request when blocks run out. Time is simulated by sleeping until each step's end, scaled by
+ * {@code timeScale}.
+ */
+final class Scheduler implements Runnable {
+  private static final long SPIN_NS = 80_000;
+
+  private final MockConfig config;
+  private final MockMetrics metrics;
+  private final Queue<Sequence> inbox = new ConcurrentLinkedQueue<>();
+  private final Deque<Sequence> waiting = new ArrayDeque<>();
+  private final List<Sequence> running = new ArrayList<>();
+  private final SplittableRandom jitterRandom;
+  private final AtomicLong steps = new AtomicLong();
+  private volatile Thread thread;
+  private volatile boolean stopped;
+  private int freeBlocks;
+
+  Scheduler(MockConfig config, MockMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    this.freeBlocks = config.numGpuBlocks();
+    this.jitterRandom = new SplittableRandom(config.seed());
+  }
+
+  void start() {
+    Thread t = new Thread(this, "mock-engine");
+    t.setDaemon(true);
+    t.setPriority(Thread.MAX_PRIORITY);
+    thread = t;
+    t.start();
+  }
+
+  void stop() {
+    stopped = true;
+    LockSupport.unpark(thread);
+  }
+
+  void submit(Sequence seq) {
+    inbox.add(seq);
+    LockSupport.unpark(thread);
+  }
+
+  long steps() {
+    return steps.get();
+  }
+
+  @Override
+  public void run() {
+    long stepStart = System.nanoTime();
+    List<Runnable> due = new ArrayList<>();
+    while (!stopped) {
+      for (Sequence s; (s = inbox.poll()) != null; ) {
+        waiting.addLast(s);
+      }
+      dropCancelled();
+      publishGauges();
+      if (running.isEmpty() && waiting.isEmpty()) {
+        LockSupport.park(this);
+        stepStart = System.nanoTime();
+        continue;
+      }
+      stepStart = Math.max(stepStart, System.nanoTime());
+      Plan plan = plan();
+      double ms = config.stepModel().stepMs(plan.decodeSeqs, plan.decodeContext, plan.prefillTokens,
+          plan.prefillAttn);
+      if (config.jitter() > 0) {
+        ms *= Math.max(0.1, 1 + config.jitter() * jitterRandom.nextGaussian());
+      }
+      long deadline = stepStart + Math.round(ms * 1e6 * config.timeScale());
+      due.clear();
+      apply(plan, deadline, due);
+      sleepUntil(deadline);
+      for (Runnable r : due) {
+        r.run();
+      }
+      steps.incrementAndGet();
+      stepStart = deadline;
+    }
+  }
+
+  /** What one step computes: a number of new tokens per scheduled sequence. */
+  private static final class Plan {
+    final List<Sequence> seqs = new ArrayList<>();
+    final List<Integer> chunks = new ArrayList<>();
+    int decodeSeqs;
+    long decodeContext;
+    long prefillTokens;
+    double prefillAttn;
+
+    void add(Sequence s, int chunk) {
+      seqs.add(s);
+      chunks.add(chunk);
+      int contextAfter = s.computed + chunk;
+      if (!s.prefilling()) {
+        decodeSeqs++;
+        decodeContext += contextAfter;
+      } else {
+        prefillTokens += chunk;
+        prefillAttn += (double) chunk * contextAfter;
+      }
+    }
+  }
+
+  private Plan plan() {
+    Plan plan = new Plan();
+    int budget = config.maxNumBatchedTokens();
+    for (int i = 0; i < running.size() && budget > 0; i++) {
+      Sequence s = running.get(i);
+      int chunk = Math.min(s.pendingTokens(), budget);
+      while (!allocate(s, s.computed + chunk)) {
+        Sequence victim = running.get(running.size() - 1);
+        preempt(victim);
+        if (victim == s) {
+          chunk = 0;
+          break;
+        }
+      }
+      if (chunk > 0) {
+        plan.add(s, chunk);
+        budget -= chunk;
+      } else {
+        i--; // s was preempted and removed from running; the list shifted
+      }
+    }
+    while (budget > 0 && !waiting.isEmpty() && running.size() < config.maxNumSeqs()) {
+      Sequence s = waiting.peekFirst();
+      int chunk = Math.min(s.pendingTokens(), budget);
+      if (!allocate(s, s.computed + chunk)) {
+        break;
+      }
+      waiting.pollFirst();
+      running.add(s);
+      plan.add(s, chunk);
+      budget -= chunk;
+    }
+    return plan;
+  }
+
+  private void apply(Plan plan, long deadline, List<Runnable> due) {
+    for (int i = 0; i < plan.seqs.size(); i++) {
+      Sequence s = plan.seqs.get(i);
+      s.computed += plan.chunks.get(i);
+      if (s.pendingTokens() > 0) {
+        continue; // a prefill chunk that does not finish the prompt samples nothing
+      }
+      if (s.generated == 0) {
+        metrics.observeTtft((deadline - s.arrivalNs) / 1e9);
+        metrics.addPromptTokens(s.promptLen);
+      }
+      s.generated++;
+      metrics.addGenerationTokens(1);
+      String finish = null;
+      if (s.generated >= s.maxTokens) {
+        finish = "length";
+      } else if (!s.ignoreEos && s.generated >= s.minTokens
+          && s.random.nextDouble() < config.eosProbability()) {
+        finish = "stop";
+      }
+      due.add(s.output.prepareToken(s.generated - 1, finish, deadline));
+      if (finish != null) {
+        finish(s);
+      }
+    }
+  }
+
+  private boolean allocate(Sequence s, int tokens) {
+    int needed = (tokens + config.blockSize() - 1) / config.blockSize() - s.blocks;
+    if (needed <= 0) {
+      return true;
+    }
+    if (needed > freeBlocks) {
+      return false;
+    }
+    freeBlocks -= needed;
+    s.blocks += needed;
+    return true;
+  }
+
+  /** Recompute preemption: the sequence gives back its KV cache and must prefill everything again. */
+  private void preempt(Sequence s) {
+    running.remove(s);
+    freeBlocks += s.blocks;
+    s.blocks = 0;
+    s.computed = 0;
+    s.preemptions++;
+    waiting.addFirst(s);
+    metrics.addPreemption();
+  }
+
+  private void finish(Sequence s) {
+    s.finished = true;
+    running.remove(s);
+    freeBlocks += s.blocks;
+    s.blocks = 0;
+  }
+
+  private void dropCancelled() {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      Sequence s = running.get(i);
+      if (s.cancelled()) {
+        finish(s);
+      }
+    }
+    waiting.removeIf(Sequence::cancelled);
+  }
+
+  private void publishGauges() {
+    metrics.setGauges(running.size(), waiting.size(),
+        1.0 - (double) freeBlocks / config.numGpuBlocks());
+  }
+
+  private void sleepUntil(long deadline) {
+    long left;
+    while ((left = deadline - System.nanoTime()) > SPIN_NS && !stopped) {
+      LockSupport.parkNanos(left - SPIN_NS);
+    }
+    while (System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+  }
+}

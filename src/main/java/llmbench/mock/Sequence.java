@@ -1,0 +1,60 @@
+package llmbench.mock;
+
+import java.util.SplittableRandom;
+
+/** One request inside the simulated engine. Mutated only by the scheduler thread, except {@link #cancel}. */
+final class Sequence {
+  /** Receives the tokens the engine samples for this request. */
+  interface Output {
+    /**
+     * Called on the scheduler thread before the step ends, so that the chunk is ready to go; the
+     * returned action runs when the step ends ({@code dueNs}) and must only hand bytes to the socket.
+     */
+    Runnable prepareToken(int index, String finishReason, long dueNs);
+  }
+
+  final String id;
+  final int promptLen;
+  final int maxTokens;
+  final int minTokens;
+  final boolean ignoreEos;
+  final long arrivalNs;
+  final SplittableRandom random;
+  final Output output;
+
+  int computed;
+  int generated;
+  int blocks;
+  int preemptions;
+  boolean finished;
+  private volatile boolean cancelled;
+
+  Sequence(String id, int promptLen, int maxTokens, int minTokens, boolean ignoreEos, long arrivalNs,
+      long seed, Output output) {
+    this.id = id;
+    this.promptLen = promptLen;
+    this.maxTokens = maxTokens;
+    this.minTokens = minTokens;
+    this.ignoreEos = ignoreEos;
+    this.arrivalNs = arrivalNs;
+    this.random = new SplittableRandom(seed);
+    this.output = output;
+  }
+
+  /** Tokens still to compute before the next token can be sampled (1 when decoding). */
+  int pendingTokens() {
+    return promptLen + generated - computed;
+  }
+
+  boolean prefilling() {
+    return pendingTokens() > 1 || generated == 0;
+  }
+
+  void cancel() {
+    cancelled = true;
+  }
+
+  boolean cancelled() {
+    return cancelled;
+  }
+}

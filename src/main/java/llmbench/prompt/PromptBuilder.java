@@ -1,0 +1,97 @@
+package llmbench.prompt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.Set;
+
+/**
+ * Random-token prompts of an exact token count, as vLLM's random dataset builds them
+ * (vllm/benchmarks/datasets.py, gen_prompt_decode_to_target_len): draw non-special vocabulary ids,
+ * decode, re-encode and correct until the server-side count (special tokens included) is exact.
+ */
+public final class PromptBuilder {
+  private static final int MAX_TRIES = 20;
+  /** vLLM's prefix cache works in 16-token blocks: prompts must differ in their first block. */
+  private static final int PREFIX_BLOCK = 16;
+
+  private final TextTokenizer tokenizer;
+  private final SplittableRandom random;
+  private final Set<List<Long>> prefixes = new HashSet<>();
+
+  public PromptBuilder(TextTokenizer tokenizer, long seed) {
+    this.tokenizer = tokenizer;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /**
+   * A prompt that the tokenizer counts as exactly {@code totalTokens} tokens with special tokens
+   * added, or {@code totalTokens + extraOverhead} when wrapped by a chat template that adds
+   * {@code extraOverhead} tokens (pass 0 for completions).
+   */
+  public String build(int totalTokens) {
+    int target = totalTokens - tokenizer.specialTokensAdded();
+    if (target < 1) {
+      throw new IllegalArgumentException("input length " + totalTokens
+          + " leaves no room for text after the tokenizer's special tokens");
+    }
+    for (int attempt = 0; attempt < 50; attempt++) {
+      String text = exact(target);
+      if (text == null) {
+        continue;
+      }
+      long[] ids = tokenizer.encode(text, false);
+      List<Long> prefix = new ArrayList<>(PREFIX_BLOCK);
+      for (int i = 0; i < Math.min(PREFIX_BLOCK, ids.length); i++) {
+        prefix.add(ids[i]);
+      }
+      if (prefixes.add(prefix)) {
+        return text;
+      }
+    }
+    throw new IllegalStateException("could not build a unique prompt of " + totalTokens
+        + " tokens with tokenizer " + tokenizer.source());
+  }
+
+  public List<String> build(int count, int totalTokens) {
+    List<String> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(build(totalTokens));
+    }
+    return out;
+  }
+
+  private String exact(int target) {
+    long[] ids = randomIds(target);
+    for (int tries = 0; tries < MAX_TRIES; tries++) {
+      String text = tokenizer.decode(ids);
+      long[] again = tokenizer.encode(text, false);
+      if (again.length == target) {
+        return text;
+      }
+      if (again.length > target) {
+        ids = Arrays.copyOf(again, target);
+      } else {
+        long[] extra = randomIds(target - again.length);
+        ids = Arrays.copyOf(again, target);
+        System.arraycopy(extra, 0, ids, again.length, extra.length);
+      }
+    }
+    return null;
+  }
+
+  private long[] randomIds(int n) {
+    long[] ids = new long[n];
+    int vocab = tokenizer.vocabSize();
+    for (int i = 0; i < n; i++) {
+      long id;
+      do {
+        id = random.nextInt(vocab);
+      } while (tokenizer.isSpecial(id));
+      ids[i] = id;
+    }
+    return ids;
+  }
+}
