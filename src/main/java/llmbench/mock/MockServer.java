@@ -332,7 +332,8 @@ public final class MockServer implements AutoCloseable {
       case HTTP_503 -> throw new ApiError(503, "ServiceUnavailable", null, "Service unavailable (injected fault)");
       default -> { }
     }
-    String id = (chat ? "chatcmpl-" : "cmpl-") + (requestIdHeader != null ? requestIdHeader : Long.toString(n));
+    // unique per POST even when a client repeats its X-Request-Id, as on an SSE reconnect
+    String id = (chat ? "chatcmpl-" : "cmpl-") + n;
     String traceId = requestIdHeader != null ? requestIdHeader : id;
     boolean stream = body.path("stream").asBoolean(false);
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);

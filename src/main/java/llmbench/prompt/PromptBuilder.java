@@ -26,17 +26,18 @@ public final class PromptBuilder {
     this.random = new SplittableRandom(seed);
   }
 
-  /**
-   * A prompt that the tokenizer counts as exactly {@code totalTokens} tokens with special tokens
-   * added, or {@code totalTokens + extraOverhead} when wrapped by a chat template that adds
-   * {@code extraOverhead} tokens (pass 0 for completions).
-   */
+  /** A prompt that the tokenizer counts as exactly {@code totalTokens} tokens, special tokens included. */
   public String build(int totalTokens) {
-    int target = totalTokens - tokenizer.specialTokensAdded();
+    return buildText(totalTokens - tokenizer.specialTokensAdded());
+  }
+
+  /** A text of exactly {@code target} tokens without special tokens (e.g. to go inside a chat template). */
+  public String buildText(int target) {
     if (target < 1) {
-      throw new IllegalArgumentException("input length " + totalTokens
-          + " leaves no room for text after the tokenizer's special tokens");
+      throw new IllegalArgumentException("the input length leaves no room for text after the "
+          + "tokens the tokenizer or chat template adds");
     }
+    int totalTokens = target;
     for (int attempt = 0; attempt < 50; attempt++) {
       String text = exact(target);
       if (text == null) {

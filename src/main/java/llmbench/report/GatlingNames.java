@@ -1,0 +1,18 @@
+package llmbench.report;
+
+/** Names the simulations give requests, checks and groups, which the post-processor reads back. */
+public final class GatlingNames {
+  /** The SSE connect (POST until response headers). */
+  public static final String CONNECT = "connect";
+  /** The check that completes at the first chunk with choices. */
+  public static final String FIRST_TOKEN = "first token";
+  /** The check that completes at [DONE]. */
+  public static final String FULL_RESPONSE = "full response";
+
+  private GatlingNames() {}
+
+  /** Group name of a level: the label first (the post-processor keys on it), then words for the report. */
+  public static String group(String label, int concurrency, int in, int out) {
+    return label + " (concurrency " + concurrency + ", " + in + " in, " + out + " out)";
+  }
+}

@@ -1,0 +1,169 @@
+package llmbench.report;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import llmbench.gatlinglog.SimulationLog;
+import llmbench.stats.LevelMetrics;
+import llmbench.stats.Slo;
+import llmbench.stats.VllmMetrics;
+import llmbench.trace.RequestRecord;
+import llmbench.trace.TraceFiles;
+
+/**
+ * Turns a Gatling run folder (simulation.log, token timings, run info) into one vLLM-format result
+ * per level, in the run folder and in the output folder, and prints vLLM's console block per level.
+ */
+public final class PostProcessor {
+  private static final DateTimeFormatter VLLM_DATE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+      .withZone(ZoneId.systemDefault());
+
+  private PostProcessor() {}
+
+  public static List<LevelReport> process(Path runDir, Path outputDir, PrintStream console,
+      VllmMetrics.TextTokenCounter counter) throws IOException {
+    Path timings = runDir.resolve(TraceFiles.FILE_NAME);
+    Path infoFile = runDir.resolve(RunInfo.FILE_NAME);
+    if (!Files.isRegularFile(timings) || !Files.isRegularFile(infoFile)) {
+      throw new IllegalArgumentException(runDir + " is not a gatling-llm-bench run folder (no "
+          + TraceFiles.FILE_NAME + " or " + RunInfo.FILE_NAME + ")");
+    }
+    RunInfo info = RunInfo.read(infoFile);
+    Map<String, List<RequestRecord>> byLevel = new LinkedHashMap<>();
+    TraceFiles.forEach(timings, r -> {
+      if (!r.warmup()) {
+        byLevel.computeIfAbsent(r.level(), k -> new ArrayList<>()).add(r);
+      }
+    });
+    Map<String, int[]> gatlingCounts = gatlingCounts(runDir.resolve("simulation.log"));
+    Slo slo = Slo.parse(info.goodput());
+    String date = VLLM_DATE.format(Instant.ofEpochMilli(info.startEpochMs()));
+    List<LevelReport> reports = new ArrayList<>();
+    if (outputDir != null) {
+      Files.createDirectories(outputDir);
+    }
+    for (Map.Entry<String, List<RequestRecord>> e : byLevel.entrySet()) {
+      List<RequestRecord> records = e.getValue();
+      records.sort((a, b) -> Long.compare(a.startNs(), b.startNs()));
+      RequestRecord first = records.get(0);
+      LevelMetrics m = VllmMetrics.compute(records, info.percentiles(), slo, counter);
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("tool", "gatling-llm-bench");
+      meta.put("profile", info.profile());
+      meta.put("level", e.getKey());
+      meta.put("random_input_len", first.requestedInput());
+      meta.put("random_output_len", first.requestedOutput());
+      meta.put("gatling_run", runDir.getFileName().toString());
+      meta.put("base_url", info.baseUrl());
+      meta.put("max_model_len", info.maxModelLen());
+      List<String> warnings = new ArrayList<>(info.notes());
+      warnings.addAll(crossCheck(e.getKey(), records, m, gatlingCounts));
+      warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
+      meta.put("warnings", warnings);
+      LevelReport report = new LevelReport(date, info.endpointType(), info.modelId(), info.tokenizerId(),
+          first.concurrency(), first.requestedInput(), first.requestedOutput(), meta,
+          info.percentileMetrics(), info.percentiles(), !slo.isEmpty(), m);
+      ResultJson.write(report, runDir.resolve(report.fileName()));
+      if (outputDir != null) {
+        Path target = outputDir.resolve(report.fileName());
+        archiveExisting(target, outputDir);
+        Files.copy(runDir.resolve(report.fileName()), target);
+      }
+      console.println();
+      console.println("[" + info.profile() + " " + e.getKey() + ": concurrency " + first.concurrency()
+          + ", " + first.requestedInput() + " in / " + first.requestedOutput() + " out, "
+          + m.numPrompts() + " prompts]");
+      console.print(ConsoleBlock.render(report));
+      for (String w : warnings) {
+        console.println("warning: " + w);
+      }
+      if (m.completed() == 0 && m.numPrompts() > 0) {
+        console.println("every request failed; first error: " + records.get(0).error());
+      }
+      reports.add(report);
+    }
+    return reports;
+  }
+
+  /** An earlier result with the same name moves to {@code archive/<its date>/}; nothing is overwritten. */
+  static void archiveExisting(Path target, Path outputDir) throws IOException {
+    if (!Files.exists(target)) {
+      return;
+    }
+    String stamp = VLLM_DATE.format(Files.getLastModifiedTime(target).toInstant());
+    Path dir = outputDir.resolve("archive").resolve(stamp);
+    Files.createDirectories(dir);
+    Path dest = dir.resolve(target.getFileName());
+    for (int i = 1; Files.exists(dest); i++) {
+      dest = dir.resolve(target.getFileName() + "." + i);
+    }
+    Files.move(target, dest, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Per level group: [connect requests, failed connects, failed checks] from simulation.log. */
+  private static Map<String, int[]> gatlingCounts(Path log) throws IOException {
+    Map<String, int[]> counts = new LinkedHashMap<>();
+    if (!Files.isRegularFile(log)) {
+      return counts;
+    }
+    SimulationLog.Contents c = SimulationLog.read(log);
+    for (SimulationLog.Request r : c.requests()) {
+      if (r.groups().isEmpty()) {
+        continue;
+      }
+      String level = r.groups().get(0).split(" ")[0];
+      int[] n = counts.computeIfAbsent(level, k -> new int[3]);
+      if (r.name().equals(GatlingNames.CONNECT)) {
+        n[0]++;
+        n[1] += r.ok() ? 0 : 1;
+      } else if (!r.ok()) {
+        n[2]++;
+      }
+    }
+    return counts;
+  }
+
+  private static List<String> crossCheck(String level, List<RequestRecord> records, LevelMetrics m,
+      Map<String, int[]> counts) {
+    List<String> out = new ArrayList<>();
+    int[] n = counts.get(level);
+    if (n == null) {
+      if (!counts.isEmpty()) {
+        out.add("simulation.log has no requests for level " + level);
+      }
+      return out;
+    }
+    if (n[0] != records.size()) {
+      out.add("simulation.log counts " + n[0] + " requests for " + level + " but " + records.size()
+          + " token records exist");
+    }
+    int gatlingFailed = Math.max(n[1], Math.min(n[2], n[0]));
+    if (gatlingFailed > m.failed()) {
+      out.add("Gatling marked " + gatlingFailed + " requests KO, the token records " + m.failed()
+          + " (streams that ended without [DONE] but with a finish_reason count as successes here)");
+    }
+    return out;
+  }
+
+  private static List<String> sampleWarnings(LevelMetrics m, List<Double> percentiles, List<String> metrics) {
+    List<String> out = new ArrayList<>();
+    for (double p : percentiles) {
+      int needed = (int) Math.ceil(100.0 / (100.0 - p));
+      if (metrics.contains("ttft") && m.completed() > 0 && m.completed() < needed) {
+        out.add("P" + ConsoleBlock.percentileWord(p) + " TTFT/TPOT/E2EL rest on only " + m.completed()
+            + " requests (at least " + needed + " needed for that percentile to differ from the maximum);"
+            + " raise the rounds for a meaningful tail");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,37 @@
+package llmbench.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The run's facts, written beside the token timings when the run starts, so that the post-processor
+ * can rebuild the results from a run folder alone. Holds no secret (no API key).
+ */
+public record RunInfo(
+    String profile,
+    String simulation,
+    String baseUrl,
+    String modelId,
+    String tokenizerId,
+    String endpointType,
+    int maxModelLen,
+    long startEpochMs,
+    List<String> percentileMetrics,
+    List<Double> percentiles,
+    String goodput,
+    List<String> notes) {
+
+  public static final String FILE_NAME = "run-info.json";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public void write(Path file) throws IOException {
+    JSON.writeValue(file.toFile(), this);
+  }
+
+  public static RunInfo read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), RunInfo.class);
+  }
+}

@@ -1,0 +1,183 @@
+package llmbench.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import llmbench.openai.StreamChunk;
+
+/**
+ * Plain HTTP calls made before and after the measurement (discovery, /tokenize, the preflight
+ * request), never during it. The API key goes into the Authorization header and nowhere else.
+ */
+public final class ServerClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String baseUrl;
+  private final String apiKey;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A server answer that stops the run, with the server's own message. */
+  public static final class ServerError extends RuntimeException {
+    public final int status;
+
+    public ServerError(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  public record ModelInfo(String id, Integer maxModelLen, String ownedBy) {}
+
+  /** What one streamed preflight request showed. */
+  public record Preflight(int promptTokens, int completionTokens, int chunksWithChoices) {}
+
+  public ServerClient(String baseUrl, String apiKey) {
+    this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
+  }
+
+  public ModelInfo model() {
+    JsonNode root = getJson("/v1/models");
+    JsonNode first = root.path("data").path(0);
+    if (first.isMissingNode()) {
+      throw new ServerError(0, baseUrl + "/v1/models lists no model");
+    }
+    JsonNode len = first.get("max_model_len");
+    return new ModelInfo(first.path("id").asText(), len == null || len.isNull() ? null : len.asInt(),
+        first.path("owned_by").asText(""));
+  }
+
+  /** The server's token count of a prompt (vLLM /tokenize), or null when the server has no /tokenize. */
+  public Integer tokenize(String model, String prompt) {
+    ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", prompt);
+    return countOrNull(body);
+  }
+
+  /** The server's token count of a chat conversation with one user message, template included. */
+  public Integer tokenizeChat(String model, String userText) {
+    ObjectNode body = JSON.createObjectNode().put("model", model);
+    body.putArray("messages").addObject().put("role", "user").put("content", userText);
+    body.put("add_generation_prompt", true);
+    return countOrNull(body);
+  }
+
+  private Integer countOrNull(ObjectNode body) {
+    try {
+      HttpResponse<String> res = post("/tokenize", JSON.writeValueAsBytes(body));
+      if (res.statusCode() != 200) {
+        return null;
+      }
+      return JSON.readTree(res.body()).path("count").asInt();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Sends one streamed request and reads it to the end; a non-200 answer throws with the server's message. */
+  public Preflight stream(String path, byte[] body) {
+    HttpRequest req = request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofMinutes(10)).build();
+    try {
+      HttpResponse<java.io.InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      if (res.statusCode() != 200) {
+        String text = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
+        throw new ServerError(res.statusCode(), "HTTP " + res.statusCode() + ": " + messageOf(text));
+      }
+      int prompt = -1;
+      int completion = -1;
+      int chunks = 0;
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          if (!line.startsWith("data:")) {
+            continue;
+          }
+          StreamChunk c = StreamChunk.parse(line.substring(5).trim());
+          if (c.done()) {
+            break;
+          }
+          if (c.error() != null) {
+            throw new ServerError(200, "error in stream: " + c.error());
+          }
+          prompt = c.promptTokens() >= 0 ? c.promptTokens() : prompt;
+          completion = c.completionTokens() >= 0 ? c.completionTokens() : completion;
+          chunks += c.hasChoices() ? 1 : 0;
+        }
+      }
+      return new Preflight(prompt, completion, chunks);
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public JsonNode getJson(String path) {
+    try {
+      HttpResponse<String> res = http.send(request(path).GET().timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() != 200) {
+        throw new ServerError(res.statusCode(), "GET " + path + " answered HTTP " + res.statusCode() + ": "
+            + messageOf(res.body()));
+      }
+      return JSON.readTree(res.body());
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<String> post(String path, byte[] body) throws IOException {
+    try {
+      return http.send(request(path).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
+    if (apiKey != null && !apiKey.isEmpty()) {
+      b.header("Authorization", "Bearer " + apiKey);
+    }
+    return b;
+  }
+
+  private ServerError unreachable(IOException e) {
+    String why = e instanceof ConnectException ? "nothing answers" : e.toString();
+    return new ServerError(0, "cannot reach the server at " + baseUrl + " (" + why
+        + "): start it, or give its address with --url / -Dllm.url, or run against the built-in mock with --mock");
+  }
+
+  /** The message of vLLM's error JSON (either shape), else the body itself, shortened. */
+  static String messageOf(String body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      String m = n == null ? null : StreamChunk.errorOf(n);
+      if (m != null) {
+        return m;
+      }
+      if (n != null && n.has("detail")) {
+        return n.get("detail").toString();
+      }
+    } catch (IOException ignored) {
+      // not JSON: show the text
+    }
+    String t = body == null ? "" : body.strip();
+    return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+  }
+}

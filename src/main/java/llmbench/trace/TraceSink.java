@@ -1,0 +1,76 @@
+package llmbench.trace;
+
+import com.fasterxml.jackson.databind.SequenceWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Supplier;
+
+/**
+ * Writes request records to JSONL on its own thread, so that decoding a finished stream's events and
+ * writing them never runs on Gatling's event loops. The queue is bounded: memory stays bounded on
+ * long runs.
+ */
+public final class TraceSink implements AutoCloseable {
+  private static final Supplier<RequestRecord> END = () -> null;
+  private final BlockingQueue<Supplier<RequestRecord>> queue = new ArrayBlockingQueue<>(4096);
+  private final SequenceWriter writer;
+  private final Thread thread;
+  private volatile Throwable failure;
+  private long written;
+
+  public TraceSink(Path file) {
+    this.writer = TraceFiles.writer(file);
+    this.thread = new Thread(this::drain, "llmbench-trace-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues a record; {@code record} is evaluated on the writer thread. */
+  public void submit(Supplier<RequestRecord> record) {
+    try {
+      queue.put(record);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void drain() {
+    try {
+      while (true) {
+        Supplier<RequestRecord> s = queue.take();
+        if (s == END) {
+          break;
+        }
+        writer.write(s.get());
+        if (++written % 256 == 0) {
+          writer.flush();
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+  }
+
+  public long written() {
+    return written;
+  }
+
+  @Override
+  public void close() {
+    try {
+      queue.put(END);
+      thread.join();
+      writer.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (failure != null) {
+      throw new IllegalStateException("writing token timings failed: " + failure, failure);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package llmbench.workload;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import llmbench.stats.Slo;
+import llmbench.stats.VllmMetrics;
+
+/**
+ * The run's parameters, read once from system properties ({@code -Dllm.*}; names starting with
+ * {@code user.} or {@code java.} would not reach Gatling's forked JVM). See the README's table.
+ */
+public record BenchSettings(
+    String baseUrl,
+    String model,
+    String apiKey,
+    Path tokenizerDir,
+    String endpoint,
+    Integer inputLen,
+    Integer outputLen,
+    List<Integer> levels,
+    int rounds,
+    int timeoutSeconds,
+    Integer maxModelLen,
+    List<Double> percentiles,
+    List<String> percentileMetrics,
+    Slo goodput,
+    long seed,
+    boolean mock,
+    double mockTimeScale,
+    Path outputDir,
+    Path gatlingResults,
+    int warmupRequests) {
+
+  public static BenchSettings fromSystemProperties() {
+    return from(System.getProperties().entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), e -> e.getValue().toString())),
+        System.getenv());
+  }
+
+  public static BenchSettings from(Map<String, String> props, Map<String, String> env) {
+    Function<String, String> p = k -> {
+      String v = props.get("llm." + k);
+      return v == null || v.isBlank() ? null : v.trim();
+    };
+    String url = firstNonNull(p.apply("url"), env.get("OPENAI_BASE_URL"), "http://localhost:8000");
+    url = url.replaceAll("/+$", "").replaceAll("/v1$", "");
+    String endpoint = firstNonNull(p.apply("endpoint"), "completions");
+    if (!endpoint.equals("completions") && !endpoint.equals("chat")) {
+      throw new IllegalArgumentException("llm.endpoint must be completions or chat, not '" + endpoint + "'");
+    }
+    String metrics = firstNonNull(p.apply("percentileMetrics"), String.join(",", VllmMetrics.DEFAULT_PERCENTILE_METRICS));
+    List<String> metricList = Arrays.asList(metrics.split("\\s*,\\s*"));
+    for (String m : metricList) {
+      if (!VllmMetrics.DEFAULT_PERCENTILE_METRICS.contains(m)) {
+        throw new IllegalArgumentException("llm.percentileMetrics: unknown metric '" + m + "' (use ttft,tpot,itl,e2el)");
+      }
+    }
+    return new BenchSettings(
+        url,
+        p.apply("model"),
+        env.get("OPENAI_API_KEY"),
+        Path.of(firstNonNull(p.apply("tokenizer"), "fake_model")),
+        endpoint,
+        intOrNull(p.apply("input"), "llm.input"),
+        intOrNull(p.apply("output"), "llm.output"),
+        p.apply("levels") == null ? null : ints(p.apply("levels"), "llm.levels"),
+        positive(firstNonNull(p.apply("rounds"), "1"), "llm.rounds"),
+        positive(firstNonNull(p.apply("timeout"), "600"), "llm.timeout"),
+        intOrNull(p.apply("maxModelLen"), "llm.maxModelLen"),
+        doubles(firstNonNull(p.apply("percentiles"), "99"), "llm.percentiles"),
+        metricList,
+        Slo.parse(p.apply("goodput")),
+        Long.parseLong(firstNonNull(p.apply("seed"), "0")),
+        Boolean.parseBoolean(firstNonNull(p.apply("mock"), "false")),
+        Double.parseDouble(firstNonNull(p.apply("mockTimeScale"), "1.0")),
+        Path.of(firstNonNull(p.apply("out"), "output")),
+        Path.of(firstNonNull(p.apply("gatlingResults"), "target/gatling")),
+        Integer.parseInt(firstNonNull(p.apply("warmup"), "2")));
+  }
+
+  /** The profile with this run's overrides applied. */
+  public Profile apply(Profile profile) {
+    Profile p = profile.withLengths(inputLen, outputLen);
+    return levels == null ? p : p.withLevels(levels);
+  }
+
+  public boolean chat() {
+    return endpoint.equals("chat");
+  }
+
+  @SafeVarargs
+  private static <T> T firstNonNull(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static Integer intOrNull(String v, String name) {
+    return v == null ? null : positive(v, name);
+  }
+
+  private static int positive(String v, String name) {
+    try {
+      int i = Integer.parseInt(v);
+      if (i < 1) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a positive integer, not '" + v + "'");
+    }
+  }
+
+  private static List<Integer> ints(String v, String name) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : v.split("\\s*,\\s*")) {
+      out.add(positive(s, name));
+    }
+    return out;
+  }
+
+  private static List<Double> doubles(String v, String name) {
+    List<Double> out = new ArrayList<>();
+    for (String s : v.split("\\s*,\\s*")) {
+      try {
+        double d = Double.parseDouble(s);
+        if (d <= 0 || d >= 100) {
+          throw new NumberFormatException();
+        }
+        out.add(d);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + ": '" + s + "' is not a percentile between 0 and 100");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,138 @@
+package llmbench.simulation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import llmbench.gatlinglog.SimulationLog;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.prompt.TextTokenizer;
+import llmbench.report.LevelReport;
+import llmbench.report.PostProcessor;
+import llmbench.report.RunInfo;
+import llmbench.trace.TraceFiles;
+import llmbench.trace.TraceSink;
+import llmbench.workload.BenchSettings;
+import llmbench.workload.Planner;
+import llmbench.workload.Profile;
+import llmbench.workload.RunPlan;
+
+/**
+ * What a simulation does outside Gatling's DSL: start the in-process mock when asked, plan the run,
+ * collect token timings while it runs, and post-process once Gatling has closed simulation.log.
+ */
+final class LlmRun {
+  final BenchSettings settings;
+  final RunPlan plan;
+  final TraceSink sink;
+  final String runTag = UUID.randomUUID().toString().substring(0, 8);
+  private final String simulationClass;
+  private final long startEpochMs = System.currentTimeMillis();
+  private final MockServer mock;
+  private final TextTokenizer tokenizer;
+  private final Path pending;
+  private final Path pendingInfo;
+
+  LlmRun(Class<?> simulation, Profile profile, BenchSettings settings) {
+    this.settings = settings;
+    this.simulationClass = simulation.getName();
+    String url = settings.baseUrl();
+    MockServer started = null;
+    if (settings.mock()) {
+      started = MockServer.start(MockConfig.builder().port(0).timeScale(settings.mockTimeScale())
+          .tokenizerDir(TextTokenizer.hasTokenizer(settings.tokenizerDir()) ? settings.tokenizerDir() : null)
+          .build());
+      url = started.baseUrl();
+      System.out.println("built-in mock server started at " + url);
+    }
+    this.mock = started;
+    try {
+      this.tokenizer = loadTokenizer(settings);
+      this.plan = Planner.plan(settings, profile, url, tokenizer);
+      Path results = settings.gatlingResults();
+      Files.createDirectories(results);
+      this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");
+      this.pendingInfo = results.resolve(".llmbench-" + runTag + ".json");
+      new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
+          plan.endpointType(), plan.maxModelLen(), startEpochMs, settings.percentileMetrics(),
+          settings.percentiles(), goodputSpec(settings), plan.notes()).write(pendingInfo);
+      this.sink = new TraceSink(pending);
+    } catch (IOException e) {
+      stopMock();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      stopMock();
+      throw e;
+    }
+    for (String note : plan.notes()) {
+      System.out.println("note: " + note);
+    }
+  }
+
+  private static TextTokenizer loadTokenizer(BenchSettings s) {
+    if (TextTokenizer.hasTokenizer(s.tokenizerDir())) {
+      return TextTokenizer.load(s.tokenizerDir());
+    }
+    if (s.mock()) {
+      return TextTokenizer.builtin();
+    }
+    throw new Planner.PlanError("no tokenizer.json in " + s.tokenizerDir()
+        + "/: copy the tested model's tokenizer.json and tokenizer_config.json there (or run with --mock)");
+  }
+
+  private static String goodputSpec(BenchSettings s) {
+    return s.goodput().limitsMs().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+        .reduce((a, b) -> a + "," + b).orElse(null);
+  }
+
+  /** Moves the token timings into Gatling's run folder and writes the results. */
+  List<LevelReport> finish() {
+    try {
+      sink.close();
+      Path runDir = findRunFolder().orElseThrow(() -> new IllegalStateException(
+          "cannot find this run's folder under " + settings.gatlingResults()
+              + "; token timings kept in " + pending));
+      Files.move(pending, runDir.resolve(TraceFiles.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      Files.move(pendingInfo, runDir.resolve(RunInfo.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
+      return PostProcessor.process(runDir, settings.outputDir(), System.out,
+          text -> tokenizer.count(text, false));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      stopMock();
+    }
+  }
+
+  void stopMock() {
+    if (mock != null) {
+      mock.close();
+    }
+  }
+
+  private Optional<Path> findRunFolder() throws IOException {
+    String prefix = simulationClass.substring(simulationClass.lastIndexOf('.') + 1).toLowerCase() + "-";
+    try (Stream<Path> dirs = Files.list(settings.gatlingResults())) {
+      return dirs.filter(d -> d.getFileName().toString().toLowerCase().startsWith(prefix))
+          .filter(d -> Files.isRegularFile(d.resolve("simulation.log")))
+          .filter(this::isOurs)
+          .max(Comparator.comparing(d -> d.getFileName().toString()));
+    }
+  }
+
+  private boolean isOurs(Path dir) {
+    try {
+      SimulationLog.Run run = SimulationLog.read(dir.resolve("simulation.log")).run();
+      return run.simulationClass().equals(simulationClass) && run.startEpochMs() >= startEpochMs;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package llmbench.simulation;
+
+import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.group;
+import static io.gatling.javaapi.core.CoreDsl.repeat;
+import static io.gatling.javaapi.http.HttpDsl.sse;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Session;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import llmbench.report.GatlingNames;
+import llmbench.trace.StreamRecorder;
+import llmbench.trace.StreamRecorder.Kind;
+import llmbench.trace.TraceSink;
+import llmbench.workload.LevelPlan;
+
+/**
+ * One streamed request as a Gatling chain, and a level as a loop of them.
+ *
+ * <p>Timing: the request start is stamped just before the SSE action; every SSE event is stamped with
+ * {@code System.nanoTime()} inside the first {@code matching} condition of the armed check, which
+ * Gatling 3.15.1 runs exactly once per event on the stream's event loop (FIELD_NOTES §5). The two
+ * checks form one sequence, so a check is armed from the response headers until [DONE]: no event
+ * can slip past the recorder between them.
+ */
+final class SseChain {
+  private static final String RECORDER = "llmbench.recorder";
+  private static final String BODY = "llmbench.body";
+  private static final String SSE_NAME = "generate";
+
+  private final String path;
+  private final String profile;
+  private final TraceSink sink;
+  private final String runTag;
+  private final AtomicLong ids = new AtomicLong();
+
+  SseChain(String path, String profile, TraceSink sink, String runTag) {
+    this.path = path;
+    this.profile = profile;
+    this.sink = sink;
+    this.runTag = runTag;
+  }
+
+  /** {@code rounds} requests per user, each in the level's group so the report shows them per level. */
+  ChainBuilder level(LevelPlan level, Duration timeout) {
+    String group = GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
+    return repeat(level.rounds()).on(group(group).on(request(level, timeout)));
+  }
+
+  private ChainBuilder request(LevelPlan level, Duration timeout) {
+    return exec(session -> session
+            .set(BODY, level.next())
+            .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet())))
+        .exec(sse(SSE_NAME, GatlingNames.CONNECT)
+            .post(path)
+            .header("X-Request-Id", session -> recorder(session).id())
+            .body(ByteArrayBody(session -> session.<byte[]>get(BODY)))
+            .asJson()
+            .await(timeout).on(
+                sse.checkMessage(GatlingNames.FIRST_TOKEN)
+                    .matching(bodyString().transformWithSession(SseChain::firstTokenSeen).is(true))
+                    .check(bodyString().transformWithSession((b, s) -> verdict(s, Kind.CHOICES)).is("ok")),
+                sse.checkMessage(GatlingNames.FULL_RESPONSE)
+                    .matching(bodyString().transformWithSession(SseChain::streamEnded).is(true))
+                    .check(bodyString().transformWithSession((b, s) -> verdict(s, Kind.DONE)).is("ok"))))
+        .exec(sse(SSE_NAME).close())
+        .exec(session -> {
+          StreamRecorder rec = recorder(session);
+          String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;
+          sink.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
+              level.outputLen(), transportError, -1));
+          return session.remove(RECORDER).remove(BODY).markAsSucceeded();
+        });
+  }
+
+  private static StreamRecorder recorder(Session session) {
+    return session.get(RECORDER);
+  }
+
+  // Runs once per SSE event while the first check is armed: records it, never throws.
+  private static boolean firstTokenSeen(String event, Session session) {
+    Kind k = recorder(session).onEvent(event);
+    return k != Kind.OTHER;
+  }
+
+  private static boolean streamEnded(String event, Session session) {
+    Kind k = recorder(session).onEvent(event);
+    return k == Kind.DONE || k == Kind.ERROR || k == Kind.RECONNECT;
+  }
+
+  private static String verdict(Session session, Kind expected) {
+    Kind k = recorder(session).lastKind();
+    return k == expected ? "ok" : switch (k) {
+      case ERROR -> "in-band error";
+      case RECONNECT -> "SSE reconnect (request sent twice)";
+      case DONE -> "[DONE] before any token";
+      default -> "unexpected " + k;
+    };
+  }
+}
