@@ -54,7 +54,7 @@ final class SseChain {
     return exec(session -> session
             .set(BODY, level.next())
             .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet())))
-        .exec(sse(SSE_NAME, GatlingNames.CONNECT)
+        .exec(sse(GatlingNames.CONNECT, SSE_NAME)
             .post(path)
             .header("X-Request-Id", session -> recorder(session).id())
             .body(ByteArrayBody(session -> session.<byte[]>get(BODY)))
@@ -66,7 +66,7 @@ final class SseChain {
                 sse.checkMessage(GatlingNames.FULL_RESPONSE)
                     .matching(bodyString().transformWithSession(SseChain::streamEnded).is(true))
                     .check(bodyString().transformWithSession((b, s) -> verdict(s, Kind.DONE)).is("ok"))))
-        .exec(sse(SSE_NAME).close())
+        .exec(sse("close", SSE_NAME).close())
         .exec(session -> {
           StreamRecorder rec = recorder(session);
           String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;

@@ -1,0 +1,176 @@
+package llmbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import llmbench.gatlinglog.SimulationLog;
+import llmbench.mock.GroundTruth;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.mock.StepModel;
+import llmbench.prompt.BuiltinTokenizer;
+import llmbench.stats.Distribution;
+import llmbench.trace.RequestRecord;
+import llmbench.trace.TraceFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Gatling run (in this JVM) of {@link llmbench.simulation.SmokeLoad} against the in-process
+ * mock with a fixed 10 ms decode step, checked against the mock's own record of what it sent.
+ */
+class SimulationIT {
+  static final int CONCURRENCY = 32;
+  static final int ROUNDS = 2;
+  static final int IN = 200;
+  static final int OUT = 100;
+  static MockServer mock;
+  static Path out;
+  static Path runDir;
+  static JsonNode result;
+  static List<RequestRecord> records = new ArrayList<>();
+
+  @BeforeAll
+  static void run() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "it"));
+    Path tok = Files.createTempDirectory(work, "tokenizer");
+    BuiltinTokenizer.writeTo(tok);
+    out = Files.createTempDirectory(work, "output");
+    Path results = Files.createTempDirectory(work, "gatling");
+    mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(10))
+        .keepTraces(true).traceFile(work.resolve("mock-trace.jsonl")).tokenizerDir(tok).build());
+    Map<String, String> props = Map.of(
+        "llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.input", "" + IN,
+        "llm.output", "" + OUT, "llm.levels", "" + CONCURRENCY, "llm.rounds", "" + ROUNDS,
+        "llm.out", out.toString(), "llm.gatlingResults", results.toString(), "llm.warmup", "64");
+    props.forEach(System::setProperty);
+    int status;
+    try {
+      status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
+          "-s", llmbench.simulation.SmokeLoad.class.getName(), "-rf", results.toString()});
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+    }
+    assertEquals(0, status, "Gatling's exit status");
+    try (Stream<Path> dirs = Files.list(results)) {
+      runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    result = new ObjectMapper().readTree(out.resolve("llmbench-8b_" + IN + "-" + OUT + "_"
+        + CONCURRENCY * ROUNDS + ".json").toFile());
+    TraceFiles.forEach(runDir.resolve(TraceFiles.FILE_NAME), records::add);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (mock != null) {
+      mock.close();
+    }
+  }
+
+  @Test
+  void resultHasVllmKeysInOrderAndExactLengths() {
+    List<String> keys = new ArrayList<>();
+    result.fieldNames().forEachRemaining(keys::add);
+    List<String> vllmOrder = List.of("date", "endpoint_type", "backend", "label", "model_id",
+        "tokenizer_id", "num_prompts", "request_rate", "burstiness", "max_concurrency", "duration",
+        "completed", "failed", "total_input_tokens", "total_output_tokens", "request_throughput",
+        "request_goodput", "output_throughput", "total_token_throughput", "input_lens", "output_lens",
+        "ttfts", "itls", "latencies", "start_times", "generated_texts", "errors",
+        "max_output_tokens_per_s", "max_concurrent_requests", "mean_ttft_ms", "median_ttft_ms",
+        "std_ttft_ms", "p99_ttft_ms", "mean_tpot_ms", "p99_itl_ms", "p99_e2el_ms");
+    int last = -1;
+    for (String k : vllmOrder) {
+      int i = keys.indexOf(k);
+      assertTrue(i > last, "key " + k + " missing or out of vLLM's order in " + keys);
+      last = i;
+    }
+    int n = CONCURRENCY * ROUNDS;
+    assertEquals(n, result.get("num_prompts").asInt());
+    assertEquals(n, result.get("completed").asInt());
+    assertEquals(0, result.get("failed").asInt());
+    assertEquals(CONCURRENCY, result.get("max_concurrency").asInt());
+    assertEquals((long) n * IN, result.get("total_input_tokens").asLong());
+    assertEquals((long) n * OUT, result.get("total_output_tokens").asLong());
+    result.get("input_lens").forEach(v -> assertEquals(IN, v.asInt()));
+    result.get("output_lens").forEach(v -> assertEquals(OUT, v.asInt()));
+    result.get("itls").forEach(v -> assertEquals(OUT - 1, v.size()));
+    assertEquals(CONCURRENCY, result.get("max_concurrent_requests").asInt());
+  }
+
+  @Test
+  void warmupIsExcludedAndEveryPromptWasUnique() {
+    long warm = records.stream().filter(RequestRecord::warmup).count();
+    assertEquals(64, warm);
+    assertEquals(CONCURRENCY * ROUNDS, records.size() - warm);
+    // the mock saw every level request once, with the exact token count
+    for (RequestRecord r : records) {
+      GroundTruth.Trace t = mock.groundTruth().get(r.id());
+      assertEquals(r.warmup() ? 16 : OUT, t.completionTokens(), r.id());
+      assertEquals(IN, t.promptTokens(), r.id());
+    }
+  }
+
+  @Test
+  void simulationLogAgreesWithTokenRecords() throws Exception {
+    SimulationLog.Contents log = SimulationLog.read(runDir.resolve("simulation.log"));
+    long connects = log.requests().stream()
+        .filter(r -> r.name().equals("connect") && r.groups().get(0).startsWith("c032")).count();
+    assertEquals(CONCURRENCY * ROUNDS, connects);
+    assertTrue(log.requests().stream().allMatch(SimulationLog.Request::ok));
+  }
+
+  /** Client stamps against the mock's send stamps on the same monotonic clock. */
+  @Test
+  void timingsAgreeWithMockGroundTruth() {
+    List<Double> ttftErr = new ArrayList<>();
+    List<Double> itlErr = new ArrayList<>();
+    List<Double> e2elErr = new ArrayList<>();
+    for (RequestRecord r : records) {
+      if (r.warmup()) {
+        continue;
+      }
+      GroundTruth.Trace t = mock.groundTruth().get(r.id());
+      long[] c = r.chunkNs();
+      long[] s = t.choiceChunkNs();
+      assertEquals(s.length, c.length, "chunks of " + r.id());
+      for (int i = 0; i < c.length; i++) {
+        assertTrue(c[i] >= s[i], "a chunk was stamped before the mock sent it");
+      }
+      ttftErr.add((c[0] - s[0]) / 1e6);
+      e2elErr.add((c[c.length - 1] - s[s.length - 1]) / 1e6);
+      for (int i = 1; i < c.length; i++) {
+        itlErr.add(Math.abs((c[i] - c[i - 1]) - (s[i] - s[i - 1])) / 1e6);
+      }
+      assertTrue(r.startNs() < t.arrivalNs(), "request start stamped after the mock received it");
+    }
+    Distribution ttft = dist(ttftErr);
+    Distribution itl = dist(itlErr);
+    Distribution e2el = dist(e2elErr);
+    System.out.printf("fidelity at c%d, 10 ms steps (ms): TTFT p50 %.3f p99 %.3f max %.3f | ITL p50 %.3f p99 %.3f max %.3f | E2EL p50 %.3f p99 %.3f max %.3f%n",
+        CONCURRENCY, ttft.median(), ttft.percentile(99), ttft.percentile(100 - 1e-9),
+        itl.median(), itl.percentile(99), itl.percentile(100 - 1e-9),
+        e2el.median(), e2el.percentile(99), e2el.percentile(100 - 1e-9));
+    // Medians catch timing bugs (stamps taken per socket read, at check completion or in whole ms
+    // would put the median ITL error near the 10 ms step). The p99 target (<= 1 ms) is measured and
+    // reported by the fidelity benchmark, not asserted here: on a shared 2-core machine with client
+    // and mock in one JVM, CPU bursts put the tail at several ms (docs/PERFORMANCE.md).
+    assertTrue(ttft.median() <= 2.0, "TTFT median error " + ttft.median() + " ms");
+    assertTrue(itl.median() <= 1.0, "ITL median error " + itl.median() + " ms");
+    assertTrue(e2el.median() <= 10.0, "E2EL median error " + e2el.median() + " ms");
+  }
+
+  private static Distribution dist(List<Double> v) {
+    return new Distribution(v.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+}
