@@ -380,7 +380,8 @@ public final class MockServer implements AutoCloseable {
     private long usageNs;
     private long doneNs;
     private boolean ended;
-    private long stallUntilNs;
+    private boolean stalling;
+    private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
 
     Stream(Channel ch, boolean chat, String id, String traceId, int promptTokens, int maxTokens,
         boolean stream, boolean includeUsage, boolean keepAlive, Faults.Fault fault, long arrivalNs) {
@@ -452,15 +453,22 @@ public final class MockServer implements AutoCloseable {
       boolean stallStart = kind == Faults.Kind.STALL && index == faultToken;
       return () -> ch.eventLoop().execute(() -> {
         if (stallStart) {
-          stallUntilNs = System.nanoTime() + fault.millis() * 1_000_000L;
+          ch.eventLoop().schedule(this::releaseHeld, fault.millis(), TimeUnit.MILLISECONDS);
+          stalling = true;
         }
-        long wait = stallUntilNs - System.nanoTime();
-        if (wait > 0) {
-          ch.eventLoop().schedule(() -> write(index, due, buf, finishReason), wait, TimeUnit.NANOSECONDS);
+        if (stalling) {
+          held.add(() -> write(index, due, buf, finishReason)); // sent in order when the stall ends
         } else {
           write(index, due, buf, finishReason);
         }
       });
+    }
+
+    private void releaseHeld() {
+      stalling = false;
+      for (Runnable r; (r = held.poll()) != null; ) {
+        r.run();
+      }
     }
 
     private void write(int index, long due, ByteBuf buf, String finishReason) {

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Scheduler implements Runnable {
   private static final long SPIN_NS = 80_000;
+  private static final long MAX_CATCH_UP_NS = 2_000_000;
 
   private final MockConfig config;
   private final MockMetrics metrics;
@@ -75,7 +76,12 @@ final class Scheduler implements Runnable {
         stepStart = System.nanoTime();
         continue;
       }
-      stepStart = Math.max(stepStart, System.nanoTime());
+      // Keep the simulated clock when the loop's own overhead made it a little late; after a real
+      // stall (GC, an overloaded host) start from now rather than bunching steps to catch up.
+      long now = System.nanoTime();
+      if (now - stepStart > MAX_CATCH_UP_NS) {
+        stepStart = now;
+      }
       Plan plan = plan();
       double ms = config.stepModel().stepMs(plan.decodeSeqs, plan.decodeContext, plan.prefillTokens,
           plan.prefillAttn);

@@ -16,7 +16,7 @@ public record StepModel(
     double prefillAttnMsPerToken2) {
 
   /** Llama-3-8B-class on one H100 (FIELD_NOTES §9). */
-  public static final StepModel H100_8B = new StepModel(5.9, 0.012, 3.0e-5, 0.028, 4.0e-7 / 2);
+  public static final StepModel H100_8B = new StepModel(5.9, 0.012, 3.0e-5, 0.0206, 1.88e-6);
 
   /** A fixed decode step, no batch or context effects: for fidelity tests that need a known clock. */
   public static StepModel fixed(double stepMs) {
