@@ -65,6 +65,9 @@ public final class PostProcessor {
       meta.put("gatling_run", runDir.getFileName().toString());
       meta.put("base_url", info.baseUrl());
       meta.put("max_model_len", info.maxModelLen());
+      long startMs = records.stream().mapToLong(RequestRecord::startEpochMs).min().orElse(0);
+      meta.put("level_start_epoch_ms", startMs);
+      meta.put("level_end_epoch_ms", startMs + Math.round(m.duration() * 1000));
       List<String> warnings = new ArrayList<>(info.notes());
       warnings.addAll(crossCheck(e.getKey(), records, m, gatlingCounts));
       warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));

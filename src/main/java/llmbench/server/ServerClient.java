@@ -62,6 +62,43 @@ public final class ServerClient {
     return countOrNull(body);
   }
 
+  /** {@code max_model_len} from vLLM's /tokenize answer, or null. */
+  public Integer tokenizeMaxModelLen(String model) {
+    try {
+      HttpResponse<String> res = post("/tokenize",
+          JSON.writeValueAsBytes(JSON.createObjectNode().put("model", model).put("prompt", "a")));
+      JsonNode n = res.statusCode() == 200 ? JSON.readTree(res.body()).get("max_model_len") : null;
+      return n == null || !n.isNumber() ? null : n.asInt();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** A GET that may fail: the parsed JSON, or null for any error or non-JSON answer. */
+  public JsonNode getJsonOrNull(String path) {
+    try {
+      return getJson(path);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A GET's status and body as text; status 0 when nothing answered. */
+  public record Answer(int status, String body) {}
+
+  public Answer getText(String path) {
+    try {
+      HttpResponse<String> res = http.send(request(path).GET().timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Answer(res.statusCode(), res.body());
+    } catch (IOException e) {
+      return new Answer(0, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(0, "interrupted");
+    }
+  }
+
   /** The server's token count of a chat conversation with one user message, template included. */
   public Integer tokenizeChat(String model, String userText) {
     ObjectNode body = JSON.createObjectNode().put("model", model);

@@ -5,6 +5,7 @@ import java.util.List;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.RequestBodies;
 import llmbench.prompt.TextTokenizer;
+import llmbench.server.Discovery;
 import llmbench.server.ServerClient;
 
 /**
@@ -26,12 +27,9 @@ public final class Planner {
   public static RunPlan plan(BenchSettings s, Profile seedProfile, String baseUrl, TextTokenizer tokenizer) {
     Profile profile = s.apply(seedProfile);
     ServerClient client = new ServerClient(baseUrl, s.apiKey());
-    ServerClient.ModelInfo info = client.model();
-    String model = s.model() != null ? s.model() : info.id();
-    Integer maxLen = s.maxModelLen() != null ? s.maxModelLen() : info.maxModelLen();
-    if (maxLen == null) {
-      throw new PlanError("the server does not report max_model_len: pass it with --max-model-len / -Dllm.maxModelLen");
-    }
+    Discovery.Result server = Discovery.discover(client, s.model(), s.maxModelLen());
+    String model = server.modelId();
+    int maxLen = server.maxModelLen();
     List<String> notes = new ArrayList<>();
     int input = profile.inputFor(maxLen);
     int output = profile.outputLen();

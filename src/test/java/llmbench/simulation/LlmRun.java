@@ -17,6 +17,7 @@ import llmbench.prompt.TextTokenizer;
 import llmbench.report.LevelReport;
 import llmbench.report.PostProcessor;
 import llmbench.report.RunInfo;
+import llmbench.server.ServerClient;
 import llmbench.trace.TraceFiles;
 import llmbench.trace.TraceSink;
 import llmbench.workload.BenchSettings;
@@ -54,7 +55,7 @@ final class LlmRun {
     }
     this.mock = started;
     try {
-      this.tokenizer = loadTokenizer(settings);
+      this.tokenizer = loadTokenizer(settings, isMock(url, settings));
       this.plan = Planner.plan(settings, profile, url, tokenizer);
       Path results = settings.gatlingResults();
       Files.createDirectories(results);
@@ -76,11 +77,17 @@ final class LlmRun {
     }
   }
 
-  private static TextTokenizer loadTokenizer(BenchSettings s) {
+  /** The built-in mock says so in /version; only then may the built-in tokenizer stand in. */
+  private static boolean isMock(String url, BenchSettings s) {
+    ServerClient.Answer v = new ServerClient(url, s.apiKey()).getText("/version");
+    return v.status() == 200 && v.body().contains("llmbench.mock");
+  }
+
+  private static TextTokenizer loadTokenizer(BenchSettings s, boolean mockServer) {
     if (TextTokenizer.hasTokenizer(s.tokenizerDir())) {
       return TextTokenizer.load(s.tokenizerDir());
     }
-    if (s.mock()) {
+    if (mockServer) {
       return TextTokenizer.builtin();
     }
     throw new Planner.PlanError("no tokenizer.json in " + s.tokenizerDir()

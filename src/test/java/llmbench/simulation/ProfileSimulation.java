@@ -29,6 +29,12 @@ public abstract class ProfileSimulation extends Simulation {
     } catch (Planner.PlanError | ServerClient.ServerError | IllegalArgumentException e) {
       // A user's mistake or an unreachable server: one line, no stack trace.
       System.err.println("error: " + e.getMessage());
+      if (!Boolean.parseBoolean(System.getProperty("llm.exitOnError", "true"))) {
+        System.setProperty("llm.lastError", e.getMessage()); // read by run_test.sh's sweep
+        this.run = null;
+        setUp(scenario("not run: " + e.getMessage()).exec(s -> s).injectOpen(atOnceUsers(1)));
+        return;
+      }
       System.exit(2);
     }
     this.run = r;

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The seed's text benchmark: high, medium and low profiles against an OpenAI-compatible server.
+# Arguments are parsed by the Java entry point (llmbench.sweep.Sweep); see ./run_test.sh --help.
+set -euo pipefail
+cd "$(dirname "$0")"
+source bin/classpath.sh
+exec java "${LLMBENCH_JAVA_OPTS[@]}" -cp "$LLMBENCH_CP" llmbench.simulation.RunTest "$@"

@@ -1,0 +1,286 @@
+package llmbench.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import llmbench.gatlinglog.SimulationLog;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.prompt.TextTokenizer;
+import llmbench.report.MemUsage;
+import llmbench.report.SweepSummary;
+import llmbench.server.Discovery;
+import llmbench.server.EngineParams;
+import llmbench.server.GpuSampler;
+import llmbench.server.LaunchCommand;
+import llmbench.server.ServerClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./run_test.sh}: the seed's text sweep. Finds the server's facts, records how it was launched
+ * and its GPU memory, runs the high, medium and low profiles as Gatling simulations (one JVM), and
+ * writes the output folder: per-level results, engine_params.txt, mem_usage.txt, a sweep summary.
+ */
+@Command(name = "run_test.sh", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Benchmark an OpenAI-compatible server (vLLM first) with the seed's text profiles.%n"
+        + "Results go to the output folder; an earlier run's files there move to archive/<date>/.")
+public final class Sweep implements Callable<Integer> {
+  public static final String TOOL_VERSION = "0.1.0";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Runs one Gatling simulation in this JVM; returns Gatling's status. */
+  public interface Launcher {
+    int run(String simulationClass, Path gatlingResults);
+  }
+
+  @Option(names = "--url", description = "Server base URL (default: $OPENAI_BASE_URL or http://localhost:8000).")
+  String url;
+  @Option(names = "--mock", description = "Start the built-in mock vLLM server for this run (no GPU needed).")
+  boolean mock;
+  @Option(names = "--profiles", split = ",", description = "Profiles to run, in order (default: high,medium,low).")
+  List<String> profiles = List.of("high", "medium", "low");
+  @Option(names = "--rounds", description = "Prompts per level = concurrency × rounds (default: ${DEFAULT-VALUE}).")
+  int rounds = 1;
+  @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("output");
+  @Option(names = "--tokenizer", description = "Folder with the model's tokenizer.json (default: ${DEFAULT-VALUE}).")
+  Path tokenizer = Path.of("fake_model");
+  @Option(names = "--model", description = "Model name to send (default: the first of /v1/models).")
+  String model;
+  @Option(names = "--max-model-len", description = "Context length, when the server does not tell it.")
+  Integer maxModelLen;
+  @Option(names = "--endpoint", description = "completions (default, as vLLM's random dataset) or chat.")
+  String endpoint = "completions";
+  @Option(names = "--percentiles", description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
+  String percentiles = "99";
+  @Option(names = "--goodput", description = "SLOs for goodput, e.g. ttft:500,tpot:50 (ms).")
+  String goodput;
+  @Option(names = "--timeout", description = "Seconds a request may take (default: ${DEFAULT-VALUE}).")
+  int timeout = 600;
+  @Option(names = "--seed", description = "Prompt seed (default: ${DEFAULT-VALUE}).")
+  long seed = 0;
+  @Option(names = "--gpu-interval-ms", description = "nvidia-smi sampling interval (default: ${DEFAULT-VALUE}).")
+  int gpuIntervalMs = 1000;
+  @Option(names = "--nvidia-smi", description = "nvidia-smi command (default: ${DEFAULT-VALUE}).", hidden = true)
+  String nvidiaSmi = "nvidia-smi";
+  @Option(names = "--mock-time-scale", description = "Mock only: simulated time per real time (default: ${DEFAULT-VALUE}).")
+  double mockTimeScale = 1.0;
+  @Option(names = "--gatling-results", hidden = true)
+  Path gatlingResults = Path.of("target", "gatling");
+
+  private final Launcher launcher;
+
+  public Sweep(Launcher launcher) {
+    this.launcher = launcher;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    for (String p : profiles) {
+      if (!List.of("high", "medium", "low").contains(p)) {
+        throw new IllegalArgumentException("unknown profile '" + p + "' in --profiles: use high, medium, low");
+      }
+    }
+    if (rounds < 1 || timeout < 1 || gpuIntervalMs < 10) {
+      throw new IllegalArgumentException("--rounds and --timeout must be >= 1, --gpu-interval-ms >= 10");
+    }
+    if (!endpoint.equals("completions") && !endpoint.equals("chat")) {
+      throw new IllegalArgumentException("--endpoint must be completions or chat");
+    }
+    if (!mock && !TextTokenizer.hasTokenizer(tokenizer)) {
+      throw new IllegalArgumentException("no tokenizer.json in " + tokenizer
+          + "/: copy the tested model's tokenizer.json and tokenizer_config.json there (or try --mock)");
+    }
+    String base = url != null ? url : System.getenv().getOrDefault("OPENAI_BASE_URL", "http://localhost:8000");
+    base = base.replaceAll("/+$", "").replaceAll("/v1$", "");
+    Files.createDirectories(out);
+    Path archived = archivePreviousRun(out);
+    if (archived != null) {
+      System.out.println("the previous results moved to " + archived);
+    }
+    MockServer server = null;
+    if (mock) {
+      server = MockServer.start(MockConfig.builder().port(0).timeScale(mockTimeScale)
+          .tokenizerDir(TextTokenizer.hasTokenizer(tokenizer) ? tokenizer : null).build());
+      base = server.baseUrl();
+      System.out.println("built-in mock vLLM server started at " + base);
+    }
+    GpuSampler sampler = new GpuSampler(nvidiaSmi, gpuIntervalMs);
+    Thread onCtrlC = new Thread(() -> System.err.println("interrupted: writing what was measured"));
+    try {
+      String apiKey = System.getenv("OPENAI_API_KEY");
+      ServerClient client = new ServerClient(base, apiKey);
+      Discovery.Result found;
+      try {
+        found = Discovery.discover(client, model, maxModelLen);
+      } catch (ServerClient.ServerError e) {
+        System.err.println("error: " + e.getMessage());
+        return 1;
+      }
+      System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
+          + found.maxModelLen() + " (" + found.maxModelLenSource() + ")");
+      Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
+          LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
+      sampler.start();
+      if (sampler.unavailable() != null) {
+        System.out.println(sampler.unavailable());
+      }
+      final String serverUrl = base;
+      final MockServer started = server;
+      Runtime.getRuntime().addShutdownHook(onCtrlC = new Thread(() -> {
+        System.err.println("interrupted: writing what was measured so far");
+        finish(sampler, started);
+      }));
+      Map<String, String> props = properties(serverUrl, found);
+      int failures = 0;
+      for (String profile : profiles) {
+        String simulation = Character.toUpperCase(profile.charAt(0)) + profile.substring(1) + "Load";
+        props.forEach(System::setProperty);
+        System.clearProperty("llm.lastError");
+        System.out.println("\n=== profile " + profile + " (" + simulation + ") ===");
+        int status = launcher.run(simulation, gatlingResults);
+        String error = System.getProperty("llm.lastError");
+        if (error != null || status != 0) {
+          failures++;
+          System.out.println("profile " + profile + " did not complete: "
+              + (error != null ? error : "Gatling exited with status " + status));
+        }
+      }
+      Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      finish(sampler, server);
+      return failures == 0 ? 0 : 1;
+    } catch (IOException | RuntimeException e) {
+      finish(sampler, server);
+      throw e;
+    }
+  }
+
+  private Map<String, String> properties(String base, Discovery.Result found) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("llm.url", base);
+    p.put("llm.model", found.modelId());
+    p.put("llm.maxModelLen", Integer.toString(found.maxModelLen()));
+    p.put("llm.tokenizer", tokenizer.toString());
+    p.put("llm.endpoint", endpoint);
+    p.put("llm.rounds", Integer.toString(rounds));
+    p.put("llm.timeout", Integer.toString(timeout));
+    p.put("llm.percentiles", percentiles);
+    p.put("llm.seed", Long.toString(seed));
+    p.put("llm.out", out.toString());
+    p.put("llm.gatlingResults", gatlingResults.toString());
+    p.put("llm.mock", "false"); // the sweep's own mock (if any) serves every profile
+    p.put("llm.exitOnError", "false");
+    if (goodput != null) {
+      p.put("llm.goodput", goodput);
+    }
+    return p;
+  }
+
+  private volatile boolean finished;
+
+  /** Writes mem_usage.txt and the summary from whatever results exist; stops the sampler and the mock. */
+  private synchronized void finish(GpuSampler sampler, MockServer server) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    try {
+      sampler.close();
+      List<JsonNode> results = readResults(out);
+      List<MemUsage.Window> windows = new ArrayList<>();
+      for (JsonNode r : results) {
+        windows.add(new MemUsage.Window(r.path("profile").asText() + " " + r.path("level").asText(),
+            r.path("level_start_epoch_ms").asLong(), r.path("level_end_epoch_ms").asLong()));
+      }
+      Files.writeString(out.resolve("mem_usage.txt"), MemUsage.render(sampler.unavailable(), gpuIntervalMs,
+          sampler.samples(), windows, sampler.processSnapshots()));
+      Map<String, Double> peaks = MemUsage.peakPerWindow(sampler.samples(), windows);
+      List<SweepSummary.Row> rows = new ArrayList<>();
+      for (JsonNode r : results) {
+        rows.add(new SweepSummary.Row(r, peaks.get(r.path("profile").asText() + " " + r.path("level").asText())));
+      }
+      Files.writeString(out.resolve("summary.csv"), SweepSummary.csv(rows));
+      String md = SweepSummary.markdown(rows);
+      Files.writeString(out.resolve("summary.md"), md);
+      copyGatlingReports(results);
+      System.out.println("\n=== sweep summary (" + out.resolve("summary.md") + ") ===\n" + md);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: could not write the summary: " + e.getMessage());
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /** This run's level results in the output folder, in the order they ran. */
+  static List<JsonNode> readResults(Path out) throws IOException {
+    List<JsonNode> results = new ArrayList<>();
+    try (Stream<Path> files = Files.list(out)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+        JsonNode n = JSON.readTree(f.toFile());
+        if (n.has("level_start_epoch_ms") && n.has("tool")) {
+          results.add(n);
+        }
+      }
+    }
+    results.sort(Comparator.comparingLong(n -> n.path("level_start_epoch_ms").asLong()));
+    return results;
+  }
+
+  /** Gatling's HTML reports of this run, copied under the output folder so it travels whole. */
+  private void copyGatlingReports(List<JsonNode> results) throws IOException {
+    for (String run : results.stream().map(r -> r.path("gatling_run").asText()).distinct().toList()) {
+      Path src = gatlingResults.resolve(run);
+      Path dst = out.resolve("gatling").resolve(run);
+      if (Files.isDirectory(src) && !Files.exists(dst)) {
+        try (Stream<Path> walk = Files.walk(src)) {
+          for (Path p : walk.toList()) {
+            Path t = dst.resolve(src.relativize(p).toString());
+            if (Files.isDirectory(p)) {
+              Files.createDirectories(t);
+            } else {
+              Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Moves every earlier result in {@code out} (all but archive/) to {@code archive/<date>/}; null if none. */
+  static Path archivePreviousRun(Path out) throws IOException {
+    List<Path> old;
+    try (Stream<Path> files = Files.list(out)) {
+      old = files.filter(p -> !p.getFileName().toString().equals("archive")
+          && !p.getFileName().toString().equals("README.md")).toList();
+    }
+    if (old.isEmpty()) {
+      return null;
+    }
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+    Path dir = out.resolve("archive").resolve(stamp);
+    for (int i = 1; Files.exists(dir); i++) {
+      dir = out.resolve("archive").resolve(stamp + "-" + i);
+    }
+    Files.createDirectories(dir);
+    for (Path p : old) {
+      Files.move(p, dir.resolve(p.getFileName()));
+    }
+    return dir;
+  }
+}
