@@ -9,6 +9,7 @@ if [[ ! -f "$cp_file" || -n "$(find "$root/pom.xml" "$root/src" -newer "$cp_file
   build=(-q -B -f "$root/pom.xml" test-compile dependency:build-classpath
          -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
   "$root/mvnw" -o "${build[@]}" >&2 2>/dev/null || "$root/mvnw" "${build[@]}" >&2
+  touch "$cp_file"
 fi
 LLMBENCH_CP="$root/target/test-classes:$root/target/classes:$(cat "$cp_file")"
 export LLMBENCH_CP

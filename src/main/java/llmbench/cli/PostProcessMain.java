@@ -1,0 +1,34 @@
+package llmbench.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import llmbench.prompt.TextTokenizer;
+import llmbench.report.PostProcessor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./postprocess.sh RUN_FOLDER}: rebuilds the vLLM results of an existing Gatling run folder. */
+@Command(name = "postprocess.sh", mixinStandardHelpOptions = true,
+    description = "Rebuilds the vLLM-format results and console blocks of a Gatling run folder "
+        + "(target/gatling/<run>) from its simulation.log and token timings.")
+public final class PostProcessMain implements Callable<Integer> {
+  @Parameters(index = "0", description = "The Gatling run folder.")
+  Path runDir;
+  @Option(names = "--out", description = "Also copy the results here (earlier files move to archive/).")
+  Path out;
+  @Option(names = "--tokenizer", description = "tokenizer.json folder, to count output tokens when the server sent no usage (default: ${DEFAULT-VALUE}).")
+  Path tokenizer = Path.of("fake_model");
+
+  public static void main(String[] args) {
+    System.exit(Cli.run(new PostProcessMain(), args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizer)) {
+      PostProcessor.process(runDir, out, System.out, text -> tok.count(text, false));
+    }
+    return Cli.OK;
+  }
+}
