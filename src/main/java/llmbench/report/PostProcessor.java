@@ -69,6 +69,9 @@ public final class PostProcessor {
       meta.put("level_start_epoch_ms", startMs);
       meta.put("level_end_epoch_ms", startMs + Math.round(m.duration() * 1000));
       List<String> warnings = new ArrayList<>(info.notes());
+      if (runDir.getFileName().toString().startsWith("interrupted")) {
+        warnings.add("the run was interrupted: the last level holds only the requests that finished");
+      }
       warnings.addAll(crossCheck(e.getKey(), records, m, gatlingCounts));
       warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
       meta.put("warnings", warnings);

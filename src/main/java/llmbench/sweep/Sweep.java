@@ -79,6 +79,8 @@ public final class Sweep implements Callable<Integer> {
   String nvidiaSmi = "nvidia-smi";
   @Option(names = "--mock-time-scale", description = "Mock only: simulated time per real time (default: ${DEFAULT-VALUE}).")
   double mockTimeScale = 1.0;
+  @Option(names = "--mock-max-model-len", description = "Mock only: its context length (default: ${DEFAULT-VALUE}).")
+  int mockMaxModelLen = 16384;
   @Option(names = "--gatling-results", hidden = true)
   Path gatlingResults = Path.of("target", "gatling");
 
@@ -114,7 +116,7 @@ public final class Sweep implements Callable<Integer> {
     }
     MockServer server = null;
     if (mock) {
-      server = MockServer.start(MockConfig.builder().port(0).timeScale(mockTimeScale)
+      server = MockServer.start(MockConfig.builder().port(0).timeScale(mockTimeScale).maxModelLen(mockMaxModelLen)
           .tokenizerDir(TextTokenizer.hasTokenizer(tokenizer) ? tokenizer : null).build());
       base = server.baseUrl();
       System.out.println("built-in mock vLLM server started at " + base);
@@ -143,6 +145,7 @@ public final class Sweep implements Callable<Integer> {
       final MockServer started = server;
       Runtime.getRuntime().addShutdownHook(onCtrlC = new Thread(() -> {
         System.err.println("interrupted: writing what was measured so far");
+        salvagePendingTimings();
         finish(sampler, started);
       }));
       Map<String, String> props = properties(serverUrl, found);
@@ -224,6 +227,30 @@ public final class Sweep implements Callable<Integer> {
       if (server != null) {
         server.close();
       }
+    }
+  }
+
+  /**
+   * A profile stopped before its simulation ended (Ctrl-C) leaves its token timings beside Gatling's
+   * run folders: turn them into results too, so that no finished level is lost.
+   */
+  private void salvagePendingTimings() {
+    try (Stream<Path> files = Files.list(gatlingResults)) {
+      for (Path timings : files.filter(p -> p.getFileName().toString().matches("\\.llmbench-.*\\.jsonl")).toList()) {
+        String tag = timings.getFileName().toString().replace(".jsonl", "");
+        Path info = gatlingResults.resolve(tag + ".json");
+        if (!Files.isRegularFile(info)) {
+          continue;
+        }
+        Path dir = Files.createDirectories(gatlingResults.resolve("interrupted" + tag));
+        Files.move(timings, dir.resolve(llmbench.trace.TraceFiles.FILE_NAME));
+        Files.move(info, dir.resolve(llmbench.report.RunInfo.FILE_NAME));
+        try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizer)) {
+          llmbench.report.PostProcessor.process(dir, out, System.out, text -> tok.count(text, false));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: could not save the interrupted profile's timings: " + e.getMessage());
     }
   }
 

@@ -45,8 +45,9 @@ public final class TraceSink implements AutoCloseable {
           break;
         }
         writer.write(s.get());
-        if (++written % 256 == 0) {
-          writer.flush();
+        written++;
+        if (queue.isEmpty()) {
+          writer.flush(); // an interrupted run keeps every finished request
         }
       }
     } catch (Throwable t) {
