@@ -27,6 +27,7 @@ import llmbench.server.EngineParams;
 import llmbench.server.GpuSampler;
 import llmbench.server.LaunchCommand;
 import llmbench.server.ServerClient;
+import llmbench.workload.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -151,6 +152,11 @@ public final class Sweep implements Callable<Integer> {
       Map<String, String> props = properties(serverUrl, found);
       int failures = 0;
       for (String profile : profiles) {
+        String notFit = Profile.named(profile).doesNotFit(found.maxModelLen());
+        if (notFit != null) {
+          System.out.println("\n=== profile " + profile + " skipped: " + notFit + " ===");
+          continue;
+        }
         String simulation = Character.toUpperCase(profile.charAt(0)) + profile.substring(1) + "Load";
         props.forEach(System::setProperty);
         System.clearProperty("llm.lastError");
@@ -165,6 +171,7 @@ public final class Sweep implements Callable<Integer> {
       }
       Runtime.getRuntime().removeShutdownHook(onCtrlC);
       finish(sampler, server);
+      props.keySet().forEach(System::clearProperty);
       return failures == 0 ? 0 : 1;
     } catch (IOException | RuntimeException e) {
       finish(sampler, server);

@@ -34,9 +34,8 @@ public final class Planner {
     int input = profile.inputFor(maxLen);
     int output = profile.outputLen();
     String tokenizerId = tokenizer.source();
-    if (input < 1 || input + output > maxLen) {
-      String reason = "profile " + profile.name() + " needs " + (profile.inputFromContext() ? "more than " + output
-          : input + output) + " tokens of context but the server's max_model_len is " + maxLen;
+    String reason = profile.doesNotFit(maxLen);
+    if (reason != null) {
       return new RunPlan(profile.name(), baseUrl, model, tokenizerId, s.chat(), maxLen, null, List.of(), notes, reason);
     }
     PromptBuilder prompts = new PromptBuilder(tokenizer, s.seed() * 1_000_003L + profile.name().hashCode());

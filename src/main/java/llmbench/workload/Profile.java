@@ -30,6 +30,16 @@ public record Profile(String name, int inputLen, int outputLen, List<Integer> le
     return inputFromContext() ? maxModelLen - outputLen : inputLen;
   }
 
+  /** Why this profile cannot run on a server with this context length, or null when it fits. */
+  public String doesNotFit(int maxModelLen) {
+    int input = inputFor(maxModelLen);
+    if (input >= 1 && input + outputLen <= maxModelLen) {
+      return null;
+    }
+    return "profile " + name + " needs " + (inputFromContext() ? "more than " + outputLen
+        : Integer.toString(input + outputLen)) + " tokens of context but the server's max_model_len is " + maxModelLen;
+  }
+
   public Profile withLengths(Integer input, Integer output) {
     return new Profile(name, input != null ? input : inputLen, output != null ? output : outputLen, levels);
   }

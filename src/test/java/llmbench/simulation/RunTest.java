@@ -12,8 +12,14 @@ public final class RunTest {
     System.exit(Cli.run(new Sweep(RunTest::gatling), args));
   }
 
-  static int gatling(String simulationClass, Path results) {
-    return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-        "-s", simulationClass, "-rf", results.toString()});
+  public static int gatling(String simulationClass, Path results) {
+    try {
+      return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
+          "-s", simulationClass, "-rf", results.toString()});
+    } catch (RuntimeException | AssertionError e) {
+      // e.g. no report for a simulation that sent nothing: the sweep goes on with the next profile
+      System.err.println("error: Gatling stopped: " + e.getMessage());
+      return 1;
+    }
   }
 }

@@ -1,0 +1,219 @@
+package llmbench.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import llmbench.cli.Cli;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.RunTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** run_test.sh's sweep, driven through its command line, Gatling running in this JVM. */
+class SweepIT {
+  static Path work;
+  static Path fakeSmi;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "sweep");
+    // A fake nvidia-smi printing the real H100 lines (our query shape) every 100 ms, and the process list.
+    fakeSmi = work.resolve("nvidia-smi");
+    Files.writeString(fakeSmi, String.join("\n",
+        "#!/usr/bin/env bash",
+        "if [[ \"$*\" == *query-compute-apps* ]]; then echo '505, python3, 8634'; exit 0; fi",
+        "used=1000",
+        "while true; do",
+        "  echo \"$(date '+%Y/%m/%d %H:%M:%S.%3N'), 0, NVIDIA H100 80GB HBM3, $used, 81559, 35, 250.10\"",
+        "  used=$((used + 10)); sleep 0.1",
+        "done", ""));
+    Files.setPosixFilePermissions(fakeSmi, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  static int sweep(String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    if (!a.contains("--gatling-results")) {
+      a.addAll(List.of("--gatling-results", work.resolve("gatling").toString()));
+    }
+    return Cli.run(new Sweep(RunTest::gatling), a.toArray(String[]::new));
+  }
+
+  static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void mockSweepWritesTheWholeOutputFolder() throws IOException {
+    Path out = work.resolve("out-mock");
+    int status = sweep("--mock", "--profiles", "low", "--mock-time-scale", "0.3", "--out", out.toString(),
+        "--nvidia-smi", fakeSmi.toString(), "--gpu-interval-ms", "100");
+    assertEquals(0, status);
+    List<String> files = names(out);
+    for (int c : new int[] {1, 4, 8, 16, 32}) {
+      assertTrue(files.contains("llmbench-8b_100-150_" + c + ".json"), files.toString());
+    }
+    assertTrue(files.containsAll(List.of("engine_params.txt", "mem_usage.txt", "summary.csv", "summary.md", "gatling")));
+    String engine = Files.readString(out.resolve("engine_params.txt"));
+    assertTrue(engine.contains("## Launch command\nsource: /proc"), engine);
+    assertTrue(engine.contains("max_model_len: 16384 (source: /v1/models max_model_len)"));
+    assertTrue(engine.contains("num_gpu_blocks: 27000"));
+    String mem = Files.readString(out.resolve("mem_usage.txt"));
+    assertTrue(mem.contains("peak during low c032: GPU 0 "), mem);
+    assertTrue(mem.contains("pid 505 python3: 8634 MiB"));
+    assertTrue(mem.lines().anyMatch(l -> l.contains(", low c016, 0, NVIDIA H100 80GB HBM3, ")));
+    List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+    assertEquals(6, csv.size());
+    assertTrue(csv.get(5).startsWith("low,c032,32,100,150,32,0,"), csv.get(5));
+    assertFalse(csv.get(5).endsWith(","), "peak GPU memory missing: " + csv.get(5));
+    Path reports = out.resolve("gatling");
+    assertTrue(Files.isRegularFile(reports.resolve(names(reports).get(0)).resolve("index.html")));
+  }
+
+  @Test
+  void skipsAProfileThatDoesNotFitKeepsTheRestAndNeverOverwrites() throws IOException {
+    Path out = work.resolve("out-small");
+    int first = sweep("--mock", "--mock-max-model-len", "1024", "--profiles", "high,low", "--mock-time-scale", "0.3",
+        "--out", out.toString(), "--nvidia-smi", work.resolve("no-such-nvidia-smi").toString());
+    assertEquals(0, first);
+    List<String> files = names(out);
+    assertTrue(files.stream().noneMatch(f -> f.contains("-2048_")), "high ran: " + files);
+    assertTrue(files.contains("llmbench-8b_100-150_32.json"));
+    assertTrue(Files.readString(out.resolve("mem_usage.txt")).contains("nvidia-smi not found"));
+
+    int second = sweep("--mock", "--profiles", "low", "--mock-time-scale", "0.3", "--out", out.toString(),
+        "--nvidia-smi", work.resolve("no-such-nvidia-smi").toString());
+    assertEquals(0, second);
+    List<String> archives = names(out.resolve("archive"));
+    assertEquals(1, archives.size());
+    List<String> archived = names(out.resolve("archive").resolve(archives.get(0)));
+    assertTrue(archived.containsAll(List.of("llmbench-8b_100-150_1.json", "summary.md", "engine_params.txt")), archived.toString());
+    assertTrue(names(out).contains("llmbench-8b_100-150_1.json"));
+  }
+
+  @Test
+  void aServerDyingMidSweepKeepsEverythingDoneSoFar() throws Exception {
+    Path tok = Files.createDirectories(work.resolve("tok"));
+    BuiltinTokenizer.writeTo(tok);
+    Path out = work.resolve("out-killed");
+    MockServer mock = MockServer.start(MockConfig.builder().port(0).build());
+    Path gatling = Files.createDirectories(work.resolve("gatling-killed"));
+    Thread killer = new Thread(() -> {
+      try {
+        // the medium profile's timings file appears when its prompts are built; its first level
+        // (about 2 s in real time) then runs: the server dies during the second
+        for (int i = 0; i < 1200 && !pendingTimings(gatling); i++) {
+          Thread.sleep(50);
+        }
+        Thread.sleep(3500);
+      } catch (InterruptedException ignored) {
+        // kill now
+      }
+      mock.close();
+    });
+    killer.start();
+    int status = sweep("--url", mock.baseUrl(), "--tokenizer", tok.toString(), "--profiles", "medium,low",
+        "--out", out.toString(), "--nvidia-smi", "/nonexistent", "--timeout", "30",
+        "--gatling-results", gatling.toString());
+    killer.join();
+    assertEquals(1, status, "a profile that could not run is a failed sweep");
+    List<String> files = names(out);
+    assertTrue(files.contains("llmbench-8b_200-250_32.json"), files.toString());
+    assertTrue(files.contains("summary.md"));
+    String md = Files.readString(out.resolve("summary.md"));
+    assertTrue(md.contains("| medium | c032 | 32 |"), md);
+    // the levels after the crash are there, with their failures counted
+    assertTrue(files.contains("llmbench-8b_200-250_128.json"), files.toString());
+    String last = Files.readString(out.resolve("llmbench-8b_200-250_128.json"));
+    assertTrue(last.contains("\"failed\" : 128"), "level after the crash: " + last.substring(0, 600));
+  }
+
+  static boolean pendingTimings(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.anyMatch(p -> p.getFileName().toString().startsWith(".llmbench"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static long timingRecords(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(f -> f.getFileName().toString().matches("\\.llmbench-.*\\.jsonl")).toList()) {
+        try (Stream<String> lines = Files.lines(p)) {
+          return lines.count();
+        }
+      }
+    } catch (IOException e) {
+      // not there yet
+    }
+    return 0;
+  }
+
+  @Test
+  void ctrlCWritesWhatWasMeasured() throws Exception {
+    Path out = work.resolve("out-ctrl-c");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp",
+        System.getProperty("java.class.path"), RunTest.class.getName(), "--mock", "--profiles", "low,medium",
+        "--out", out.toString(), "--gatling-results", work.resolve("gatling-ctrl-c").toString(),
+        "--nvidia-smi", fakeSmi.toString(), "--gpu-interval-ms", "200")
+        .redirectErrorStream(true).redirectOutput(work.resolve("ctrl-c.log").toFile()).start();
+    // Ctrl-C once low is done and medium's first level has finished (2 warm-up + 32 records)
+    Path gatling = work.resolve("gatling-ctrl-c");
+    for (int i = 0; i < 1200 && !Files.exists(out.resolve("llmbench-8b_100-150_32.json")); i++) {
+      Thread.sleep(100);
+    }
+    for (int i = 0; i < 1200 && timingRecords(gatling) < 34; i++) {
+      Thread.sleep(100);
+    }
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run did not stop after Ctrl-C");
+    String log = Files.readString(work.resolve("ctrl-c.log"));
+    assertTrue(log.contains("interrupted: writing what was measured"), log);
+    List<String> files = names(out);
+    assertTrue(files.contains("llmbench-8b_100-150_32.json"));
+    assertTrue(files.contains("mem_usage.txt") && files.contains("summary.md"), files.toString());
+    // medium's first level (about 2 s) finished before the interrupt: its results were saved too
+    assertTrue(files.contains("llmbench-8b_200-250_32.json"), files.toString());
+  }
+
+  @Test
+  void badArgumentsAreOneLineAndStatus2() throws IOException {
+    BuiltinTokenizer.writeTo(Files.createDirectories(work.resolve("tok-for-unreachable")));
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      assertEquals(2, sweep("--rounds", "0", "--mock"));
+      assertEquals(2, sweep("--profiles", "huge", "--mock"));
+      assertEquals(2, sweep("--endpoint", "grpc", "--mock"));
+      assertEquals(2, sweep("--no-such-option"));
+      assertEquals(2, sweep("--url", "http://127.0.0.1:1", "--tokenizer", work.resolve("empty").toString()));
+      assertEquals(1, sweep("--mock-time-scale", "1", "--url", "http://127.0.0.1:1", "--tokenizer",
+          work.resolve("tok-for-unreachable").toString(), "--out", work.resolve("out-unreachable").toString()));
+    } catch (RuntimeException e) {
+      throw e;
+    } finally {
+      System.setErr(err);
+    }
+    String text = captured.toString();
+    for (String line : text.split("\n")) {
+      assertTrue(line.startsWith("error: "), "not a one-line error: " + line);
+    }
+    assertTrue(text.contains("fake_model") || text.contains("tokenizer.json"), text);
+  }
+}
