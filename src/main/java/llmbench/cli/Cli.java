@@ -11,7 +11,15 @@ public final class Cli {
   private Cli() {}
 
   public static int run(Object command, String... args) {
+    return run(command, null, args);
+  }
+
+  /** @param name the command's name in help and errors (the script's), or null for its annotation's */
+  public static int run(Object command, String name, String... args) {
     CommandLine cl = new CommandLine(command);
+    if (name != null) {
+      cl.setCommandName(name);
+    }
     cl.setParameterExceptionHandler((ex, a) -> {
       System.err.println("error: " + ex.getMessage() + " (see --help)");
       return USAGE;

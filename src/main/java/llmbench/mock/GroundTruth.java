@@ -20,10 +20,12 @@ public final class GroundTruth implements AutoCloseable {
    * @param choiceChunkNs send time of every chunk that carries choices (role chunk included)
    * @param tokenDueNs end of the engine step that sampled each token
    * @param tokenSentNs when each token's chunk was handed to the socket
+   * @param images each image received: {@code WIDTHxHEIGHT mime sha256-prefix}
    */
   public record Trace(String requestId, String endpoint, long arrivalNs, int promptTokens,
       int completionTokens, long[] choiceChunkNs, long[] tokenDueNs, long[] tokenSentNs,
-      long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome) {}
+      long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome,
+      List<String> images) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, Trace> traces = new ConcurrentHashMap<>();

@@ -34,6 +34,16 @@ final class ImageTokens {
     return (int) ((h / PATCH) * (w / PATCH));
   }
 
+  /** A short fingerprint of an image's data, to tell images apart in the ground truth. */
+  static String digest(String url) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(url.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Reads the size from a {@code data:image/...;base64,} URL; rejects anything that is not an image. */
   static Size sizeOf(String url) {
     if (url == null || !url.startsWith("data:image/")) {

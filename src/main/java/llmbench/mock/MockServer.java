@@ -254,7 +254,7 @@ public final class MockServer implements AutoCloseable {
     return JSON.createObjectNode().put("prompt", tokenizer.decode(ids));
   }
 
-  private int promptTokens(boolean chat, JsonNode body) {
+  private int promptTokens(boolean chat, JsonNode body, List<String> images) {
     if (chat) {
       JsonNode messages = body.path("messages");
       if (!messages.isArray() || messages.isEmpty()) {
@@ -265,11 +265,14 @@ public final class MockServer implements AutoCloseable {
         for (JsonNode part : m.path("content")) {
           if ("image_url".equals(part.path("type").asText())) {
             ImageTokens.Size size;
+            String url = part.path("image_url").path("url").asText(null);
             try {
-              size = ImageTokens.sizeOf(part.path("image_url").path("url").asText(null));
+              size = ImageTokens.sizeOf(url);
             } catch (IllegalArgumentException e) {
               throw ApiError.badRequest(e.getMessage());
             }
+            images.add(size.width() + "x" + size.height() + " " + url.substring(5, url.indexOf(';'))
+                + " " + ImageTokens.digest(url));
             n += ImageTokens.tokens(size.width(), size.height(), config.imageMinPixels(), config.imageMaxPixels());
           }
         }
@@ -295,7 +298,8 @@ public final class MockServer implements AutoCloseable {
     if (model != null && !model.equals(config.modelId())) {
       throw new ApiError(404, "NotFoundError", "model", "The model `" + model + "` does not exist.");
     }
-    int prompt = promptTokens(chat, body);
+    List<String> images = new ArrayList<>();
+    int prompt = promptTokens(chat, body, images);
     if (prompt > config.maxModelLen()) {
       throw ApiError.badRequest("This model's maximum context length is " + config.maxModelLen()
           + " tokens. However, your request has " + prompt
@@ -338,7 +342,7 @@ public final class MockServer implements AutoCloseable {
     boolean stream = body.path("stream").asBoolean(false);
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     Stream out = new Stream(ch, chat, id, traceId, prompt, maxTokens, stream, includeUsage, keepAlive,
-        fault, arrivalNs);
+        fault, arrivalNs, images);
     Sequence seq = new Sequence(traceId, prompt, maxTokens, body.path("min_tokens").asInt(0),
         body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
     out.sequence = seq;
@@ -383,8 +387,12 @@ public final class MockServer implements AutoCloseable {
     private boolean stalling;
     private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
 
+    private final List<String> images;
+
     Stream(Channel ch, boolean chat, String id, String traceId, int promptTokens, int maxTokens,
-        boolean stream, boolean includeUsage, boolean keepAlive, Faults.Fault fault, long arrivalNs) {
+        boolean stream, boolean includeUsage, boolean keepAlive, Faults.Fault fault, long arrivalNs,
+        List<String> images) {
+      this.images = images;
       this.ch = ch;
       this.chat = chat;
       this.id = id;
@@ -551,7 +559,7 @@ public final class MockServer implements AutoCloseable {
       groundTruth.record(new GroundTruth.Trace(traceId, chat ? "chat" : "completions", arrivalNs,
           promptTokens, tokens, choices, java.util.Arrays.copyOf(dueNs, tokens),
           java.util.Arrays.copyOf(sentNs, tokens), usageNs, doneNs, sequence.preemptions,
-          fault.kind().name(), outcome));
+          fault.kind().name(), outcome, images));
     }
 
     private ObjectNode baseChunk() {

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /**
  * A small word-level tokenizer.json generated in code, so that the demo run and the mock need no
  * download. It behaves like a Llama-style tokenizer in the ways that matter to the benchmark: it adds
- * a BOS token ({@code <s>}) and has special tokens that prompts must avoid.
+ * a BOS token ({@code <s>}), has special tokens that prompts must avoid, and knows the ChatML markers
+ * that the mock's chat template uses.
  */
 public final class BuiltinTokenizer {
   public static final String NAME = "llmbench-builtin";
@@ -31,7 +32,8 @@ public final class BuiltinTokenizer {
     root.putNull("truncation");
     root.putNull("padding");
     ArrayNode added = root.putArray("added_tokens");
-    String[] specials = {"<s>", "</s>", "<unk>"};
+    // ChatML markers are special added tokens, as in Qwen's tokenizer: split out of the text around them
+    String[] specials = {"<s>", "</s>", "<unk>", "<|im_start|>", "<|im_end|>"};
     for (int i = 0; i < specials.length; i++) {
       ObjectNode t = added.addObject();
       t.put("id", i).put("content", specials[i]).put("single_word", false).put("lstrip", false)

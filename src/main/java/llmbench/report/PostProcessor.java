@@ -65,6 +65,15 @@ public final class PostProcessor {
       meta.put("gatling_run", runDir.getFileName().toString());
       meta.put("base_url", info.baseUrl());
       meta.put("max_model_len", info.maxModelLen());
+      if (info.metadata() != null) {
+        meta.putAll(info.metadata());
+      }
+      RunInfo.LevelInputs inputs = info.levels() == null ? null : info.levels().get(e.getKey());
+      if (inputs != null) {
+        meta.put("planned_prompts", inputs.plannedPrompts());
+        meta.put("inputs_build_ms", inputs.buildMs());
+        meta.put("inputs_built_at_epoch_ms", inputs.builtAtEpochMs());
+      }
       long startMs = records.stream().mapToLong(RequestRecord::startEpochMs).min().orElse(0);
       meta.put("level_start_epoch_ms", startMs);
       meta.put("level_end_epoch_ms", startMs + Math.round(m.duration() * 1000));

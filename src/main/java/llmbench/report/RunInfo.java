@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The run's facts, written beside the token timings when the run starts, so that the post-processor
@@ -22,7 +23,12 @@ public record RunInfo(
     List<String> percentileMetrics,
     List<Double> percentiles,
     String goodput,
-    List<String> notes) {
+    List<String> notes,
+    Map<String, Object> metadata,
+    Map<String, LevelInputs> levels) {
+
+  /** When and how fast a level's request bodies were built (before the level started). */
+  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs) {}
 
   public static final String FILE_NAME = "run-info.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

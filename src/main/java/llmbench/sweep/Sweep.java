@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import llmbench.gatlinglog.SimulationLog;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
+import llmbench.prompt.NoiseImages;
 import llmbench.prompt.TextTokenizer;
 import llmbench.report.MemUsage;
 import llmbench.report.SweepSummary;
@@ -30,6 +31,7 @@ import llmbench.server.ServerClient;
 import llmbench.workload.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./run_test.sh}: the seed's text sweep. Finds the server's facts, records how it was launched
@@ -37,7 +39,8 @@ import picocli.CommandLine.Option;
  * writes the output folder: per-level results, engine_params.txt, mem_usage.txt, a sweep summary.
  */
 @Command(name = "run_test.sh", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Benchmark an OpenAI-compatible server (vLLM first) with the seed's text profiles.%n"
+    description = "Benchmark an OpenAI-compatible server (vLLM first) with the seed's text profiles "
+        + "(run_test.sh) or vision profiles (run_vision_test.sh [IM_WIDTH IM_HEIGHT]).%n"
         + "Results go to the output folder; an earlier run's files there move to archive/<date>/.")
 public final class Sweep implements Callable<Integer> {
   public static final String TOOL_VERSION = "0.1.0";
@@ -52,12 +55,19 @@ public final class Sweep implements Callable<Integer> {
   String url;
   @Option(names = "--mock", description = "Start the built-in mock vLLM server for this run (no GPU needed).")
   boolean mock;
-  @Option(names = "--profiles", split = ",", description = "Profiles to run, in order (default: high,medium,low).")
-  List<String> profiles = List.of("high", "medium", "low");
+  @Option(names = "--profiles", split = ",", description = "Profiles to run, in order "
+      + "(default: high,medium,low; for run_vision_test.sh vision1,vision2).")
+  List<String> profiles;
+  @Parameters(arity = "0..2", paramLabel = "SIZE", description = "run_vision_test.sh only: IM_WIDTH IM_HEIGHT "
+      + "of the noise image sent with every request (default: 512 512, at most " + NoiseImages.MAX_SIDE + ").")
+  List<String> imageSize = new ArrayList<>();
+  @Option(names = "--image-format", description = "run_vision_test.sh only: png (default) or jpeg (quality 75).")
+  String imageFormat = "png";
   @Option(names = "--rounds", description = "Prompts per level = concurrency × rounds (default: ${DEFAULT-VALUE}).")
   int rounds = 1;
-  @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  Path out = Path.of("output");
+  @Option(names = "--out", description = "Output folder (default: output; for run_vision_test.sh "
+      + "output/vision_WxH).")
+  Path out;
   @Option(names = "--tokenizer", description = "Folder with the model's tokenizer.json (default: ${DEFAULT-VALUE}).")
   Path tokenizer = Path.of("fake_model");
   @Option(names = "--model", description = "Model name to send (default: the first of /v1/models).")
@@ -86,17 +96,42 @@ public final class Sweep implements Callable<Integer> {
   Path gatlingResults = Path.of("target", "gatling");
 
   private final Launcher launcher;
+  private final boolean vision;
+  private NoiseImages.Spec image;
+
+  /** @param vision true for run_vision_test.sh: vision profiles, one noise image per request */
+  public Sweep(Launcher launcher, boolean vision) {
+    this.launcher = launcher;
+    this.vision = vision;
+  }
 
   public Sweep(Launcher launcher) {
-    this.launcher = launcher;
+    this(launcher, false);
+  }
+
+  public String commandName() {
+    return vision ? "run_vision_test.sh" : "run_test.sh";
   }
 
   @Override
   public Integer call() throws IOException {
+    List<String> allowed = vision ? List.of("vision1", "vision2") : List.of("high", "medium", "low");
+    if (profiles == null) {
+      profiles = allowed;
+    }
     for (String p : profiles) {
-      if (!List.of("high", "medium", "low").contains(p)) {
-        throw new IllegalArgumentException("unknown profile '" + p + "' in --profiles: use high, medium, low");
+      if (!allowed.contains(p)) {
+        throw new IllegalArgumentException("unknown profile '" + p + "' in --profiles: use " + String.join(", ", allowed));
       }
+    }
+    if (!vision && !imageSize.isEmpty()) {
+      throw new IllegalArgumentException("unexpected argument " + imageSize.get(0) + " (image sizes are for run_vision_test.sh)");
+    }
+    if (vision) {
+      image = imageSpec(imageSize, imageFormat);
+    }
+    if (out == null) {
+      out = vision ? Path.of("output", "vision_" + image.label()) : Path.of("output");
     }
     if (rounds < 1 || timeout < 1 || gpuIntervalMs < 10) {
       throw new IllegalArgumentException("--rounds and --timeout must be >= 1, --gpu-interval-ms >= 10");
@@ -157,7 +192,8 @@ public final class Sweep implements Callable<Integer> {
           System.out.println("\n=== profile " + profile + " skipped: " + notFit + " ===");
           continue;
         }
-        String simulation = Character.toUpperCase(profile.charAt(0)) + profile.substring(1) + "Load";
+        String simulation = vision ? "VisionProfile" + profile.substring("vision".length())
+            : Character.toUpperCase(profile.charAt(0)) + profile.substring(1) + "Load";
         props.forEach(System::setProperty);
         System.clearProperty("llm.lastError");
         System.out.println("\n=== profile " + profile + " (" + simulation + ") ===");
@@ -194,6 +230,11 @@ public final class Sweep implements Callable<Integer> {
     p.put("llm.gatlingResults", gatlingResults.toString());
     p.put("llm.mock", "false"); // the sweep's own mock (if any) serves every profile
     p.put("llm.exitOnError", "false");
+    if (image != null) {
+      p.put("llm.imageWidth", Integer.toString(image.width()));
+      p.put("llm.imageHeight", Integer.toString(image.height()));
+      p.put("llm.imageFormat", image.format().name().toLowerCase(Locale.ROOT));
+    }
     if (goodput != null) {
       p.put("llm.goodput", goodput);
     }
@@ -296,12 +337,33 @@ public final class Sweep implements Callable<Integer> {
     }
   }
 
-  /** Moves every earlier result in {@code out} (all but archive/) to {@code archive/<date>/}; null if none. */
+  /** "512 512" → a spec; anything else is a usage error with a one-line reason. */
+  static NoiseImages.Spec imageSpec(List<String> size, String format) {
+    if (size.size() == 1) {
+      throw new IllegalArgumentException("give both IM_WIDTH and IM_HEIGHT (e.g. 512 512), not only " + size.get(0));
+    }
+    int[] wh = {512, 512};
+    for (int i = 0; i < size.size(); i++) {
+      try {
+        wh[i] = Integer.parseInt(size.get(i));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("image size '" + size.get(i) + "' is not a whole number of pixels");
+      }
+    }
+    return new NoiseImages.Spec(wh[0], wh[1], NoiseImages.Format.parse(format));
+  }
+
+  /**
+   * Moves every earlier result in {@code out} to {@code archive/<date>/}; null if none. Leaves
+   * archive/, the README and vision_WxH/ folders (another sweep's results) where they are.
+   */
   static Path archivePreviousRun(Path out) throws IOException {
     List<Path> old;
     try (Stream<Path> files = Files.list(out)) {
-      old = files.filter(p -> !p.getFileName().toString().equals("archive")
-          && !p.getFileName().toString().equals("README.md")).toList();
+      old = files.filter(p -> {
+        String n = p.getFileName().toString();
+        return !n.equals("archive") && !n.equals("README.md") && !n.startsWith("vision_");
+      }).toList();
     }
     if (old.isEmpty()) {
       return null;

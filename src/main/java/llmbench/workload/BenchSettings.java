@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import llmbench.prompt.NoiseImages;
 import llmbench.stats.Slo;
 import llmbench.stats.VllmMetrics;
 
@@ -33,7 +34,8 @@ public record BenchSettings(
     double mockTimeScale,
     Path outputDir,
     Path gatlingResults,
-    int warmupRequests) {
+    int warmupRequests,
+    NoiseImages.Spec image) {
 
   public static BenchSettings fromSystemProperties() {
     return from(System.getProperties().entrySet().stream()
@@ -79,7 +81,10 @@ public record BenchSettings(
         Double.parseDouble(firstNonNull(p.apply("mockTimeScale"), "1.0")),
         Path.of(firstNonNull(p.apply("out"), "output")),
         Path.of(firstNonNull(p.apply("gatlingResults"), "target/gatling")),
-        Integer.parseInt(firstNonNull(p.apply("warmup"), "2")));
+        Integer.parseInt(firstNonNull(p.apply("warmup"), "2")),
+        new NoiseImages.Spec(positive(firstNonNull(p.apply("imageWidth"), "512"), "llm.imageWidth"),
+            positive(firstNonNull(p.apply("imageHeight"), "512"), "llm.imageHeight"),
+            NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))));
   }
 
   /** The profile with this run's overrides applied. */

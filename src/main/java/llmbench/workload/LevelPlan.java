@@ -1,35 +1,100 @@
 package llmbench.workload;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
- * One concurrency level, ready to run: every request body built and serialized in advance.
- *
- * @param label the level's name in reports and token records, e.g. {@code c032}
+ * One concurrency level: its shape, and its request bodies, built by {@link #prepare} before the
+ * level starts (never while timing) and dropped by {@link #release} after it, so that only one
+ * level's bodies (images can be megabytes each) are in memory at a time.
  */
-public record LevelPlan(String label, int concurrency, int inputLen, int outputLen, List<byte[]> bodies,
-    AtomicInteger cursor) {
+public final class LevelPlan {
+  private final String label;
+  private final int concurrency;
+  private final int inputLen;
+  private final int outputLen;
+  private final int numPrompts;
+  private final IntFunction<byte[]> bodyFactory;
+  private final AtomicInteger cursor = new AtomicInteger();
+  private volatile List<byte[]> bodies;
+  private volatile long buildMs = -1;
+  private volatile long builtAtEpochMs;
 
-  public LevelPlan(String label, int concurrency, int inputLen, int outputLen, List<byte[]> bodies) {
-    this(label, concurrency, inputLen, outputLen, List.copyOf(bodies), new AtomicInteger());
+  public LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,
+      IntFunction<byte[]> bodyFactory) {
+    this.label = label;
+    this.concurrency = concurrency;
+    this.inputLen = inputLen;
+    this.outputLen = outputLen;
+    this.numPrompts = numPrompts;
+    this.bodyFactory = bodyFactory;
   }
 
   public static String label(int concurrency) {
     return String.format("c%03d", concurrency);
   }
 
-  public int numPrompts() {
-    return bodies.size();
+  /** Builds every body of the level (prompts, images, JSON). Idempotent. */
+  public synchronized void prepare() {
+    if (bodies != null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    List<byte[]> b = new ArrayList<>(numPrompts);
+    for (int i = 0; i < numPrompts; i++) {
+      b.add(bodyFactory.apply(i));
+    }
+    bodies = b;
+    buildMs = (System.nanoTime() - t0) / 1_000_000;
+    builtAtEpochMs = System.currentTimeMillis();
   }
 
-  /** Requests per virtual user: the level keeps exactly {@code concurrency} requests in flight. */
-  public int rounds() {
-    return bodies.size() / concurrency;
+  public void release() {
+    bodies = null;
   }
 
   /** The next unused body; each is sent once. */
   public byte[] next() {
-    return bodies.get(cursor.getAndIncrement() % bodies.size());
+    List<byte[]> b = bodies;
+    if (b == null) {
+      throw new IllegalStateException("level " + label + " was not prepared before it started");
+    }
+    return b.get(cursor.getAndIncrement() % numPrompts);
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public int concurrency() {
+    return concurrency;
+  }
+
+  public int inputLen() {
+    return inputLen;
+  }
+
+  public int outputLen() {
+    return outputLen;
+  }
+
+  public int numPrompts() {
+    return numPrompts;
+  }
+
+  /** Requests per virtual user: the level keeps exactly {@code concurrency} requests in flight. */
+  public int rounds() {
+    return numPrompts / concurrency;
+  }
+
+  /** How long building the bodies took, -1 before {@link #prepare}. */
+  public long buildMs() {
+    return buildMs;
+  }
+
+  public long builtAtEpochMs() {
+    return builtAtEpochMs;
   }
 }

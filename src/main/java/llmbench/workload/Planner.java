@@ -1,7 +1,12 @@
 package llmbench.workload;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import llmbench.prompt.NoiseImages;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.RequestBodies;
 import llmbench.prompt.TextTokenizer;
@@ -10,7 +15,8 @@ import llmbench.server.ServerClient;
 
 /**
  * Turns settings and a profile into a {@link RunPlan}: asks the server for its model and context
- * length, builds exact-length prompts, and checks one against the server before anything is timed.
+ * length, checks one exact-length request against the server before anything is timed, and sets up
+ * how each level's bodies are built (by {@link LevelPlan#prepare}, before the level starts).
  */
 public final class Planner {
   private static final int WARMUP_OUTPUT = 16;
@@ -26,64 +32,85 @@ public final class Planner {
 
   public static RunPlan plan(BenchSettings s, Profile seedProfile, String baseUrl, TextTokenizer tokenizer) {
     Profile profile = s.apply(seedProfile);
+    boolean chat = s.chat() || profile.vision();
+    NoiseImages.Spec image = profile.vision() ? s.image() : null;
     ServerClient client = new ServerClient(baseUrl, s.apiKey());
     Discovery.Result server = Discovery.discover(client, s.model(), s.maxModelLen());
     String model = server.modelId();
     int maxLen = server.maxModelLen();
     List<String> notes = new ArrayList<>();
-    int input = profile.inputFor(maxLen);
-    int output = profile.outputLen();
+    Map<String, Object> meta = new LinkedHashMap<>();
     String tokenizerId = tokenizer.source();
     String reason = profile.doesNotFit(maxLen);
     if (reason != null) {
-      return new RunPlan(profile.name(), baseUrl, model, tokenizerId, s.chat(), maxLen, null, List.of(), notes, reason);
+      return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta, reason);
     }
+    int input = profile.inputFor(maxLen);
+    int output = profile.outputLen();
     PromptBuilder prompts = new PromptBuilder(tokenizer, s.seed() * 1_000_003L + profile.name().hashCode());
-    int chatOverhead = 0;
-    if (s.chat()) {
-      Integer overhead = client.tokenizeChat(model, "");
-      if (overhead == null) {
+    // Text benchmarks: the server counts exactly `input` tokens (template included for chat).
+    // Vision: the text part itself has `input` tokens, as vLLM's random-mm dataset does.
+    int textTokens = input;
+    Integer template = chat ? client.tokenizeChat(model, "") : null;
+    if (chat && !profile.vision()) {
+      if (template == null) {
         notes.add("the server has no /tokenize: chat prompts assume no chat-template tokens; "
             + "the preflight shows the server's real count");
       } else {
-        chatOverhead = overhead;
+        textTokens = input - template;
       }
     }
-    int chatText = input - chatOverhead;
-    java.util.function.IntFunction<byte[]> body = maxTokens -> s.chat()
-        ? RequestBodies.chat(model, prompts.buildText(chatText), null, maxTokens)
-        : RequestBodies.completions(model, prompts.build(input), maxTokens);
+    final int text = textTokens;
+    // every body gets the next seed: one distinct, repeatable image per request
+    AtomicLong imageSeed = new AtomicLong(s.seed() * 7_919L + profile.name().hashCode());
+    IntFunction<byte[]> body = maxTokens -> !chat
+        ? RequestBodies.completions(model, prompts.build(input), maxTokens)
+        : RequestBodies.chat(model, prompts.buildText(text),
+            image == null ? null : NoiseImages.dataUrl(image, imageSeed.incrementAndGet()), maxTokens);
 
     ServerClient.Preflight pre;
     try {
-      pre = client.stream(s.chat() ? "/v1/chat/completions" : "/v1/completions", body.apply(2));
+      pre = client.stream(chat ? "/v1/chat/completions" : "/v1/completions", body.apply(2));
     } catch (ServerClient.ServerError e) {
-      throw new PlanError("the server rejected the preflight request (" + input + " tokens in, 2 out): "
-          + e.getMessage());
-    }
-    if (pre.promptTokens() >= 0 && pre.promptTokens() != input) {
-      notes.add("the server counts the prompt as " + pre.promptTokens() + " tokens, not " + input
-          + ": is fake_model/ the served model's tokenizer?");
-    }
-    if (pre.promptTokens() < 0) {
-      notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
+      throw new PlanError("the server rejected the preflight request (" + input + (profile.vision()
+          ? " text tokens and one " + image.label() + " image" : " tokens") + " in, 2 out): " + e.getMessage());
     }
     if (pre.chunksWithChoices() == 0) {
       throw new PlanError("the server's preflight stream had no chunk with choices: is this an OpenAI-compatible streaming server?");
     }
-    List<byte[]> warm = new ArrayList<>();
-    for (int i = 0; i < s.warmupRequests(); i++) {
-      warm.add(body.apply(WARMUP_OUTPUT));
+    if (profile.vision()) {
+      meta.put("image_width", image.width());
+      meta.put("image_height", image.height());
+      meta.put("image_format", image.format().name().toLowerCase());
+      meta.put("text_tokens", text);
+      if (template != null) {
+        meta.put("chat_template_tokens", template);
+      }
+      if (pre.promptTokens() >= 0) {
+        meta.put("server_prompt_tokens_per_request", pre.promptTokens());
+        if (template != null) {
+          meta.put("image_tokens_per_request", pre.promptTokens() - text - template);
+        }
+        if (pre.promptTokens() + output > maxLen) {
+          String why = "profile " + profile.name() + " needs " + (pre.promptTokens() + output)
+              + " tokens of context (" + pre.promptTokens() + " in with the image, " + output
+              + " out) but the server's max_model_len is " + maxLen;
+          return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta, why);
+        }
+      }
+    } else if (pre.promptTokens() >= 0 && pre.promptTokens() != input) {
+      notes.add("the server counts the prompt as " + pre.promptTokens() + " tokens, not " + input
+          + ": is " + tokenizerId + " the served model's tokenizer?");
     }
-    LevelPlan warmup = new LevelPlan("warmup", 1, input, WARMUP_OUTPUT, warm);
+    if (pre.promptTokens() < 0) {
+      notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
+    }
+    LevelPlan warmup = new LevelPlan("warmup", 1, input, WARMUP_OUTPUT, s.warmupRequests(),
+        i -> body.apply(WARMUP_OUTPUT));
     List<LevelPlan> levels = new ArrayList<>();
     for (int c : profile.levels()) {
-      List<byte[]> bodies = new ArrayList<>();
-      for (int i = 0; i < c * s.rounds(); i++) {
-        bodies.add(body.apply(output));
-      }
-      levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, bodies));
+      levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, c * s.rounds(), i -> body.apply(output)));
     }
-    return new RunPlan(profile.name(), baseUrl, model, tokenizerId, s.chat(), maxLen, warmup, levels, notes, null);
+    return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
   }
 }

@@ -1,6 +1,7 @@
 package llmbench.workload;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a profile's run needs, resolved before the first request: the server's facts, the
@@ -16,6 +17,7 @@ public record RunPlan(
     LevelPlan warmup,
     List<LevelPlan> levels,
     List<String> notes,
+    Map<String, Object> metadata,
     String skippedReason) {
 
   public boolean skipped() {

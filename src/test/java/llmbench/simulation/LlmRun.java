@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -21,6 +23,7 @@ import llmbench.server.ServerClient;
 import llmbench.trace.TraceFiles;
 import llmbench.trace.TraceSink;
 import llmbench.workload.BenchSettings;
+import llmbench.workload.LevelPlan;
 import llmbench.workload.Planner;
 import llmbench.workload.Profile;
 import llmbench.workload.RunPlan;
@@ -61,9 +64,7 @@ final class LlmRun {
       Files.createDirectories(results);
       this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");
       this.pendingInfo = results.resolve(".llmbench-" + runTag + ".json");
-      new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
-          plan.endpointType(), plan.maxModelLen(), startEpochMs, settings.percentileMetrics(),
-          settings.percentiles(), goodputSpec(settings), plan.notes()).write(pendingInfo);
+      runInfo().write(pendingInfo);
       this.sink = new TraceSink(pending);
     } catch (IOException e) {
       stopMock();
@@ -81,6 +82,31 @@ final class LlmRun {
   private static boolean isMock(String url, BenchSettings s) {
     ServerClient.Answer v = new ServerClient(url, s.apiKey()).getText("/version");
     return v.status() == 200 && v.body().contains("llmbench.mock");
+  }
+
+  /** The run's facts; at the end, with when and how fast each level's inputs were built. */
+  private RunInfo runInfo() {
+    Map<String, RunInfo.LevelInputs> levels = new LinkedHashMap<>();
+    for (LevelPlan l : plan.levels()) {
+      if (l.buildMs() >= 0) {
+        levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs()));
+      }
+    }
+    return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
+        plan.endpointType(), plan.maxModelLen(), startEpochMs, settings.percentileMetrics(),
+        settings.percentiles(), goodputSpec(settings), plan.notes(), plan.metadata(), levels);
+  }
+
+  /** Vision results go to {@code <out>/vision_WxH/}: they never collide with text or other sizes. */
+  private Path outputDir() {
+    Path out = settings.outputDir();
+    if (plan.metadata().containsKey("image_width")) {
+      String sub = "vision_" + settings.image().label();
+      if (out.getFileName() == null || !out.getFileName().toString().equals(sub)) {
+        out = out.resolve(sub);
+      }
+    }
+    return out;
   }
 
   private static TextTokenizer loadTokenizer(BenchSettings s, boolean mockServer) {
@@ -107,9 +133,10 @@ final class LlmRun {
           "cannot find this run's folder under " + settings.gatlingResults()
               + "; token timings kept in " + pending));
       Files.move(pending, runDir.resolve(TraceFiles.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      runInfo().write(pendingInfo);
       Files.move(pendingInfo, runDir.resolve(RunInfo.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
       System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
-      return PostProcessor.process(runDir, settings.outputDir(), System.out,
+      return PostProcessor.process(runDir, outputDir(), System.out,
           text -> tokenizer.count(text, false));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

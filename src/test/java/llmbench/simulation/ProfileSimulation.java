@@ -8,6 +8,8 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import llmbench.server.ServerClient;
 import llmbench.workload.BenchSettings;
 import llmbench.workload.LevelPlan;
@@ -53,14 +55,32 @@ public abstract class ProfileSimulation extends Simulation {
     }
     SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag);
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
-    // Built from the last level backwards: warm-up, then level 1, then level 2...
-    PopulationBuilder tail = null;
-    for (int i = run.plan.levels().size() - 1; i >= 0; i--) {
-      PopulationBuilder p = populate(chain, run.plan.levels().get(i), timeout);
-      tail = tail == null ? p : p.andThen(tail);
+    // warm-up, then per level: build its bodies (1 user, nothing timed), run it
+    run.plan.warmup().prepare();
+    List<PopulationBuilder> steps = new ArrayList<>();
+    steps.add(populate(chain, run.plan.warmup(), timeout));
+    LevelPlan previous = run.plan.warmup();
+    for (LevelPlan level : run.plan.levels()) {
+      steps.add(prepare(previous, level));
+      steps.add(populate(chain, level, timeout));
+      previous = level;
     }
-    PopulationBuilder warmup = populate(chain, run.plan.warmup(), timeout);
-    setUp(tail == null ? warmup : warmup.andThen(tail)).protocols(protocol);
+    PopulationBuilder chained = steps.get(steps.size() - 1);
+    for (int i = steps.size() - 2; i >= 0; i--) {
+      chained = steps.get(i).andThen(chained);
+    }
+    setUp(chained).protocols(protocol);
+  }
+
+  /** Builds a level's prompts and images after the previous level ended and before this one starts. */
+  private static PopulationBuilder prepare(LevelPlan previous, LevelPlan level) {
+    return scenario("prepare " + level.label()).exec(session -> {
+      previous.release();
+      level.prepare();
+      System.out.println("prepared " + level.numPrompts() + " requests for " + level.label() + " in "
+          + level.buildMs() + " ms");
+      return session;
+    }).injectOpen(atOnceUsers(1));
   }
 
   private static PopulationBuilder populate(SseChain chain, LevelPlan level, Duration timeout) {

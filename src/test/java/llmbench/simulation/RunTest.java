@@ -9,7 +9,10 @@ public final class RunTest {
   private RunTest() {}
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new Sweep(RunTest::gatling), args));
+    boolean vision = args.length > 0 && args[0].equals("--vision");
+    String[] rest = vision ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+    Sweep sweep = new Sweep(RunTest::gatling, vision);
+    System.exit(Cli.run(sweep, sweep.commandName(), rest));
   }
 
   public static int gatling(String simulationClass, Path results) {
