@@ -72,11 +72,14 @@ public final class MockServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    // epoll where it exists (Linux): fewer CPU cycles per chunk than NIO on the 2 cores we share
+    boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
+    this.group = new MultiThreadIoEventLoopGroup(2,
+        epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     scheduler.start();
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
-        .channel(NioServerSocketChannel.class)
+        .channel(epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 4096)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -422,17 +425,17 @@ public final class MockServer implements AutoCloseable {
     }
 
     @Override
-    public Runnable prepareToken(int index, String finishReason, long due) {
+    public Sequence.Delivery prepareToken(int index, String finishReason, long due) {
       String piece = tokenTexts[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % tokenTexts.length)];
       Faults.Kind kind = fault.kind();
       boolean faultNow = index == faultToken
           && (kind == Faults.Kind.INBAND_ERROR || kind == Faults.Kind.DROP);
       if (faultNow) {
         sequence.cancel();
-        return () -> ch.eventLoop().execute(() -> fail(kind));
+        return new Sequence.Delivery(ch.eventLoop(), () -> fail(kind));
       }
       if (!stream) {
-        return () -> ch.eventLoop().execute(() -> {
+        return new Sequence.Delivery(ch.eventLoop(), () -> {
           dueNs[index] = due;
           sentNs[index] = System.nanoTime();
           text.append(piece);
@@ -459,7 +462,7 @@ public final class MockServer implements AutoCloseable {
         buf.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
       }
       boolean stallStart = kind == Faults.Kind.STALL && index == faultToken;
-      return () -> ch.eventLoop().execute(() -> {
+      return new Sequence.Delivery(ch.eventLoop(), () -> {
         if (stallStart) {
           ch.eventLoop().schedule(this::releaseHeld, fault.millis(), TimeUnit.MILLISECONDS);
           stalling = true;

@@ -3,7 +3,9 @@ package llmbench.mock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -64,7 +66,7 @@ final class Scheduler implements Runnable {
   @Override
   public void run() {
     long stepStart = System.nanoTime();
-    List<Runnable> due = new ArrayList<>();
+    List<Sequence.Delivery> due = new ArrayList<>();
     while (!stopped) {
       for (Sequence s; (s = inbox.poll()) != null; ) {
         waiting.addLast(s);
@@ -92,9 +94,7 @@ final class Scheduler implements Runnable {
       due.clear();
       apply(plan, deadline, due);
       sleepUntil(deadline);
-      for (Runnable r : due) {
-        r.run();
-      }
+      deliver(due);
       steps.incrementAndGet();
       stepStart = deadline;
     }
@@ -158,7 +158,22 @@ final class Scheduler implements Runnable {
     return plan;
   }
 
-  private void apply(Plan plan, long deadline, List<Runnable> due) {
+  /**
+   * One task per event loop for the whole step, not one per chunk: with hundreds of streams the
+   * wake-ups, not the writes, would make the last chunks late.
+   */
+  private static void deliver(List<Sequence.Delivery> due) {
+    Map<java.util.concurrent.Executor, List<Runnable>> byLoop = new LinkedHashMap<>();
+    for (Sequence.Delivery d : due) {
+      byLoop.computeIfAbsent(d.where(), k -> new ArrayList<>()).add(d.what());
+    }
+    for (Map.Entry<java.util.concurrent.Executor, List<Runnable>> e : byLoop.entrySet()) {
+      List<Runnable> batch = e.getValue();
+      e.getKey().execute(() -> batch.forEach(Runnable::run));
+    }
+  }
+
+  private void apply(Plan plan, long deadline, List<Sequence.Delivery> due) {
     for (int i = 0; i < plan.seqs.size(); i++) {
       Sequence s = plan.seqs.get(i);
       s.computed += plan.chunks.get(i);

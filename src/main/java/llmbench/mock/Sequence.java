@@ -8,10 +8,13 @@ final class Sequence {
   interface Output {
     /**
      * Called on the scheduler thread before the step ends, so that the chunk is ready to go; the
-     * returned action runs when the step ends ({@code dueNs}) and must only hand bytes to the socket.
+     * returned delivery runs when the step ends ({@code dueNs}) and must only hand bytes to the socket.
      */
-    Runnable prepareToken(int index, String finishReason, long dueNs);
+    Delivery prepareToken(int index, String finishReason, long dueNs);
   }
+
+  /** What to run when the step ends, and on which thread (the connection's event loop). */
+  record Delivery(java.util.concurrent.Executor where, Runnable what) {}
 
   final String id;
   final int promptLen;

@@ -22,14 +22,14 @@ class SchedulerTest {
     final CountDownLatch done = new CountDownLatch(1);
 
     @Override
-    public Runnable prepareToken(int index, String finishReason, long dueNs) {
-      return () -> {
+    public Sequence.Delivery prepareToken(int index, String finishReason, long dueNs) {
+      return new Sequence.Delivery(Runnable::run, () -> {
         due.add(dueNs);
         if (finishReason != null) {
           finish.add(finishReason);
           done.countDown();
         }
-      };
+      });
     }
   }
 
