@@ -2,10 +2,11 @@ package llmbench.prompt;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Random-token prompts of an exact token count, as vLLM's random dataset builds them
@@ -18,28 +19,42 @@ public final class PromptBuilder {
   private static final int PREFIX_BLOCK = 16;
 
   private final TextTokenizer tokenizer;
-  private final SplittableRandom random;
-  private final Set<List<Long>> prefixes = new HashSet<>();
+  private final long seed;
+  private final Set<List<Long>> prefixes = ConcurrentHashMap.newKeySet();
+  private final AtomicLong next = new AtomicLong();
 
   public PromptBuilder(TextTokenizer tokenizer, long seed) {
     this.tokenizer = tokenizer;
-    this.random = new SplittableRandom(seed);
+    this.seed = seed;
   }
 
   /** A prompt that the tokenizer counts as exactly {@code totalTokens} tokens, special tokens included. */
   public String build(int totalTokens) {
-    return buildText(totalTokens - tokenizer.specialTokensAdded());
+    return build(totalTokens, next.getAndIncrement());
+  }
+
+  /**
+   * The prompt number {@code index}: the same for the same seed and index whatever the thread or
+   * order, so that a level's prompts can be built in parallel and still repeat run after run.
+   */
+  public String build(int totalTokens, long index) {
+    return buildText(totalTokens - tokenizer.specialTokensAdded(), index);
   }
 
   /** A text of exactly {@code target} tokens without special tokens (e.g. to go inside a chat template). */
   public String buildText(int target) {
+    return buildText(target, next.getAndIncrement());
+  }
+
+  public String buildText(int target, long index) {
+    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
     if (target < 1) {
       throw new IllegalArgumentException("the input length leaves no room for text after the "
           + "tokens the tokenizer or chat template adds");
     }
     int totalTokens = target;
     for (int attempt = 0; attempt < 50; attempt++) {
-      String text = exact(target);
+      String text = exact(target, random);
       if (text == null) {
         continue;
       }
@@ -56,16 +71,15 @@ public final class PromptBuilder {
         + " tokens with tokenizer " + tokenizer.source());
   }
 
+  /** {@code count} prompts, built in parallel (each seeded by its index: the same list every time). */
   public List<String> build(int count, int totalTokens) {
-    List<String> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      out.add(build(totalTokens));
-    }
-    return out;
+    long first = next.getAndAdd(count);
+    return java.util.stream.IntStream.range(0, count).parallel()
+        .mapToObj(i -> build(totalTokens, first + i)).toList();
   }
 
-  private String exact(int target) {
-    long[] ids = randomIds(target);
+  private String exact(int target, SplittableRandom random) {
+    long[] ids = randomIds(target, random);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
       String text = tokenizer.decode(ids);
       long[] again = tokenizer.encode(text, false);
@@ -75,7 +89,7 @@ public final class PromptBuilder {
       if (again.length > target) {
         ids = Arrays.copyOf(again, target);
       } else {
-        long[] extra = randomIds(target - again.length);
+        long[] extra = randomIds(target - again.length, random);
         ids = Arrays.copyOf(again, target);
         System.arraycopy(extra, 0, ids, again.length, extra.length);
       }
@@ -83,7 +97,7 @@ public final class PromptBuilder {
     return null;
   }
 
-  private long[] randomIds(int n) {
+  private long[] randomIds(int n, SplittableRandom random) {
     long[] ids = new long[n];
     int vocab = tokenizer.vocabSize();
     for (int i = 0; i < n; i++) {

@@ -73,6 +73,11 @@ public final class PostProcessor {
         meta.put("planned_prompts", inputs.plannedPrompts());
         meta.put("inputs_build_ms", inputs.buildMs());
         meta.put("inputs_built_at_epoch_ms", inputs.builtAtEpochMs());
+        if (inputs.clientCpuNs() >= 0) {
+          long chunks = records.stream().mapToLong(r -> r.chunkNs().length).sum();
+          meta.put("client_cpu_ms", inputs.clientCpuNs() / 1e6);
+          meta.put("client_cpu_us_per_chunk", chunks == 0 ? 0 : inputs.clientCpuNs() / 1e3 / chunks);
+        }
       }
       long startMs = records.stream().mapToLong(RequestRecord::startEpochMs).min().orElse(0);
       meta.put("level_start_epoch_ms", startMs);

@@ -1,9 +1,8 @@
 package llmbench.report;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,68 +13,78 @@ import llmbench.stats.LevelMetrics;
  * with our own keys where vLLM puts {@code --metadata}.
  */
 public final class ResultJson {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   private ResultJson() {}
 
-  public static ObjectNode toJson(LevelReport r) {
-    LevelMetrics m = r.metrics();
-    ObjectNode o = JSON.createObjectNode();
-    o.put("date", r.date());
-    o.put("endpoint_type", r.endpointType());
-    o.put("backend", r.endpointType());
-    o.putNull("label");
-    o.put("model_id", r.modelId());
-    o.put("tokenizer_id", r.tokenizerId());
-    o.put("num_prompts", m.numPrompts());
-    for (Map.Entry<String, Object> e : r.metadata().entrySet()) {
-      o.set(e.getKey(), JSON.valueToTree(e.getValue()));
-    }
-    o.put("request_rate", "inf");
-    o.put("burstiness", 1.0);
-    o.put("max_concurrency", r.concurrency());
-    o.put("duration", m.duration());
-    o.put("completed", m.completed());
-    o.put("failed", m.failed());
-    o.put("total_input_tokens", m.totalInput());
-    o.put("total_output_tokens", m.totalOutput());
-    o.put("request_throughput", m.requestThroughput());
-    if (m.requestGoodput() != null) {
-      o.put("request_goodput", m.requestGoodput());
-    } else {
-      o.putNull("request_goodput");
-    }
-    o.put("output_throughput", m.outputThroughput());
-    o.put("total_token_throughput", m.totalTokenThroughput());
-    o.set("input_lens", JSON.valueToTree(m.inputLens()));
-    o.set("output_lens", JSON.valueToTree(m.outputLens()));
-    o.set("ttfts", JSON.valueToTree(m.ttfts()));
-    ArrayNode itls = o.putArray("itls");
-    for (double[] itl : m.itls()) {
-      ArrayNode a = itls.addArray();
-      for (double v : itl) {
-        a.add(v);
-      }
-    }
-    o.set("latencies", JSON.valueToTree(m.latencies()));
-    o.set("start_times", JSON.valueToTree(m.startTimes()));
-    o.set("generated_texts", JSON.valueToTree(m.generatedTexts()));
-    o.set("errors", JSON.valueToTree(m.errors()));
-    o.put("max_output_tokens_per_s", m.maxOutputTokensPerS());
-    o.put("max_concurrent_requests", m.maxConcurrentRequests());
-    for (String metric : r.percentileMetrics()) {
-      LevelMetrics.Summary s = m.summaries().get(metric);
-      o.put("mean_" + metric + "_ms", s.mean());
-      o.put("median_" + metric + "_ms", s.median());
-      o.put("std_" + metric + "_ms", s.std());
-      for (Map.Entry<Double, Double> p : s.percentiles().entrySet()) {
-        o.put("p" + ConsoleBlock.percentileWord(p.getKey()) + "_" + metric + "_ms", p.getValue());
-      }
-    }
-    return o;
-  }
-
+  /**
+   * Writes the result with a streaming generator: the per-request arrays of a large level (ITLs of
+   * every chunk) never become a JSON tree in memory.
+   */
   public static void write(LevelReport r, Path file) throws IOException {
-    JSON.writeValue(file.toFile(), toJson(r));
+    LevelMetrics m = r.metrics();
+    try (JsonGenerator g = JSON.getFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("date", r.date());
+      g.writeStringField("endpoint_type", r.endpointType());
+      g.writeStringField("backend", r.endpointType());
+      g.writeNullField("label");
+      g.writeStringField("model_id", r.modelId());
+      g.writeStringField("tokenizer_id", r.tokenizerId());
+      g.writeNumberField("num_prompts", m.numPrompts());
+      for (Map.Entry<String, Object> e : r.metadata().entrySet()) {
+        g.writeFieldName(e.getKey());
+        JSON.writeValue(g, e.getValue());
+      }
+      g.writeStringField("request_rate", "inf");
+      g.writeNumberField("burstiness", 1.0);
+      g.writeNumberField("max_concurrency", r.concurrency());
+      g.writeNumberField("duration", m.duration());
+      g.writeNumberField("completed", m.completed());
+      g.writeNumberField("failed", m.failed());
+      g.writeNumberField("total_input_tokens", m.totalInput());
+      g.writeNumberField("total_output_tokens", m.totalOutput());
+      g.writeNumberField("request_throughput", m.requestThroughput());
+      if (m.requestGoodput() != null) {
+        g.writeNumberField("request_goodput", m.requestGoodput());
+      } else {
+        g.writeNullField("request_goodput");
+      }
+      g.writeNumberField("output_throughput", m.outputThroughput());
+      g.writeNumberField("total_token_throughput", m.totalTokenThroughput());
+      g.writeFieldName("input_lens");
+      JSON.writeValue(g, m.inputLens());
+      g.writeFieldName("output_lens");
+      JSON.writeValue(g, m.outputLens());
+      g.writeFieldName("ttfts");
+      JSON.writeValue(g, m.ttfts());
+      g.writeArrayFieldStart("itls");
+      for (double[] itl : m.itls()) {
+        g.writeArray(itl, 0, itl.length);
+      }
+      g.writeEndArray();
+      g.writeFieldName("latencies");
+      JSON.writeValue(g, m.latencies());
+      g.writeFieldName("start_times");
+      JSON.writeValue(g, m.startTimes());
+      g.writeFieldName("generated_texts");
+      JSON.writeValue(g, m.generatedTexts());
+      g.writeFieldName("errors");
+      JSON.writeValue(g, m.errors());
+      g.writeNumberField("max_output_tokens_per_s", m.maxOutputTokensPerS());
+      g.writeNumberField("max_concurrent_requests", m.maxConcurrentRequests());
+      for (String metric : r.percentileMetrics()) {
+        LevelMetrics.Summary s = m.summaries().get(metric);
+        g.writeNumberField("mean_" + metric + "_ms", s.mean());
+        g.writeNumberField("median_" + metric + "_ms", s.median());
+        g.writeNumberField("std_" + metric + "_ms", s.std());
+        for (Map.Entry<Double, Double> p : s.percentiles().entrySet()) {
+          g.writeNumberField("p" + ConsoleBlock.percentileWord(p.getKey()) + "_" + metric + "_ms", p.getValue());
+        }
+      }
+      g.writeEndObject();
+    }
   }
 }

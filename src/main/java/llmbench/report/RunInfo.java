@@ -28,7 +28,7 @@ public record RunInfo(
     Map<String, LevelInputs> levels) {
 
   /** When and how fast a level's request bodies were built (before the level started). */
-  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs) {}
+  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, long clientCpuNs) {}
 
   public static final String FILE_NAME = "run-info.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

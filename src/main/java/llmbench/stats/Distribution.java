@@ -2,8 +2,6 @@ package llmbench.stats;
 
 import java.util.Arrays;
 import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
-import org.apache.commons.math3.stat.descriptive.rank.Percentile;
-import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
 
 /**
  * numpy's statistics, as vLLM computes them: mean, median, population std (ddof 0) and percentiles with
@@ -14,8 +12,17 @@ public final class Distribution {
   private final double[] sorted;
 
   public Distribution(double[] values) {
-    this.sorted = values.clone();
+    this(values.clone(), true);
+  }
+
+  private Distribution(double[] owned, boolean sort) {
+    this.sorted = owned;
     Arrays.sort(sorted);
+  }
+
+  /** Takes ownership of {@code values} (sorts it in place): no copy of a large sample. */
+  static Distribution ofOwned(double[] values) {
+    return new Distribution(values, true);
   }
 
   public int size() {
@@ -45,6 +52,11 @@ public final class Distribution {
     if (sorted.length == 0) {
       return 0;
     }
-    return new Percentile().withEstimationType(EstimationType.R_7).evaluate(sorted, p);
+    // numpy's "linear": h = (n - 1) p / 100, between the two neighbours (commons-math's R_7, which
+    // copies and re-sorts its input; on a sorted sample the formula is direct)
+    double h = (sorted.length - 1) * p / 100.0;
+    int lo = (int) Math.floor(h);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
   }
 }

@@ -50,10 +50,10 @@ public final class VllmMetrics {
     List<Double> startTimes = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    List<Double> okTtft = new ArrayList<>();
-    List<Double> okTpot = new ArrayList<>();
-    List<Double> okE2el = new ArrayList<>();
-    List<Double> okItl = new ArrayList<>();
+    DoubleList okTtft = new DoubleList();
+    DoubleList okTpot = new DoubleList();
+    DoubleList okE2el = new DoubleList();
+    DoubleList okItl = new DoubleList(); // pooled over requests: millions of values, kept unboxed
     int completed = 0;
     int good = 0;
     long totalIn = 0;
@@ -116,9 +116,12 @@ public final class VllmMetrics {
     return Double.isNaN(duration) ? 0 : n / duration;
   }
 
-  private static LevelMetrics.Summary summary(List<Double> secs, List<Double> percentiles) {
-    double[] ms = secs.stream().mapToDouble(s -> s * 1000).toArray();
-    Distribution d = new Distribution(ms);
+  private static LevelMetrics.Summary summary(DoubleList secs, List<Double> percentiles) {
+    double[] ms = secs.toArray();
+    for (int i = 0; i < ms.length; i++) {
+      ms[i] *= 1000;
+    }
+    Distribution d = Distribution.ofOwned(ms);
     Map<Double, Double> p = new LinkedHashMap<>();
     for (double q : percentiles) {
       p.put(q, d.percentile(q));
@@ -155,6 +158,27 @@ public final class VllmMetrics {
       }
     }
     return Arrays.stream(counts).max().orElse(0);
+  }
+
+  /** A growable array of primitive doubles. */
+  private static final class DoubleList {
+    private double[] a = new double[16];
+    private int n;
+
+    void add(double v) {
+      if (n == a.length) {
+        a = Arrays.copyOf(a, n * 2);
+      }
+      a[n++] = v;
+    }
+
+    int size() {
+      return n;
+    }
+
+    double[] toArray() {
+      return Arrays.copyOf(a, n);
+    }
   }
 
   /** vLLM's max_concurrent_requests: an exact sweep over [start, start + latency) of successful requests. */

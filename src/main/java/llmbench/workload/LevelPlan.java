@@ -1,6 +1,5 @@
 package llmbench.workload;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -21,6 +20,8 @@ public final class LevelPlan {
   private volatile List<byte[]> bodies;
   private volatile long buildMs = -1;
   private volatile long builtAtEpochMs;
+  private volatile long cpuNsAtStart = -1;
+  private volatile long clientCpuNs = -1;
 
   public LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,
       IntFunction<byte[]> bodyFactory) {
@@ -42,17 +43,33 @@ public final class LevelPlan {
       return;
     }
     long t0 = System.nanoTime();
-    List<byte[]> b = new ArrayList<>(numPrompts);
-    for (int i = 0; i < numPrompts; i++) {
-      b.add(bodyFactory.apply(i));
-    }
-    bodies = b;
+    // in parallel: bodies are independent and each is seeded by its index (same result in any order)
+    bodies = java.util.stream.IntStream.range(0, numPrompts).parallel().mapToObj(bodyFactory)
+        .collect(java.util.stream.Collectors.toList());
     buildMs = (System.nanoTime() - t0) / 1_000_000;
     builtAtEpochMs = System.currentTimeMillis();
+    cpuNsAtStart = processCpuNs();
   }
 
+  /** Drops the bodies once the level is over, and notes the CPU this JVM spent while it ran. */
   public void release() {
     bodies = null;
+    if (cpuNsAtStart >= 0 && clientCpuNs < 0) {
+      clientCpuNs = processCpuNs() - cpuNsAtStart;
+    }
+  }
+
+  /** CPU time of the client JVM while the level ran (all threads), -1 if unknown. */
+  public long clientCpuNs() {
+    return clientCpuNs;
+  }
+
+  private static long processCpuNs() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   /** The next unused body; each is sent once. */

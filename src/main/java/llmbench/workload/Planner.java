@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import llmbench.prompt.NoiseImages;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.RequestBodies;
@@ -22,6 +20,11 @@ public final class Planner {
   private static final int WARMUP_OUTPUT = 16;
 
   private Planner() {}
+
+  /** Request body number {@code index} with {@code maxTokens} to generate. */
+  private interface BodyFactory {
+    byte[] build(long index, int maxTokens);
+  }
 
   /** A mistake the user can fix (missing tokenizer, impossible lengths); its message says how. */
   public static final class PlanError extends RuntimeException {
@@ -61,16 +64,17 @@ public final class Planner {
       }
     }
     final int text = textTokens;
-    // every body gets the next seed: one distinct, repeatable image per request
-    AtomicLong imageSeed = new AtomicLong(s.seed() * 7_919L + profile.name().hashCode());
-    IntFunction<byte[]> body = maxTokens -> !chat
-        ? RequestBodies.completions(model, prompts.build(input), maxTokens)
-        : RequestBodies.chat(model, prompts.buildText(text),
-            image == null ? null : NoiseImages.dataUrl(image, imageSeed.incrementAndGet()), maxTokens);
+    // body number `index` (unique over the run): its prompt and its image are seeded by it, so
+    // bodies can be built in parallel and repeat run after run; one distinct image per request
+    long imageSeed = s.seed() * 7_919L + profile.name().hashCode();
+    BodyFactory body = (index, maxTokens) -> !chat
+        ? RequestBodies.completions(model, prompts.build(input, index), maxTokens)
+        : RequestBodies.chat(model, prompts.buildText(text, index),
+            image == null ? null : NoiseImages.dataUrl(image, imageSeed + index), maxTokens);
 
     ServerClient.Preflight pre;
     try {
-      pre = client.stream(chat ? "/v1/chat/completions" : "/v1/completions", body.apply(2));
+      pre = client.stream(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2));
     } catch (ServerClient.ServerError e) {
       throw new PlanError("the server rejected the preflight request (" + input + (profile.vision()
           ? " text tokens and one " + image.label() + " image" : " tokens") + " in, 2 out): " + e.getMessage());
@@ -106,10 +110,14 @@ public final class Planner {
       notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
     }
     LevelPlan warmup = new LevelPlan("warmup", 1, input, WARMUP_OUTPUT, s.warmupRequests(),
-        i -> body.apply(WARMUP_OUTPUT));
+        i -> body.build(1 + i, WARMUP_OUTPUT));
     List<LevelPlan> levels = new ArrayList<>();
+    long base = 1_000_000;
     for (int c : profile.levels()) {
-      levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, c * s.rounds(), i -> body.apply(output)));
+      long levelBase = base;
+      levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, c * s.rounds(),
+          i -> body.build(levelBase + i, output)));
+      base += 1_000_000;
     }
     return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
   }

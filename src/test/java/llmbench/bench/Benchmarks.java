@@ -1,20 +1,85 @@
 package llmbench.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** {@code bench/run.sh}: runs the benchmarks, prints their tables, writes JSON and docs/PERFORMANCE.md. */
+/**
+ * {@code bench/run.sh [--quick] [--only a,b]}: runs the benchmarks (sections mock, fidelity, prompts,
+ * post, sweep), prints their tables and writes {@code bench/results.json} and {@code docs/PERFORMANCE.md}.
+ * Not part of the test run: the machines are shared and noisy, so figures are medians where repeated.
+ */
 public final class Benchmarks {
   private Benchmarks() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = java.util.Arrays.asList(args).contains("--quick");
+    List<String> a = Arrays.asList(args);
+    boolean quick = a.contains("--quick");
+    int only = a.indexOf("--only");
+    List<String> sections = only >= 0 ? Arrays.asList(a.get(only + 1).split(","))
+        : List.of("mock", "fidelity", "prompts", "post", "sweep");
+    Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "bench")), "run");
     Map<String, Object> results = new LinkedHashMap<>();
-    results.put("mock_capacity_1000", MockBench.capacity(1000, 100, 10));
-    results.put("mock_lateness_256", MockBench.capacity(256, quick ? 100 : 300, 10));
-    results.put("mock_curve", MockBench.curve(quick ? new int[] {1, 16, 64} : new int[] {1, 2, 4, 8, 16, 32, 64, 128, 256}));
-    System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-        .writeValueAsString(results));
+    results.put("date", ZonedDateTime.now().toString());
+    results.put("command", "bench/run.sh " + String.join(" ", args));
+    results.put("machine", machine());
+    results.put("quick", quick);
+    if (sections.contains("mock")) {
+      results.put("mock_capacity_1000", MockBench.capacity(1000, 100, 10));
+      results.put("mock_lateness_256", MockBench.capacity(256, quick ? 100 : 300, 10));
+      results.put("mock_curve", MockBench.curve(quick ? new int[] {1, 16, 64}
+          : new int[] {1, 2, 4, 8, 16, 32, 64, 128, 256}));
+    }
+    if (sections.contains("fidelity")) {
+      FidelityBench fidelity = new FidelityBench(work);
+      fidelity.run(32, 10, false); // warms up Gatling's and the mock's JIT; not reported
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (boolean separate : new boolean[] {false, true}) {
+        for (int c : quick ? new int[] {32, 128} : new int[] {1, 32, 128, 512}) {
+          for (double step : quick ? new double[] {10} : new double[] {5, 10, 20}) {
+            rows.add(fidelity.run(c, step, separate));
+          }
+        }
+      }
+      results.put("fidelity", rows);
+    }
+    if (sections.contains("prompts")) {
+      results.put("prompts", PromptBench.run());
+    }
+    if (sections.contains("post")) {
+      results.put("post_processing", PostProcessBench.run(work, quick ? 10_000 : 100_000, 250));
+    }
+    if (sections.contains("sweep")) {
+      results.put("sweep_overhead", SweepBench.run(work, quick));
+    }
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Files.createDirectories(Path.of("bench"));
+    json.writeValue(Path.of("bench", "results.json").toFile(), results);
+    Files.createDirectories(Path.of("docs"));
+    Files.writeString(Path.of("docs", "PERFORMANCE.md"), PerformanceDoc.render(results));
+    System.out.println("wrote bench/results.json and docs/PERFORMANCE.md");
     System.exit(0);
+  }
+
+  private static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cpus", Runtime.getRuntime().availableProcessors());
+    m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1 << 20));
+    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    try {
+      m.put("cpu_model", Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?"));
+    } catch (java.io.IOException e) {
+      m.put("cpu_model", "?");
+    }
+    return m;
   }
 }

@@ -89,7 +89,8 @@ final class LlmRun {
     Map<String, RunInfo.LevelInputs> levels = new LinkedHashMap<>();
     for (LevelPlan l : plan.levels()) {
       if (l.buildMs() >= 0) {
-        levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs()));
+        levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(),
+            l.clientCpuNs()));
       }
     }
     return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
@@ -127,6 +128,9 @@ final class LlmRun {
 
   /** Moves the token timings into Gatling's run folder and writes the results. */
   List<LevelReport> finish() {
+    if (!plan.levels().isEmpty()) {
+      plan.levels().get(plan.levels().size() - 1).release();
+    }
     try {
       sink.close();
       Path runDir = findRunFolder().orElseThrow(() -> new IllegalStateException(

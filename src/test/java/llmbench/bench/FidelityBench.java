@@ -1,0 +1,179 @@
+package llmbench.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import llmbench.mock.GroundTruth;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.mock.StepModel;
+import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.SmokeLoad;
+import llmbench.stats.Distribution;
+import llmbench.trace.RequestRecord;
+import llmbench.trace.TraceFiles;
+
+/**
+ * How exact the client's TTFT, ITL and E2EL are: a real Gatling run (SmokeLoad, 200 in / 100 out, one
+ * level) against the mock, each request's client stamps compared with the mock's own record of when
+ * it sent each chunk, on the same monotonic clock. The mock runs in this JVM or in its own process.
+ */
+final class FidelityBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path work;
+  private final Path tokenizer;
+
+  FidelityBench(Path work) throws IOException {
+    this.work = work;
+    this.tokenizer = Files.createDirectories(work.resolve("tokenizer"));
+    BuiltinTokenizer.writeTo(tokenizer);
+  }
+
+  Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess) throws Exception {
+    Path dir = Files.createTempDirectory(work, "fid");
+    Map<String, GroundTruth.Trace> truth = new HashMap<>();
+    long mockCpuTicks = 0;
+    if (separateProcess) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Path trace = dir.resolve("mock-trace.jsonl");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process mock = new ProcessBuilder(java, "-Xmx1G", "-cp", System.getProperty("java.class.path"),
+          "llmbench.cli.MockMain", "--port", Integer.toString(port), "--decode-step-ms", Double.toString(stepMs),
+          "--max-num-seqs", "1024", "--num-gpu-blocks", "1000000", "--max-num-batched-tokens", "262144",
+          "--tokenizer", tokenizer.toString(), "--trace", trace.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("mock.log").toFile()).start();
+      waitForPort(port);
+      long cpu0 = cpuTicks(mock.pid());
+      gatling("http://127.0.0.1:" + port, concurrency, dir);
+      mockCpuTicks = cpuTicks(mock.pid()) - cpu0;
+      mock.destroy();
+      mock.waitFor(20, TimeUnit.SECONDS);
+      TraceFilesOfMock.read(trace, t -> truth.put(t.requestId(), t));
+    } else {
+      MockConfig cfg = MockConfig.builder().port(0).stepModel(StepModel.fixed(stepMs)).maxNumSeqs(1024)
+          .numGpuBlocks(1_000_000).maxNumBatchedTokens(262_144).tokenizerDir(tokenizer).keepTraces(true).build();
+      try (MockServer mock = MockServer.start(cfg)) {
+        gatling(mock.baseUrl(), concurrency, dir);
+        mock.groundTruth().all().forEach(t -> truth.put(t.requestId(), t));
+      }
+    }
+    List<Double> ttft = new ArrayList<>();
+    List<Double> itl = new ArrayList<>();
+    List<Double> e2el = new ArrayList<>();
+    long chunks = 0;
+    int failed = 0;
+    Path runDir = runFolder(dir.resolve("gatling"));
+    List<RequestRecord> records = new ArrayList<>();
+    TraceFiles.forEach(runDir.resolve(TraceFiles.FILE_NAME), records::add);
+    for (RequestRecord r : records) {
+      if (r.warmup()) {
+        continue;
+      }
+      GroundTruth.Trace t = truth.get(r.id());
+      if (!r.success() || t == null || t.choiceChunkNs().length != r.chunkNs().length) {
+        failed++;
+        continue;
+      }
+      long[] c = r.chunkNs();
+      long[] s = t.choiceChunkNs();
+      chunks += c.length;
+      ttft.add(Math.abs(c[0] - s[0]) / 1e6);
+      e2el.add(Math.abs(c[c.length - 1] - s[s.length - 1]) / 1e6);
+      for (int i = 1; i < c.length; i++) {
+        itl.add(Math.abs((c[i] - c[i - 1]) - (s[i] - s[i - 1])) / 1e6);
+      }
+    }
+    JsonNode level = levelResult(dir.resolve("out"));
+    double clientCpuUs = level.path("client_cpu_us_per_chunk").asDouble(Double.NaN);
+    Distribution a = BenchUtil.dist(ttft);
+    Distribution b = BenchUtil.dist(itl);
+    Distribution e = BenchUtil.dist(e2el);
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("mock", separateProcess ? "own process" : "in-process");
+    row.put("concurrency", concurrency);
+    row.put("step_ms", stepMs);
+    row.put("requests", records.size() - records.stream().filter(RequestRecord::warmup).count());
+    row.put("failed", failed);
+    row.put("ttft_err_p50_ms", a.median());
+    row.put("ttft_err_p99_ms", a.percentile(99));
+    row.put("ttft_err_max_ms", BenchUtil.max(a));
+    row.put("itl_err_p50_ms", b.median());
+    row.put("itl_err_p99_ms", b.percentile(99));
+    row.put("itl_err_max_ms", BenchUtil.max(b));
+    row.put("e2el_err_p50_ms", e.median());
+    row.put("e2el_err_p99_ms", e.percentile(99));
+    row.put("e2el_err_max_ms", BenchUtil.max(e));
+    row.put("client_cpu_us_per_chunk", clientCpuUs);
+    if (separateProcess && chunks > 0) {
+      row.put("mock_cpu_us_per_chunk", mockCpuTicks * 1e6 / 100.0 / chunks); // /proc ticks are 10 ms
+    }
+    row.put("meets_target", a.percentile(99) <= 1 && b.percentile(99) <= 1 && e.percentile(99) <= 1);
+    System.out.printf("fidelity %-11s c=%-3d step %2.0f ms: TTFT err %s | ITL err %s | E2EL err %s | client %.1f us/chunk%n",
+        row.get("mock"), concurrency, stepMs, BenchUtil.pct(a), BenchUtil.pct(b), BenchUtil.pct(e), clientCpuUs);
+    return row;
+  }
+
+  private void gatling(String url, int concurrency, Path dir) throws IOException {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("llm.url", url);
+    props.put("llm.tokenizer", tokenizer.toString());
+    props.put("llm.input", "200");
+    props.put("llm.output", "100");
+    props.put("llm.levels", Integer.toString(concurrency));
+    props.put("llm.rounds", concurrency < 32 ? "4" : "1");
+    props.put("llm.warmup", "8");
+    props.put("llm.out", dir.resolve("out").toString());
+    props.put("llm.gatlingResults", dir.resolve("gatling").toString());
+    props.forEach(System::setProperty);
+    try {
+      io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", SmokeLoad.class.getName(), "-nr",
+          "-rf", dir.resolve("gatling").toString()});
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+    }
+  }
+
+  private static Path runFolder(Path results) throws IOException {
+    try (Stream<Path> s = Files.list(results)) {
+      return s.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+  }
+
+  private static JsonNode levelResult(Path out) throws IOException {
+    try (Stream<Path> s = Files.list(out)) {
+      Path f = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+      return JSON.readTree(f.toFile());
+    }
+  }
+
+  private static void waitForPort(int port) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("the mock did not start on port " + port);
+  }
+
+  /** utime + stime of a process, in clock ticks (1/100 s). */
+  static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+}
