@@ -11,11 +11,11 @@ public final class Cli {
   private Cli() {}
 
   public static int run(Object command, String... args) {
-    return run(command, null, args);
+    return runNamed(command, null, args);
   }
 
   /** @param name the command's name in help and errors (the script's), or null for its annotation's */
-  public static int run(Object command, String name, String... args) {
+  public static int runNamed(Object command, String name, String... args) {
     CommandLine cl = new CommandLine(command);
     if (name != null) {
       cl.setCommandName(name);

@@ -31,6 +31,8 @@ public final class GroundTruth implements AutoCloseable {
   private final Map<String, Trace> traces = new ConcurrentHashMap<>();
   private final boolean keep;
   private final SequenceWriter writer;
+  /** Serializing a trace takes tens of µs: never on an event loop that has chunks to send. */
+  private final java.util.concurrent.ExecutorService fileWriter;
 
   GroundTruth(boolean keep, Path file) {
     this.keep = keep;
@@ -40,20 +42,25 @@ public final class GroundTruth implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write trace file " + file, e);
     }
+    this.fileWriter = file == null ? null : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "mock-trace-writer");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   void record(Trace t) {
     if (keep) {
       traces.put(t.requestId(), t);
     }
-    if (writer != null) {
-      synchronized (writer) {
+    if (fileWriter != null) {
+      fileWriter.execute(() -> {
         try {
           writer.write(t);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      }
+      });
     }
   }
 
@@ -71,13 +78,15 @@ public final class GroundTruth implements AutoCloseable {
 
   @Override
   public void close() {
-    if (writer != null) {
-      synchronized (writer) {
-        try {
-          writer.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+    if (fileWriter != null) {
+      fileWriter.shutdown();
+      try {
+        fileWriter.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        writer.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -496,13 +496,14 @@ public final class MockServer implements AutoCloseable {
         choiceNs.add(now);
       }
       ch.write(new io.netty.handler.codec.http.DefaultHttpContent(buf));
-      if (finishReason != null) {
-        usageNs = includeUsage ? now : 0;
-        doneNs = now;
-        ch.write(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
-        end("ok");
+      if (finishReason == null) {
+        ch.flush();
+        return;
       }
-      ch.flush();
+      usageNs = includeUsage ? now : 0;
+      doneNs = now;
+      ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+      end("ok"); // after the flush: recording must not delay the bytes it records
     }
 
     private void fail(Faults.Kind kind) {

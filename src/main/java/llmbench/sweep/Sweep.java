@@ -158,7 +158,7 @@ public final class Sweep implements Callable<Integer> {
       System.out.println("built-in mock vLLM server started at " + base);
     }
     GpuSampler sampler = new GpuSampler(nvidiaSmi, gpuIntervalMs);
-    Thread onCtrlC = new Thread(() -> System.err.println("interrupted: writing what was measured"));
+    Thread onCtrlC = null;
     try {
       String apiKey = System.getenv("OPENAI_API_KEY");
       ServerClient client = new ServerClient(base, apiKey);

@@ -25,8 +25,7 @@ public record RequestRecord(
     int completionTokens,
     String generatedText,
     boolean success,
-    String error,
-    int imageTokensHint) {
+    String error) {
 
   public boolean warmup() {
     return "warmup".equals(level);

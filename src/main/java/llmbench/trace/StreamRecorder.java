@@ -1,8 +1,6 @@
 package llmbench.trace;
 
 import java.util.Arrays;
-import java.util.ArrayList;
-import java.util.List;
 import llmbench.openai.StreamChunk;
 
 /**
@@ -90,7 +88,7 @@ public final class StreamRecorder {
 
   /** Decodes the kept events into a record. {@code transportError} is Gatling's view of a failure. */
   public RequestRecord toRecord(String profile, String level, int concurrency, int requestedInput,
-      int requestedOutput, String transportError, int imageTokensHint) {
+      int requestedOutput, String transportError) {
     long[] chunkNs = new long[n];
     int chunks = 0;
     StringBuilder text = new StringBuilder();
@@ -132,7 +130,7 @@ public final class StreamRecorder {
     long end = chunks > 0 ? chunkNs[chunks - 1] : (endNs > 0 ? endNs : System.nanoTime());
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs,
         end, startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(),
-        error == null, error, imageTokensHint);
+        error == null, error);
   }
 
   private static boolean isError(String e) {
@@ -168,10 +166,5 @@ public final class StreamRecorder {
     }
     int end = e.indexOf('"', i + 6);
     return end < 0 ? null : e.substring(i + 6, end);
-  }
-
-  /** For tests: the events kept so far. */
-  List<String> events() {
-    return new ArrayList<>(Arrays.asList(events).subList(0, n));
   }
 }

@@ -61,7 +61,15 @@ public final class Benchmarks {
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Files.createDirectories(Path.of("bench"));
-    json.writeValue(Path.of("bench", "results.json").toFile(), results);
+    Path file = Path.of("bench", "results.json");
+    if (only >= 0 && Files.isRegularFile(file)) {
+      // a partial rerun keeps the other sections' figures (each section says when it ran)
+      @SuppressWarnings("unchecked")
+      Map<String, Object> old = json.readValue(file.toFile(), LinkedHashMap.class);
+      old.putAll(results);
+      results = old;
+    }
+    json.writeValue(file.toFile(), results);
     Files.createDirectories(Path.of("docs"));
     Files.writeString(Path.of("docs", "PERFORMANCE.md"), PerformanceDoc.render(results));
     System.out.println("wrote bench/results.json and docs/PERFORMANCE.md");

@@ -35,6 +35,21 @@ final class PerformanceDoc {
             .append(x.containsKey("mock_cpu_us_per_chunk") ? f1(x.get("mock_cpu_us_per_chunk")) : "")
             .append(" | ").append(Boolean.TRUE.equals(x.get("meets_target")) ? "yes" : "no").append(" |\n");
       }
+      sb.append('\n');
+      for (String mode : new String[] {"in-process", "own process"}) {
+        for (Map<String, Object> big : rows) {
+          for (Map<String, Object> small : rows) {
+            if (mode.equals(big.get("mock")) && mode.equals(small.get("mock")) && big.containsKey("chunks")
+                && Integer.valueOf(128).equals(big.get("concurrency")) && Integer.valueOf(32).equals(small.get("concurrency"))
+                && big.get("step_ms").equals(small.get("step_ms"))) {
+              double dc = ((Number) big.get("client_cpu_ms")).doubleValue() - ((Number) small.get("client_cpu_ms")).doubleValue();
+              double dn = ((Number) big.get("chunks")).doubleValue() - ((Number) small.get("chunks")).doubleValue();
+              sb.append("Marginal client CPU (mock ").append(mode).append(", ").append(f0(big.get("step_ms")))
+                  .append(" ms steps, from 32 to 128 streams): ").append(f1(dc * 1000 / dn)).append(" µs per chunk.\n");
+            }
+          }
+        }
+      }
       sb.append("\nTargets: TTFT and ITL p99 ≤ 1 ms at concurrency 128 with 10 ms steps, E2EL within 1 ms; client "
           + "CPU ≤ 20 µs per chunk. See \"What limits it\" below.\n\n");
     }

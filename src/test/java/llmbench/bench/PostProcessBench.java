@@ -35,7 +35,7 @@ final class PostProcessBench {
           at += 8_000_000L + r.nextInt(4_000_000);
         }
         w.write(new RequestRecord("r" + i, "bench", "c128", 128, 200, chunks, start, ns[chunks - 1],
-            1_700_000_000_000L + start / 1_000_000, ns, 200, chunks, "x".repeat(chunks), true, null, -1));
+            1_700_000_000_000L + start / 1_000_000, ns, 200, chunks, "x".repeat(chunks), true, null));
         t += 2_000_000L;
       }
     }

@@ -12,7 +12,7 @@ public final class RunTest {
     boolean vision = args.length > 0 && args[0].equals("--vision");
     String[] rest = vision ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
     Sweep sweep = new Sweep(RunTest::gatling, vision);
-    System.exit(Cli.run(sweep, sweep.commandName(), rest));
+    System.exit(Cli.runNamed(sweep, sweep.commandName(), rest));
   }
 
   public static int gatling(String simulationClass, Path results) {

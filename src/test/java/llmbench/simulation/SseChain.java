@@ -71,7 +71,7 @@ final class SseChain {
           StreamRecorder rec = recorder(session);
           String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;
           sink.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
-              level.outputLen(), transportError, -1));
+              level.outputLen(), transportError));
           return session.remove(RECORDER).remove(BODY).markAsSucceeded();
         });
   }

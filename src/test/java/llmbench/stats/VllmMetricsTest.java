@@ -19,7 +19,7 @@ class VllmMetricsTest {
       ns[i] = (startMs + chunkMs[i]) * MS;
     }
     return new RequestRecord("r" + startMs, "p", "c002", 2, 10, outTokens, startMs * MS,
-        ns[ns.length - 1], 0, ns, 10, outTokens, "x".repeat(chunkMs.length), true, null, -1);
+        ns[ns.length - 1], 0, ns, 10, outTokens, "x".repeat(chunkMs.length), true, null);
   }
 
   static RequestRecord failed(long startMs, long endMs, String error, long... chunkMs) {
@@ -28,7 +28,7 @@ class VllmMetricsTest {
       ns[i] = (startMs + chunkMs[i]) * MS;
     }
     return new RequestRecord("f" + startMs, "p", "c002", 2, 10, 4, startMs * MS, endMs * MS, 0, ns,
-        -1, -1, "", false, error, -1);
+        -1, -1, "", false, error);
   }
 
   static LevelMetrics compute(List<RequestRecord> rs, Slo slo) {
@@ -117,7 +117,7 @@ class VllmMetricsTest {
   void outputTokensFallBackToTheTextWhenNoUsage() {
     RequestRecord r = ok(0, 3, 10, 20, 30);
     RequestRecord noUsage = new RequestRecord(r.id(), r.profile(), r.level(), 2, 10, 3, r.startNs(),
-        r.endNs(), 0, r.chunkNs(), -1, -1, "abcd", true, null, -1);
+        r.endNs(), 0, r.chunkNs(), -1, -1, "abcd", true, null);
     LevelMetrics m = compute(List.of(noUsage), Slo.NONE);
     assertEquals(4, m.totalOutput());                         // the counter's length of "abcd"
     assertEquals(10, m.totalInput());                         // the requested input length

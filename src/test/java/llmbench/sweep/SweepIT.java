@@ -167,11 +167,13 @@ class SweepIT {
   void ctrlCWritesWhatWasMeasured() throws Exception {
     Path out = work.resolve("out-ctrl-c");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp",
+    // the fake nvidia-smi is found on PATH, as the real one would be
+    ProcessBuilder pb = new ProcessBuilder(java, "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), RunTest.class.getName(), "--mock", "--profiles", "low,medium",
         "--out", out.toString(), "--gatling-results", work.resolve("gatling-ctrl-c").toString(),
-        "--nvidia-smi", fakeSmi.toString(), "--gpu-interval-ms", "200")
-        .redirectErrorStream(true).redirectOutput(work.resolve("ctrl-c.log").toFile()).start();
+        "--gpu-interval-ms", "200");
+    pb.environment().put("PATH", fakeSmi.getParent().toAbsolutePath() + ":" + System.getenv("PATH"));
+    Process p = pb.redirectErrorStream(true).redirectOutput(work.resolve("ctrl-c.log").toFile()).start();
     // Ctrl-C once low is done and medium's first level has finished (2 warm-up + 32 records)
     Path gatling = work.resolve("gatling-ctrl-c");
     for (int i = 0; i < 1200 && !Files.exists(out.resolve("llmbench-8b_100-150_32.json")); i++) {
@@ -187,6 +189,7 @@ class SweepIT {
     List<String> files = names(out);
     assertTrue(files.contains("llmbench-8b_100-150_32.json"));
     assertTrue(files.contains("mem_usage.txt") && files.contains("summary.md"), files.toString());
+    assertTrue(Files.readString(out.resolve("mem_usage.txt")).contains("peak during low c032: GPU 0 "));
     // medium's first level (about 2 s) finished before the interrupt: its results were saved too
     assertTrue(files.contains("llmbench-8b_200-250_32.json"), files.toString());
   }
@@ -202,6 +205,15 @@ class SweepIT {
       assertEquals(2, sweep("--profiles", "huge", "--mock"));
       assertEquals(2, sweep("--endpoint", "grpc", "--mock"));
       assertEquals(2, sweep("--no-such-option"));
+      assertEquals(2, sweep("512", "512", "--mock")); // an image size is for run_vision_test.sh
+      for (String[] size : new String[][] {{"abc", "512"}, {"0", "512"}, {"-4", "512"}, {"512", "16385"}, {"512"}}) {
+        List<String> a = new ArrayList<>(List.of(size));
+        a.addAll(List.of("--mock", "--gatling-results", work.resolve("gatling").toString()));
+        assertEquals(2, Cli.runNamed(new Sweep(RunTest::gatling, true), "run_vision_test.sh", a.toArray(String[]::new)),
+            String.join(" ", size));
+      }
+      assertEquals(2, Cli.runNamed(new Sweep(RunTest::gatling, true), "run_vision_test.sh", "512", "512",
+          "--image-format", "gif", "--mock"));
       assertEquals(2, sweep("--url", "http://127.0.0.1:1", "--tokenizer", work.resolve("empty").toString()));
       assertEquals(1, sweep("--mock-time-scale", "1", "--url", "http://127.0.0.1:1", "--tokenizer",
           work.resolve("tok-for-unreachable").toString(), "--out", work.resolve("out-unreachable").toString()));

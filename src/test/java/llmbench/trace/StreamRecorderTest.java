@@ -24,7 +24,7 @@ class StreamRecorderTest {
     assertEquals(Kind.CHOICES, r.onEvent(chunk("c1", "b", "length")));
     assertEquals(Kind.OTHER, r.onEvent(USAGE));
     assertEquals(Kind.DONE, r.onEvent(DONE));
-    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null, -1);
+    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
     assertTrue(rec.success());
     assertEquals(2, rec.chunkNs().length);
     assertEquals("ab", rec.generatedText());
@@ -38,7 +38,7 @@ class StreamRecorderTest {
     StreamRecorder r = new StreamRecorder("x");
     r.onEvent(chunk("c1", "a", null));
     assertEquals(Kind.ERROR, r.onEvent("{\"data\":{\"error\":{\"message\":\"oom\",\"type\":\"x\",\"code\":500}}}"));
-    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null, -1);
+    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
     assertFalse(rec.success());
     assertEquals("oom", rec.error());
     assertEquals(Kind.ERROR, new StreamRecorder("y").onEvent("{\"data\":{\"object\":\"error\",\"message\":\"old\"}}"));
@@ -49,7 +49,7 @@ class StreamRecorderTest {
     StreamRecorder r = new StreamRecorder("x");
     r.onEvent(chunk("c1", "a", null));
     assertEquals(Kind.RECONNECT, r.onEvent(chunk("c2", "a", null)));
-    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null, -1);
+    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
     assertFalse(rec.success());
     assertTrue(rec.error().contains("reconnected"));
   }
@@ -58,16 +58,16 @@ class StreamRecorderTest {
   void endOfBodyWithoutDoneButFinishedIsASuccess() {
     StreamRecorder r = new StreamRecorder("x");
     r.onEvent(chunk("c1", "a", "stop"));
-    assertTrue(r.toRecord("p", "c001", 1, 7, 1, "End of stream", -1).success());
+    assertTrue(r.toRecord("p", "c001", 1, 7, 1, "End of stream").success());
     StreamRecorder cut = new StreamRecorder("y");
     cut.onEvent(chunk("c1", "a", null));
-    RequestRecord rec = cut.toRecord("p", "c001", 1, 7, 5, "stream failed", -1);
+    RequestRecord rec = cut.toRecord("p", "c001", 1, 7, 5, "stream failed");
     assertFalse(rec.success());
   }
 
   @Test
   void noChunkIsAFailureWithGatlingsReason() {
-    RequestRecord rec = new StreamRecorder("x").toRecord("p", "c001", 1, 7, 2, "HTTP 503", -1);
+    RequestRecord rec = new StreamRecorder("x").toRecord("p", "c001", 1, 7, 2, "HTTP 503");
     assertFalse(rec.success());
     assertEquals("HTTP 503", rec.error());
   }
