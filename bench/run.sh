@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks of the benchmark: fidelity, client cost, mock capacity, prompt building, post-processing and
-# sweep overhead. Writes bench/results.json and docs/PERFORMANCE.md. Usage: bench/run.sh [--quick] [--only a,b]
+# sweep overhead. Writes bench/results.json and docs/PERFORMANCE.md.
+# Usage: bench/run.sh [--quick] [--only a,b] [--render (rewrite the doc from results.json)]
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,3p' "$0" | sed 's/^# //'
+  sed -n '2,4p' "$0" | sed 's/^# //'
   echo "sections: mock, fidelity, prompts, post, sweep"
   exit 0
 fi

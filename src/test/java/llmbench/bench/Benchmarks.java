@@ -21,6 +21,12 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     List<String> a = Arrays.asList(args);
+    if (a.contains("--render")) { // only rewrite docs/PERFORMANCE.md from bench/results.json
+      @SuppressWarnings("unchecked")
+      Map<String, Object> saved = new ObjectMapper().readValue(Path.of("bench", "results.json").toFile(), LinkedHashMap.class);
+      Files.writeString(Path.of("docs", "PERFORMANCE.md"), PerformanceDoc.render(saved));
+      return;
+    }
     boolean quick = a.contains("--quick");
     int only = a.indexOf("--only");
     List<String> sections = only >= 0 ? Arrays.asList(a.get(only + 1).split(","))

@@ -55,14 +55,15 @@ public abstract class ProfileSimulation extends Simulation {
     }
     SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag);
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
-    // warm-up, then per level: build its bodies (1 user, nothing timed), run it
+    // warm-up, then the levels one after the other. Gatling starts a chained population on its
+    // injector's next 1 s tick: one population per level (not one more to build its bodies) keeps
+    // that gap to one tick per level.
     run.plan.warmup().prepare();
     List<PopulationBuilder> steps = new ArrayList<>();
-    steps.add(populate(chain, run.plan.warmup(), timeout));
+    steps.add(populate(chain, null, run.plan.warmup(), timeout));
     LevelPlan previous = run.plan.warmup();
     for (LevelPlan level : run.plan.levels()) {
-      steps.add(prepare(previous, level));
-      steps.add(populate(chain, level, timeout));
+      steps.add(populate(chain, previous, level, timeout));
       previous = level;
     }
     PopulationBuilder chained = steps.get(steps.size() - 1);
@@ -72,19 +73,33 @@ public abstract class ProfileSimulation extends Simulation {
     setUp(chained).protocols(protocol);
   }
 
-  /** Builds a level's prompts and images after the previous level ended and before this one starts. */
-  private static PopulationBuilder prepare(LevelPlan previous, LevelPlan level) {
-    return scenario("prepare " + level.label()).exec(session -> {
-      previous.release();
+  /**
+   * A level's N users. The first of them builds the level's prompts and images (the others wait for
+   * it) before any request is sent: nothing is built while the level is timed, and the previous
+   * level's bodies are dropped first.
+   */
+  private static PopulationBuilder populate(SseChain chain, LevelPlan previous, LevelPlan level, Duration timeout) {
+    return scenario(level.label())
+        .exec(session -> {
+          prepareOnce(previous, level);
+          return session;
+        })
+        .exec(chain.level(level, timeout))
+        .injectOpen(atOnceUsers(level.concurrency()));
+  }
+
+  private static void prepareOnce(LevelPlan previous, LevelPlan level) {
+    synchronized (level) {
+      if (level.buildMs() >= 0) {
+        return;
+      }
+      if (previous != null) {
+        previous.release();
+      }
       level.prepare();
       System.out.println("prepared " + level.numPrompts() + " requests for " + level.label() + " in "
           + level.buildMs() + " ms");
-      return session;
-    }).injectOpen(atOnceUsers(1));
-  }
-
-  private static PopulationBuilder populate(SseChain chain, LevelPlan level, Duration timeout) {
-    return scenario(level.label()).exec(chain.level(level, timeout)).injectOpen(atOnceUsers(level.concurrency()));
+    }
   }
 
   @Override
