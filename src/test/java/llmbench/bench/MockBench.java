@@ -28,6 +28,7 @@ final class MockBench {
       long cpu0 = processCpuNs();
       double wall = DrainClient.run(mock.port(), streams, streams, BenchUtil.body(20, tokens, 0));
       double cpuS = (processCpuNs() - cpu0) / 1e9;
+      Thread.sleep(200); // the mock records a request just after its last bytes leave
       int failed = 0;
       List<Double> late = new ArrayList<>();
       int complete = 0;
@@ -69,6 +70,7 @@ final class MockBench {
       try (MockServer mock = MockServer.start(MockConfig.builder().port(0).keepTraces(true).build())) {
         int total = Math.max(c, 8);
         DrainClient.run(mock.port(), c, total, BenchUtil.body(199, 250, 0)); // 199 words + BOS = 200 tokens
+        Thread.sleep(200); // the mock records a request just after its last bytes leave
         List<Double> ttft = new ArrayList<>();
         List<Double> tpot = new ArrayList<>();
         int preemptions = 0;

@@ -11,7 +11,7 @@ class RedactorTest {
   @Test
   void hidesKeysAndTokensInACommandLine() {
     List<String> args = List.of("python3", "-m", "vllm.entrypoints.openai.api_server", "--model",
-        "meta-llama/Llama-3-8B", "--api-key", "sk-abcdefghijklmnopqrstuvwxyz", "--hf-token=hf_ABCDEFGHIJKLMNOP",
+        "meta-llama/Llama-3-8B", "--api-key", "sk-abcdefghijklmnop", "--hf-token=hf_ABCDEFGHIJKLMNOP",
         "HF_TOKEN=hf_QRSTUVWXYZabcdef", "--max-num-batched-tokens", "8192", "--tokenizer", "/m/tok",
         "--max-model-len", "16384", "--header", "Bearer abc.def");
     List<String> red = Redactor.commandLine(args);

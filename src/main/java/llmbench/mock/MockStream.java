@@ -1,0 +1,258 @@
+package llmbench.mock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request's output: SSE chunks (or one JSON body) prepared before each engine step ends and sent
+ * when it ends, faults applied, and the request's ground truth recorded once its last bytes left.
+ */
+final class MockStream implements Sequence.Output {
+  /** What every stream of one server shares. */
+  record Context(String[] tokenTexts, String modelId, long created, GroundTruth groundTruth) {}
+
+  private final Context ctx;
+  private final Channel ch;
+  private final boolean chat;
+  private final String id;
+  private final String traceId;
+  private final int promptTokens;
+  private final int maxTokens;
+  private final boolean stream;
+  private final boolean includeUsage;
+  private final boolean keepAlive;
+  private final Faults.Fault fault;
+  private final long arrivalNs;
+  private final int faultToken;
+  Sequence sequence;
+  // touched on the channel's event loop only
+  private final List<Long> choiceNs = new ArrayList<>();
+  private final long[] dueNs;
+  private final long[] sentNs;
+  private final StringBuilder text = new StringBuilder();
+  private int tokens;
+  private long usageNs;
+  private long doneNs;
+  private boolean ended;
+  private boolean stalling;
+  private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
+
+  private final List<String> images;
+
+  MockStream(Context ctx, Channel ch, boolean chat, String id, String traceId, int promptTokens,
+      int maxTokens, boolean stream, boolean includeUsage, boolean keepAlive, Faults.Fault fault,
+      long arrivalNs, List<String> images) {
+    this.ctx = ctx;
+    this.images = images;
+    this.ch = ch;
+    this.chat = chat;
+    this.id = id;
+    this.traceId = traceId;
+    this.promptTokens = promptTokens;
+    this.maxTokens = maxTokens;
+    this.stream = stream;
+    this.includeUsage = includeUsage;
+    this.keepAlive = keepAlive;
+    this.fault = fault;
+    this.arrivalNs = arrivalNs;
+    this.faultToken = fault.triggerToken(maxTokens);
+    this.dueNs = new long[maxTokens];
+    this.sentNs = new long[maxTokens];
+  }
+
+  void sendHeaders() {
+    io.netty.handler.codec.http.DefaultHttpResponse res =
+        new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    res.headers().set("X-Request-Id", traceId);
+    if (!keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ch.writeAndFlush(res);
+  }
+
+  @Override
+  public Sequence.Delivery prepareToken(int index, String finishReason, long due) {
+    String piece = ctx.tokenTexts()[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % ctx.tokenTexts().length)];
+    Faults.Kind kind = fault.kind();
+    boolean faultNow = index == faultToken
+        && (kind == Faults.Kind.INBAND_ERROR || kind == Faults.Kind.DROP);
+    if (faultNow) {
+      sequence.cancel();
+      return new Sequence.Delivery(ch.eventLoop(), () -> fail(kind));
+    }
+    if (!stream) {
+      return new Sequence.Delivery(ch.eventLoop(), () -> {
+        dueNs[index] = due;
+        sentNs[index] = System.nanoTime();
+        text.append(piece);
+        tokens = index + 1;
+        if (finishReason != null) {
+          finishNonStreaming(finishReason);
+        }
+      });
+    }
+    ByteBuf buf = Unpooled.buffer(256);
+    if (chat && index == 0) {
+      ObjectNode role = MockServer.JSON.createObjectNode().put("role", "assistant").put("content", "");
+      HttpReplies.sse(buf, chunk(role, null));
+    }
+    JsonNode delta = chat ? MockServer.JSON.createObjectNode().put("content", piece) : null;
+    HttpReplies.sse(buf, chat ? chunk(delta, finishReason) : completionChunk(piece, finishReason));
+    if (finishReason != null) {
+      if (includeUsage) {
+        ObjectNode usage = baseChunk();
+        usage.putArray("choices");
+        usage.set("usage", usage(index + 1));
+        HttpReplies.sse(buf, usage);
+      }
+      buf.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    boolean stallStart = kind == Faults.Kind.STALL && index == faultToken;
+    return new Sequence.Delivery(ch.eventLoop(), () -> {
+      if (stallStart) {
+        ch.eventLoop().schedule(this::releaseHeld, fault.millis(), TimeUnit.MILLISECONDS);
+        stalling = true;
+      }
+      if (stalling) {
+        held.add(() -> write(index, due, buf, finishReason)); // sent in order when the stall ends
+      } else {
+        write(index, due, buf, finishReason);
+      }
+    });
+  }
+
+  private void releaseHeld() {
+    stalling = false;
+    for (Runnable r; (r = held.poll()) != null; ) {
+      r.run();
+    }
+  }
+
+  private void write(int index, long due, ByteBuf buf, String finishReason) {
+    if (ended) {
+      buf.release();
+      return;
+    }
+    long now = System.nanoTime();
+    dueNs[index] = due;
+    sentNs[index] = now;
+    tokens = index + 1;
+    choiceNs.add(now);
+    if (chat && index == 0) {
+      choiceNs.add(now);
+    }
+    ch.write(new io.netty.handler.codec.http.DefaultHttpContent(buf));
+    if (finishReason == null) {
+      ch.flush();
+      return;
+    }
+    usageNs = includeUsage ? now : 0;
+    doneNs = now;
+    ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+    end("ok"); // after the flush: recording must not delay the bytes it records
+  }
+
+  private void fail(Faults.Kind kind) {
+    if (ended) {
+      return;
+    }
+    if (kind == Faults.Kind.DROP) {
+      end("dropped");
+      ch.close();
+      return;
+    }
+    ByteBuf buf = Unpooled.buffer(256);
+    if (stream) {
+      ObjectNode err = MockServer.JSON.createObjectNode();
+      err.set("error", HttpReplies.errorBody("Injected in-band error after " + tokens + " tokens", "InternalServerError", 500));
+      HttpReplies.sse(buf, err);
+      buf.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+      ch.write(new io.netty.handler.codec.http.DefaultHttpContent(buf));
+      ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+      doneNs = System.nanoTime();
+      end("inband-error");
+    } else {
+      end("error");
+      HttpReplies.sendError(ch, new ApiError(500, "InternalServerError", null, "Injected error"), keepAlive);
+    }
+  }
+
+  private void finishNonStreaming(String finishReason) {
+    ObjectNode body = baseChunk();
+    body.put("object", chat ? "chat.completion" : "text_completion");
+    ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+    if (chat) {
+      choice.putObject("message").put("role", "assistant").put("content", text.toString());
+    } else {
+      choice.put("text", text.toString());
+    }
+    choice.put("finish_reason", finishReason);
+    body.set("usage", usage(tokens));
+    doneNs = System.nanoTime();
+    choiceNs.add(doneNs);
+    end("ok");
+    HttpReplies.send(ch, HttpResponseStatus.OK, body, keepAlive);
+  }
+
+  void clientClosed() {
+    ch.eventLoop().execute(() -> {
+      if (!ended) {
+        sequence.cancel();
+        end("client-closed");
+      }
+    });
+  }
+
+  private void end(String outcome) {
+    ended = true;
+    long[] choices = choiceNs.stream().mapToLong(Long::longValue).toArray();
+    ctx.groundTruth().record(new GroundTruth.Trace(traceId, chat ? "chat" : "completions", arrivalNs,
+        promptTokens, tokens, choices, java.util.Arrays.copyOf(dueNs, tokens),
+        java.util.Arrays.copyOf(sentNs, tokens), usageNs, doneNs, sequence.preemptions,
+        fault.kind().name(), outcome, images));
+  }
+
+  private ObjectNode baseChunk() {
+    ObjectNode c = MockServer.JSON.createObjectNode();
+    c.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion")
+        .put("created", ctx.created()).put("model", ctx.modelId());
+    return c;
+  }
+
+  private ObjectNode chunk(JsonNode delta, String finishReason) {
+    ObjectNode c = baseChunk();
+    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+    choice.set("delta", delta);
+    choice.putNull("logprobs");
+    choice.put("finish_reason", finishReason);
+    return c;
+  }
+
+  private ObjectNode completionChunk(String piece, String finishReason) {
+    ObjectNode c = baseChunk();
+    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+    choice.put("text", piece).putNull("logprobs").put("finish_reason", finishReason);
+    if (finishReason != null) {
+      choice.putNull("stop_reason");
+    }
+    return c;
+  }
+
+  private ObjectNode usage(int completion) {
+    return MockServer.JSON.createObjectNode().put("prompt_tokens", promptTokens)
+        .put("total_tokens", promptTokens + completion).put("completion_tokens", completion);
+  }
+}
