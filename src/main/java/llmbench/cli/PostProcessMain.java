@@ -27,7 +27,7 @@ public final class PostProcessMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizer)) {
-      PostProcessor.process(runDir, out, System.out, text -> tok.count(text, false));
+      PostProcessor.process(runDir, out, System.out, tok::countText);
     }
     return Cli.OK;
   }

@@ -33,31 +33,6 @@ public record MockConfig(
     return new Builder();
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.host = host;
-    b.port = port;
-    b.modelId = modelId;
-    b.maxModelLen = maxModelLen;
-    b.tokenizerDir = tokenizerDir;
-    b.maxNumSeqs = maxNumSeqs;
-    b.maxNumBatchedTokens = maxNumBatchedTokens;
-    b.numGpuBlocks = numGpuBlocks;
-    b.blockSize = blockSize;
-    b.stepModel = stepModel;
-    b.timeScale = timeScale;
-    b.jitter = jitter;
-    b.eosProbability = eosProbability;
-    b.seed = seed;
-    b.apiKey = apiKey;
-    b.traceFile = traceFile;
-    b.keepTraces = keepTraces;
-    b.imageMinPixels = imageMinPixels;
-    b.imageMaxPixels = imageMaxPixels;
-    b.faults = faults;
-    return b;
-  }
-
   /** A builder, because tests and the command line each override a few of many settings. */
   public static final class Builder {
     public String host = "127.0.0.1";

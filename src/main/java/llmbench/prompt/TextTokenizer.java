@@ -117,6 +117,11 @@ public final class TextTokenizer implements AutoCloseable {
     return encode(text, addSpecialTokens).length;
   }
 
+  /** Tokens of generated text, as vLLM re-counts output when a server sends no usage. */
+  public int countText(String text) {
+    return count(text, false);
+  }
+
   public String decode(long[] ids) {
     return tokenizer.decode(ids, true);
   }

@@ -35,8 +35,7 @@ public final class ResultJson {
       g.writeStringField("tokenizer_id", r.tokenizerId());
       g.writeNumberField("num_prompts", m.numPrompts());
       for (Map.Entry<String, Object> e : r.metadata().entrySet()) {
-        g.writeFieldName(e.getKey());
-        JSON.writeValue(g, e.getValue());
+        field(g, e.getKey(), e.getValue());
       }
       g.writeStringField("request_rate", "inf");
       g.writeNumberField("burstiness", 1.0);
@@ -54,25 +53,18 @@ public final class ResultJson {
       }
       g.writeNumberField("output_throughput", m.outputThroughput());
       g.writeNumberField("total_token_throughput", m.totalTokenThroughput());
-      g.writeFieldName("input_lens");
-      JSON.writeValue(g, m.inputLens());
-      g.writeFieldName("output_lens");
-      JSON.writeValue(g, m.outputLens());
-      g.writeFieldName("ttfts");
-      JSON.writeValue(g, m.ttfts());
+      field(g, "input_lens", m.inputLens());
+      field(g, "output_lens", m.outputLens());
+      field(g, "ttfts", m.ttfts());
       g.writeArrayFieldStart("itls");
       for (double[] itl : m.itls()) {
         g.writeArray(itl, 0, itl.length);
       }
       g.writeEndArray();
-      g.writeFieldName("latencies");
-      JSON.writeValue(g, m.latencies());
-      g.writeFieldName("start_times");
-      JSON.writeValue(g, m.startTimes());
-      g.writeFieldName("generated_texts");
-      JSON.writeValue(g, m.generatedTexts());
-      g.writeFieldName("errors");
-      JSON.writeValue(g, m.errors());
+      field(g, "latencies", m.latencies());
+      field(g, "start_times", m.startTimes());
+      field(g, "generated_texts", m.generatedTexts());
+      field(g, "errors", m.errors());
       g.writeNumberField("max_output_tokens_per_s", m.maxOutputTokensPerS());
       g.writeNumberField("max_concurrent_requests", m.maxConcurrentRequests());
       for (String metric : r.percentileMetrics()) {
@@ -86,5 +78,10 @@ public final class ResultJson {
       }
       g.writeEndObject();
     }
+  }
+
+  private static void field(JsonGenerator g, String name, Object value) throws IOException {
+    g.writeFieldName(name);
+    JSON.writeValue(g, value);
   }
 }

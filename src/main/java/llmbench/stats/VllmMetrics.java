@@ -107,7 +107,7 @@ public final class VllmMetrics {
     double d = duration > 0 ? duration : Double.NaN;
     return new LevelMetrics(records.size(), duration, completed, records.size() - completed, totalIn,
         totalOut, rate(completed, d), slo.isEmpty() ? null : rate(good, d), rate(totalOut, d),
-        rate(totalIn + totalOut, d), peakOutputTokensPerSecond(records, levelStart),
+        rate(totalIn + totalOut, d), peakOutputTokensPerSecond(records),
         peakConcurrency(records), inputLens, outputLens, ttfts, itls, latencies, startTimes, texts,
         errors, summaries, okItl.size(), okTpot.size());
   }
@@ -133,7 +133,7 @@ public final class VllmMetrics {
    * vLLM's max_output_tokens_per_s: token times rebuilt as start + ttft then cumulative ITL (one per
    * chunk), counted in 1 s bins from the earliest start of a successful request; the fullest bin.
    */
-  static double peakOutputTokensPerSecond(List<RequestRecord> records, long ignored) {
+  static double peakOutputTokensPerSecond(List<RequestRecord> records) {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     for (RequestRecord r : records) {

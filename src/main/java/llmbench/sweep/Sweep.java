@@ -294,7 +294,7 @@ public final class Sweep implements Callable<Integer> {
         Files.move(timings, dir.resolve(llmbench.trace.TraceFiles.FILE_NAME));
         Files.move(info, dir.resolve(llmbench.report.RunInfo.FILE_NAME));
         try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizer)) {
-          llmbench.report.PostProcessor.process(dir, out, System.out, text -> tok.count(text, false));
+          llmbench.report.PostProcessor.process(dir, out, System.out, tok::countText);
         }
       }
     } catch (IOException | RuntimeException e) {

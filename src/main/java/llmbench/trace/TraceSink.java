@@ -19,7 +19,6 @@ public final class TraceSink implements AutoCloseable {
   private final SequenceWriter writer;
   private final Thread thread;
   private volatile Throwable failure;
-  private long written;
 
   public TraceSink(Path file) {
     this.writer = TraceFiles.writer(file);
@@ -45,7 +44,6 @@ public final class TraceSink implements AutoCloseable {
           break;
         }
         writer.write(s.get());
-        written++;
         if (queue.isEmpty()) {
           writer.flush(); // an interrupted run keeps every finished request
         }
@@ -53,10 +51,6 @@ public final class TraceSink implements AutoCloseable {
     } catch (Throwable t) {
       failure = t;
     }
-  }
-
-  public long written() {
-    return written;
   }
 
   @Override

@@ -18,6 +18,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.RunTest;
 import llmbench.simulation.SmokeLoad;
 import llmbench.stats.Distribution;
 import llmbench.trace.RequestRecord;
@@ -139,13 +140,7 @@ final class FidelityBench {
     props.put("llm.warmup", "8");
     props.put("llm.out", dir.resolve("out").toString());
     props.put("llm.gatlingResults", dir.resolve("gatling").toString());
-    props.forEach(System::setProperty);
-    try {
-      io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", SmokeLoad.class.getName(), "-nr",
-          "-rf", dir.resolve("gatling").toString()});
-    } finally {
-      props.keySet().forEach(System::clearProperty);
-    }
+    RunTest.gatling(SmokeLoad.class.getName(), dir.resolve("gatling"), props);
   }
 
   private static Path runFolder(Path results) throws IOException {

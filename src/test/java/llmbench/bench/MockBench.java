@@ -23,10 +23,10 @@ final class MockBench {
     MockConfig cfg = MockConfig.builder().port(0).stepModel(StepModel.fixed(stepMs)).maxNumSeqs(streams)
         .maxNumBatchedTokens(Math.max(8192, streams * 32)).numGpuBlocks(1_000_000).keepTraces(true).build();
     try (MockServer mock = MockServer.start(cfg)) {
-      DrainClient.run(mock.port(), Math.min(streams, 64), 256, BenchUtil.body(20, 20, 0)); // warm-up
+      DrainClient.run(mock.port(), Math.min(streams, 64), 256, BenchUtil.body(20, 20)); // warm-up
       mock.groundTruth().clear();
       long cpu0 = processCpuNs();
-      double wall = DrainClient.run(mock.port(), streams, streams, BenchUtil.body(20, tokens, 0));
+      double wall = DrainClient.run(mock.port(), streams, streams, BenchUtil.body(20, tokens));
       double cpuS = (processCpuNs() - cpu0) / 1e9;
       Thread.sleep(200); // the mock records a request just after its last bytes leave
       int failed = 0;
@@ -69,7 +69,7 @@ final class MockBench {
     for (int c : levels) {
       try (MockServer mock = MockServer.start(MockConfig.builder().port(0).keepTraces(true).build())) {
         int total = Math.max(c, 8);
-        DrainClient.run(mock.port(), c, total, BenchUtil.body(199, 250, 0)); // 199 words + BOS = 200 tokens
+        DrainClient.run(mock.port(), c, total, BenchUtil.body(199, 250)); // 199 words + BOS = 200 tokens
         Thread.sleep(200); // the mock records a request just after its last bytes leave
         List<Double> ttft = new ArrayList<>();
         List<Double> tpot = new ArrayList<>();

@@ -17,6 +17,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.RunTest;
 import llmbench.stats.Distribution;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
@@ -52,14 +53,7 @@ class SimulationIT {
         "llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.input", "" + IN,
         "llm.output", "" + OUT, "llm.levels", "" + CONCURRENCY, "llm.rounds", "" + ROUNDS,
         "llm.out", out.toString(), "llm.gatlingResults", results.toString(), "llm.warmup", "64");
-    props.forEach(System::setProperty);
-    int status;
-    try {
-      status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-          "-s", llmbench.simulation.SmokeLoad.class.getName(), "-rf", results.toString()});
-    } finally {
-      props.keySet().forEach(System::clearProperty);
-    }
+    int status = RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props);
     assertEquals(0, status, "Gatling's exit status");
     try (Stream<Path> dirs = Files.list(results)) {
       runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();

@@ -16,6 +16,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.RunTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,7 @@ class VisionIT {
     Map<String, String> props = Map.of("llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(),
         "llm.levels", "1,8", "llm.out", out.toString(), "llm.gatlingResults", results.toString(),
         "llm.imageWidth", "256", "llm.imageHeight", "256", "llm.imageFormat", "jpeg");
-    props.forEach(System::setProperty);
-    try {
-      assertEquals(0, io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", "VisionProfile2", "-rf", results.toString()}));
-    } finally {
-      props.keySet().forEach(System::clearProperty);
-    }
+    assertEquals(0, RunTest.gatling("VisionProfile2", results, props));
   }
 
   @AfterAll

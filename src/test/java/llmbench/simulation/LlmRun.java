@@ -141,7 +141,7 @@ final class LlmRun {
       Files.move(pendingInfo, runDir.resolve(RunInfo.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
       System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
       return PostProcessor.process(runDir, outputDir(), System.out,
-          text -> tokenizer.count(text, false));
+          tokenizer::countText);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

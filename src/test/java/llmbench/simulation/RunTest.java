@@ -15,6 +15,19 @@ public final class RunTest {
     System.exit(Cli.runNamed(sweep, sweep.commandName(), rest));
   }
 
+  /**
+   * Runs one simulation in this JVM with the given {@code -Dllm.*} properties set for its duration
+   * (tests and benchmarks).
+   */
+  public static int gatling(String simulationClass, Path results, java.util.Map<String, String> props) {
+    props.forEach(System::setProperty);
+    try {
+      return gatling(simulationClass, results);
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+    }
+  }
+
   public static int gatling(String simulationClass, Path results) {
     try {
       return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
