@@ -38,80 +38,90 @@ public final class PostProcessor {
           + TraceFiles.FILE_NAME + " or " + RunInfo.FILE_NAME + ")");
     }
     RunInfo info = RunInfo.read(infoFile);
-    Map<String, List<RequestRecord>> byLevel = new LinkedHashMap<>();
-    TraceFiles.forEach(timings, r -> {
-      if (!r.warmup()) {
-        byLevel.computeIfAbsent(r.level(), k -> new ArrayList<>()).add(r);
-      }
-    });
-    Map<String, int[]> gatlingCounts = gatlingCounts(runDir.resolve("simulation.log"));
-    Slo slo = Slo.parse(info.goodput());
-    String date = VLLM_DATE.format(Instant.ofEpochMilli(info.startEpochMs()));
+    // one pass over the timings; each level keeps a few numbers per request in the heap and the
+    // chunks in temporary files beside them, so memory does not grow with the chunks
+    Map<String, VllmMetrics.Level> byLevel = new LinkedHashMap<>();
     List<LevelReport> reports = new ArrayList<>();
-    if (outputDir != null) {
-      Files.createDirectories(outputDir);
-    }
-    for (Map.Entry<String, List<RequestRecord>> e : byLevel.entrySet()) {
-      List<RequestRecord> records = e.getValue();
-      records.sort((a, b) -> Long.compare(a.startNs(), b.startNs()));
-      RequestRecord first = records.get(0);
-      LevelMetrics m = VllmMetrics.compute(records, info.percentiles(), slo, counter);
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("tool", "gatling-llm-bench");
-      meta.put("profile", info.profile());
-      meta.put("level", e.getKey());
-      meta.put("random_input_len", first.requestedInput());
-      meta.put("random_output_len", first.requestedOutput());
-      meta.put("gatling_run", runDir.getFileName().toString());
-      meta.put("base_url", info.baseUrl());
-      meta.put("max_model_len", info.maxModelLen());
-      if (info.metadata() != null) {
-        meta.putAll(info.metadata());
-      }
-      RunInfo.LevelInputs inputs = info.levels() == null ? null : info.levels().get(e.getKey());
-      if (inputs != null) {
-        meta.put("planned_prompts", inputs.plannedPrompts());
-        meta.put("inputs_build_ms", inputs.buildMs());
-        meta.put("inputs_built_at_epoch_ms", inputs.builtAtEpochMs());
-        if (inputs.clientCpuNs() >= 0) {
-          long chunks = records.stream().mapToLong(r -> r.chunkNs().length).sum();
-          meta.put("client_cpu_ms", inputs.clientCpuNs() / 1e6);
-          meta.put("client_cpu_us_per_chunk", chunks == 0 ? 0 : inputs.clientCpuNs() / 1e3 / chunks);
+    try {
+      TraceFiles.forEach(timings, r -> {
+        if (!r.warmup()) {
+          byLevel.computeIfAbsent(r.level(), k -> new VllmMetrics.Level(runDir, counter)).add(r);
         }
-      }
-      long startMs = records.stream().mapToLong(RequestRecord::startEpochMs).min().orElse(0);
-      meta.put("level_start_epoch_ms", startMs);
-      meta.put("level_end_epoch_ms", startMs + Math.round(m.duration() * 1000));
-      List<String> warnings = new ArrayList<>(info.notes());
-      if (runDir.getFileName().toString().startsWith("interrupted")) {
-        warnings.add("the run was interrupted: the last level holds only the requests that finished");
-      }
-      warnings.addAll(crossCheck(e.getKey(), records, m, gatlingCounts));
-      warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
-      meta.put("warnings", warnings);
-      LevelReport report = new LevelReport(date, info.endpointType(), info.modelId(), info.tokenizerId(),
-          first.concurrency(), first.requestedInput(), first.requestedOutput(), meta,
-          info.percentileMetrics(), info.percentiles(), !slo.isEmpty(), m);
-      ResultJson.write(report, runDir.resolve(report.fileName()));
+      });
+      Map<String, int[]> gatlingCounts = gatlingCounts(runDir.resolve("simulation.log"));
+      Slo slo = Slo.parse(info.goodput());
+      String date = VLLM_DATE.format(Instant.ofEpochMilli(info.startEpochMs()));
       if (outputDir != null) {
-        Path target = outputDir.resolve(report.fileName());
-        archiveExisting(target, outputDir);
-        Files.copy(runDir.resolve(report.fileName()), target);
+        Files.createDirectories(outputDir);
       }
-      console.println();
-      console.println("[" + info.profile() + " " + e.getKey() + ": concurrency " + first.concurrency()
-          + ", " + first.requestedInput() + " in / " + first.requestedOutput() + " out, "
-          + m.numPrompts() + " prompts]");
-      console.print(ConsoleBlock.render(report));
-      for (String w : warnings) {
-        console.println("warning: " + w);
+      for (Map.Entry<String, VllmMetrics.Level> e : byLevel.entrySet()) {
+        reports.add(report(e.getKey(), e.getValue(), info, slo, date, gatlingCounts, runDir, outputDir, console));
+        e.getValue().close();
       }
-      if (m.completed() == 0 && m.numPrompts() > 0) {
-        console.println("every request failed; first error: " + records.get(0).error());
-      }
-      reports.add(report);
+    } finally {
+      byLevel.values().forEach(VllmMetrics.Level::close);
     }
     return reports;
+  }
+
+  private static LevelReport report(String label, VllmMetrics.Level level, RunInfo info, Slo slo, String date,
+      Map<String, int[]> gatlingCounts, Path runDir, Path outputDir, PrintStream console) throws IOException {
+    RequestRecord first = level.first();
+    LevelMetrics m = level.finish(info.percentiles(), slo);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("tool", "gatling-llm-bench");
+    meta.put("profile", info.profile());
+    meta.put("level", label);
+    meta.put("random_input_len", first.requestedInput());
+    meta.put("random_output_len", first.requestedOutput());
+    meta.put("gatling_run", runDir.getFileName().toString());
+    meta.put("base_url", info.baseUrl());
+    meta.put("max_model_len", info.maxModelLen());
+    if (info.metadata() != null) {
+      meta.putAll(info.metadata());
+    }
+    RunInfo.LevelInputs inputs = info.levels() == null ? null : info.levels().get(label);
+    if (inputs != null) {
+      meta.put("planned_prompts", inputs.plannedPrompts());
+      meta.put("inputs_build_ms", inputs.buildMs());
+      meta.put("inputs_built_at_epoch_ms", inputs.builtAtEpochMs());
+      if (inputs.clientCpuNs() >= 0) {
+        long chunks = level.chunks();
+        meta.put("client_cpu_ms", inputs.clientCpuNs() / 1e6);
+        meta.put("client_cpu_us_per_chunk", chunks == 0 ? 0 : inputs.clientCpuNs() / 1e3 / chunks);
+      }
+    }
+    long startMs = level.minStartEpochMs();
+    meta.put("level_start_epoch_ms", startMs);
+    meta.put("level_end_epoch_ms", startMs + Math.round(m.duration() * 1000));
+    List<String> warnings = new ArrayList<>(info.notes());
+    if (runDir.getFileName().toString().startsWith("interrupted")) {
+      warnings.add("the run was interrupted: the last level holds only the requests that finished");
+    }
+    warnings.addAll(crossCheck(label, level.size(), m, gatlingCounts));
+    warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
+    meta.put("warnings", warnings);
+    LevelReport report = new LevelReport(date, info.endpointType(), info.modelId(), info.tokenizerId(),
+        first.concurrency(), first.requestedInput(), first.requestedOutput(), meta,
+        info.percentileMetrics(), info.percentiles(), !slo.isEmpty(), m);
+    ResultJson.write(report, runDir.resolve(report.fileName()));
+    if (outputDir != null) {
+      Path target = outputDir.resolve(report.fileName());
+      archiveExisting(target, outputDir);
+      Files.copy(runDir.resolve(report.fileName()), target);
+    }
+    console.println();
+    console.println("[" + info.profile() + " " + label + ": concurrency " + first.concurrency()
+        + ", " + first.requestedInput() + " in / " + first.requestedOutput() + " out, "
+        + m.numPrompts() + " prompts]");
+    console.print(ConsoleBlock.render(report));
+    for (String w : warnings) {
+      console.println("warning: " + w);
+    }
+    if (m.completed() == 0 && m.numPrompts() > 0) {
+      console.println("every request failed; first error: " + m.perRequest().error(0));
+    }
+    return report;
   }
 
   /** An earlier result with the same name moves to {@code archive/<its date>/}; nothing is overwritten. */
@@ -152,7 +162,7 @@ public final class PostProcessor {
     return counts;
   }
 
-  private static List<String> crossCheck(String level, List<RequestRecord> records, LevelMetrics m,
+  private static List<String> crossCheck(String level, int records, LevelMetrics m,
       Map<String, int[]> counts) {
     List<String> out = new ArrayList<>();
     int[] n = counts.get(level);
@@ -162,8 +172,8 @@ public final class PostProcessor {
       }
       return out;
     }
-    if (n[0] != records.size()) {
-      out.add("simulation.log counts " + n[0] + " requests for " + level + " but " + records.size()
+    if (n[0] != records) {
+      out.add("simulation.log counts " + n[0] + " requests for " + level + " but " + records
           + " token records exist");
     }
     int gatlingFailed = Math.max(n[1], Math.min(n[2], n[0]));

@@ -20,7 +20,7 @@ public final class ResultJson {
 
   /**
    * Writes the result with a streaming generator: the per-request arrays of a large level (ITLs of
-   * every chunk) never become a JSON tree in memory.
+   * every chunk, texts) go from the level's temporary files to the result one request at a time.
    */
   public static void write(LevelReport r, Path file) throws IOException {
     LevelMetrics m = r.metrics();
@@ -56,15 +56,25 @@ public final class ResultJson {
       field(g, "input_lens", m.inputLens());
       field(g, "output_lens", m.outputLens());
       field(g, "ttfts", m.ttfts());
+      LevelMetrics.PerRequest each = m.perRequest();
       g.writeArrayFieldStart("itls");
-      for (double[] itl : m.itls()) {
+      for (int i = 0; i < m.numPrompts(); i++) {
+        double[] itl = each.itls(i);
         g.writeArray(itl, 0, itl.length);
       }
       g.writeEndArray();
       field(g, "latencies", m.latencies());
       field(g, "start_times", m.startTimes());
-      field(g, "generated_texts", m.generatedTexts());
-      field(g, "errors", m.errors());
+      g.writeArrayFieldStart("generated_texts");
+      for (int i = 0; i < m.numPrompts(); i++) {
+        g.writeString(each.generatedText(i));
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("errors");
+      for (int i = 0; i < m.numPrompts(); i++) {
+        g.writeString(each.error(i));
+      }
+      g.writeEndArray();
       g.writeNumberField("max_output_tokens_per_s", m.maxOutputTokensPerS());
       g.writeNumberField("max_concurrent_requests", m.maxConcurrentRequests());
       for (String metric : r.percentileMetrics()) {

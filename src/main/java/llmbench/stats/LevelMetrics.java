@@ -23,15 +23,23 @@ public record LevelMetrics(
     List<Integer> inputLens,
     List<Integer> outputLens,
     List<Double> ttfts,
-    List<double[]> itls,
     List<Double> latencies,
     List<Double> startTimes,
-    List<String> generatedTexts,
-    List<String> errors,
+    /** itls, generated_texts and errors, read from disk one request at a time. */
+    PerRequest perRequest,
     /** metric (ttft, tpot, itl, e2el) → statistics in ms. */
     Map<String, Summary> summaries,
     int itlSamples,
     int tpotSamples) {
+
+  /** Request {@code i}'s bulky fields, in the order of the arrays above. */
+  public interface PerRequest {
+    double[] itls(int i);
+
+    String generatedText(int i);
+
+    String error(int i);
+  }
 
   /** mean/median/std and the requested percentiles of one metric, in ms. */
   public record Summary(double mean, double median, double std, Map<Double, Double> percentiles) {}

@@ -1,5 +1,6 @@
 package llmbench.stats;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,84 +33,310 @@ public final class VllmMetrics {
 
   private VllmMetrics() {}
 
+  /** All of a level's records at once (tests, small inputs); temporary files in java.io.tmpdir. */
   public static LevelMetrics compute(List<RequestRecord> records, List<Double> percentiles, Slo slo,
       TextTokenCounter fallbackCounter) {
-    long levelStart = Long.MAX_VALUE;
-    long levelEnd = Long.MIN_VALUE;
-    for (RequestRecord r : records) {
-      levelStart = Math.min(levelStart, r.startNs());
-      levelEnd = Math.max(levelEnd, r.endNs());
-    }
-    double duration = records.isEmpty() ? 0 : (levelEnd - levelStart) / 1e9;
+    Level level = new Level(Path.of(System.getProperty("java.io.tmpdir")), fallbackCounter);
+    records.forEach(level::add);
+    return level.finish(percentiles, slo);
+  }
 
-    List<Integer> inputLens = new ArrayList<>();
-    List<Integer> outputLens = new ArrayList<>();
-    List<Double> ttfts = new ArrayList<>();
-    List<double[]> itls = new ArrayList<>();
-    List<Double> latencies = new ArrayList<>();
-    List<Double> startTimes = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
-    DoubleList okTtft = new DoubleList();
-    DoubleList okTpot = new DoubleList();
-    DoubleList okE2el = new DoubleList();
-    DoubleList okItl = new DoubleList(); // pooled over requests: millions of values, kept unboxed
-    int completed = 0;
-    int good = 0;
-    long totalIn = 0;
-    long totalOut = 0;
-    for (RequestRecord r : records) {
-      int input = r.promptTokens() >= 0 ? r.promptTokens() : r.requestedInput();
-      inputLens.add(input);
-      startTimes.add((r.startNs() - levelStart) / 1e9);
-      texts.add(r.generatedText());
-      errors.add(r.success() ? "" : r.error());
-      if (!r.success()) {
-        outputLens.add(0);
-        ttfts.add(0.0);
-        itls.add(new double[0]);
-        latencies.add(0.0);
-        continue;
+  /**
+   * One level's metrics from records streamed one at a time: per request a few numbers stay in the
+   * heap, and each chunk's ITL, the text and the error go to {@link RequestDetails}' temporary files.
+   * Memory grows with requests (tens of bytes each), not with chunks. Close it when its
+   * {@link LevelMetrics} has been written.
+   */
+  public static final class Level implements AutoCloseable {
+    private final TextTokenCounter counter;
+    private final RequestDetails details;
+    private long[] startNs = new long[64];
+    private long[] endNs = new long[64];
+    private long[] firstChunkNs = new long[64];
+    private long[] lastChunkNs = new long[64];
+    private int[] inputLen = new int[64];
+    private int[] outputLen = new int[64];
+    private int[] itlCount = new int[64];
+    private boolean[] success = new boolean[64];
+    private int n;
+    private long chunks;
+    private long minStartEpochMs = Long.MAX_VALUE;
+    private long itlSumNs;
+    private long itlMinNs = Long.MAX_VALUE;
+    private long itlMaxNs = Long.MIN_VALUE;
+    private RequestRecord first;
+
+    public Level(Path tempDir, TextTokenCounter counter) {
+      this.counter = counter;
+      this.details = new RequestDetails(tempDir);
+    }
+
+    public void add(RequestRecord r) {
+      if (n == startNs.length) {
+        grow();
+      }
+      if (first == null) {
+        first = r;
       }
       long[] c = r.chunkNs();
-      double ttft = (c[0] - r.startNs()) / 1e9;
-      double latency = (c[c.length - 1] - r.startNs()) / 1e9;
-      double[] itl = new double[c.length - 1];
-      for (int i = 1; i < c.length; i++) {
-        itl[i - 1] = (c[i] - c[i - 1]) / 1e9;
-        okItl.add(itl[i - 1]);
+      chunks += c.length;
+      minStartEpochMs = Math.min(minStartEpochMs, r.startEpochMs());
+      startNs[n] = r.startNs();
+      endNs[n] = r.endNs();
+      inputLen[n] = r.promptTokens() >= 0 ? r.promptTokens() : r.requestedInput();
+      success[n] = r.success();
+      if (r.success()) {
+        firstChunkNs[n] = c[0];
+        lastChunkNs[n] = c[c.length - 1];
+        outputLen[n] = r.completionTokens() >= 0 ? r.completionTokens() : counter.count(r.generatedText());
+        itlCount[n] = c.length - 1;
+        for (int i = 1; i < c.length; i++) {
+          long itl = c[i] - c[i - 1];
+          itlSumNs += itl;
+          itlMinNs = Math.min(itlMinNs, itl);
+          itlMaxNs = Math.max(itlMaxNs, itl);
+        }
+        details.add(c, r.generatedText(), "");
+      } else {
+        details.add(new long[0], r.generatedText(), r.error());
       }
-      int output = r.completionTokens() >= 0 ? r.completionTokens()
-          : fallbackCounter.count(r.generatedText());
-      double tpot = 0;
-      if (output > 1) {
-        tpot = (latency - ttft) / (output - 1);
-        okTpot.add(tpot);
-      }
-      if (slo.good(ttft, tpot, latency)) {
-        good++;
-      }
-      completed++;
-      totalIn += input;
-      totalOut += output;
-      outputLens.add(output);
-      ttfts.add(ttft);
-      itls.add(itl);
-      latencies.add(latency);
-      okTtft.add(ttft);
-      okE2el.add(latency);
+      n++;
     }
-    Map<String, LevelMetrics.Summary> summaries = new LinkedHashMap<>();
-    summaries.put("ttft", summary(okTtft, percentiles));
-    summaries.put("tpot", summary(okTpot, percentiles));
-    summaries.put("itl", summary(okItl, percentiles));
-    summaries.put("e2el", summary(okE2el, percentiles));
-    double d = duration > 0 ? duration : Double.NaN;
-    return new LevelMetrics(records.size(), duration, completed, records.size() - completed, totalIn,
-        totalOut, rate(completed, d), slo.isEmpty() ? null : rate(good, d), rate(totalOut, d),
-        rate(totalIn + totalOut, d), peakOutputTokensPerSecond(records),
-        peakConcurrency(records), inputLens, outputLens, ttfts, itls, latencies, startTimes, texts,
-        errors, summaries, okItl.size(), okTpot.size());
+
+    private void grow() {
+      int size = n * 2;
+      startNs = Arrays.copyOf(startNs, size);
+      endNs = Arrays.copyOf(endNs, size);
+      firstChunkNs = Arrays.copyOf(firstChunkNs, size);
+      lastChunkNs = Arrays.copyOf(lastChunkNs, size);
+      inputLen = Arrays.copyOf(inputLen, size);
+      outputLen = Arrays.copyOf(outputLen, size);
+      itlCount = Arrays.copyOf(itlCount, size);
+      success = Arrays.copyOf(success, size);
+    }
+
+    public int size() {
+      return n;
+    }
+
+    /** The first record added: the level's shape (concurrency, requested lengths). */
+    public RequestRecord first() {
+      return first;
+    }
+
+    /** Every chunk received, failed requests included. */
+    public long chunks() {
+      return chunks;
+    }
+
+    public long minStartEpochMs() {
+      return minStartEpochMs;
+    }
+
+    public LevelMetrics finish(List<Double> percentiles, Slo slo) {
+      long levelStart = Long.MAX_VALUE;
+      long levelEnd = Long.MIN_VALUE;
+      for (int i = 0; i < n; i++) {
+        levelStart = Math.min(levelStart, startNs[i]);
+        levelEnd = Math.max(levelEnd, endNs[i]);
+      }
+      double duration = n == 0 ? 0 : (levelEnd - levelStart) / 1e9;
+      // vLLM's arrays follow the order requests were sent
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(startNs[a], startNs[b]));
+
+      List<Integer> inputLens = new ArrayList<>(n);
+      List<Integer> outputLens = new ArrayList<>(n);
+      List<Double> ttfts = new ArrayList<>(n);
+      List<Double> latencies = new ArrayList<>(n);
+      List<Double> startTimes = new ArrayList<>(n);
+      DoubleList okTtft = new DoubleList();
+      DoubleList okTpot = new DoubleList();
+      DoubleList okE2el = new DoubleList();
+      int completed = 0;
+      int good = 0;
+      long totalIn = 0;
+      long totalOut = 0;
+      for (int i : order) {
+        inputLens.add(inputLen[i]);
+        startTimes.add((startNs[i] - levelStart) / 1e9);
+        if (!success[i]) {
+          outputLens.add(0);
+          ttfts.add(0.0);
+          latencies.add(0.0);
+          continue;
+        }
+        double ttft = (firstChunkNs[i] - startNs[i]) / 1e9;
+        double latency = (lastChunkNs[i] - startNs[i]) / 1e9;
+        int output = outputLen[i];
+        double tpot = 0;
+        if (output > 1) {
+          tpot = (latency - ttft) / (output - 1);
+          okTpot.add(tpot);
+        }
+        if (slo.good(ttft, tpot, latency)) {
+          good++;
+        }
+        completed++;
+        totalIn += inputLen[i];
+        totalOut += output;
+        outputLens.add(output);
+        ttfts.add(ttft);
+        latencies.add(latency);
+        okTtft.add(ttft);
+        okE2el.add(latency);
+      }
+      details.seal();
+      Map<String, LevelMetrics.Summary> summaries = new LinkedHashMap<>();
+      summaries.put("ttft", summary(okTtft, percentiles));
+      summaries.put("tpot", summary(okTpot, percentiles));
+      ItlPass pass = itlPass();
+      summaries.put("itl", itlSummary(pass.std, percentiles));
+      summaries.put("e2el", summary(okE2el, percentiles));
+      double d = duration > 0 ? duration : Double.NaN;
+      LevelMetrics.PerRequest perRequest = new LevelMetrics.PerRequest() {
+        @Override
+        public double[] itls(int k) {
+          return details.itlSeconds(order[k]);
+        }
+
+        @Override
+        public String generatedText(int k) {
+          return details.textAndError(order[k])[0];
+        }
+
+        @Override
+        public String error(int k) {
+          return details.textAndError(order[k])[1];
+        }
+      };
+      return new LevelMetrics(n, duration, completed, n - completed, totalIn,
+          totalOut, rate(completed, d), slo.isEmpty() ? null : rate(good, d), rate(totalOut, d),
+          rate(totalIn + totalOut, d), pass.peakTokensPerS, peakConcurrency(), inputLens, outputLens,
+          ttfts, latencies, startTimes, perRequest, summaries, (int) details.itlCount(), okTpot.size());
+    }
+
+    private record ItlPass(double std, double peakTokensPerS) {}
+
+    /**
+     * One pass over the stored ITLs for what needs the mean first (numpy's two-pass std) or every
+     * chunk's time: vLLM's max_output_tokens_per_s, with token times rebuilt as start + ttft then
+     * cumulative ITL (one per chunk), counted in 1 s bins from the earliest start of a successful
+     * request; the fullest bin.
+     */
+    private ItlPass itlPass() {
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      for (int i = 0; i < n; i++) {
+        if (success[i]) {
+          min = Math.min(min, startNs[i]);
+          max = Math.max(max, lastChunkNs[i]);
+        }
+      }
+      if (min == Long.MAX_VALUE) {
+        return new ItlPass(0, 0);
+      }
+      long origin = min;
+      double[] bins = new double[(int) Math.ceil((max - min) / 1e9) + 1];
+      for (int i = 0; i < n; i++) {
+        long bin = (firstChunkNs[i] - origin) / 1_000_000_000L;
+        if (success[i] && bin >= 0 && bin < bins.length) {
+          bins[(int) bin]++;
+        }
+      }
+      long count = details.itlCount();
+      double meanMs = count == 0 ? 0 : itlMeanMs();
+      double[] squares = {0};
+      int[] req = {-1};
+      long[] left = {0};
+      long[] at = {0};
+      details.forEachItlNs(v -> {
+        while (left[0] == 0) {
+          req[0]++;
+          left[0] = itlCount[req[0]];
+          at[0] = firstChunkNs[req[0]];
+        }
+        left[0]--;
+        at[0] += v;
+        long bin = (at[0] - origin) / 1_000_000_000L;
+        if (bin >= 0 && bin < bins.length) {
+          bins[(int) bin]++;
+        }
+        double dev = ms(v) - meanMs;
+        squares[0] += dev * dev;
+      });
+      double std = count == 0 ? 0 : Math.sqrt(squares[0] / count);
+      return new ItlPass(std, Arrays.stream(bins).max().orElse(0));
+    }
+
+    private double itlMeanMs() {
+      return (double) itlSumNs / details.itlCount() / 1e6;
+    }
+
+    /** Pooled ITL statistics, exact: the order statistics are selected from the stored ITLs. */
+    private LevelMetrics.Summary itlSummary(double std, List<Double> percentiles) {
+      long count = details.itlCount();
+      if (count == 0) {
+        Map<Double, Double> zeros = new LinkedHashMap<>();
+        percentiles.forEach(p -> zeros.put(p, 0.0));
+        return new LevelMetrics.Summary(0, 0, 0, zeros);
+      }
+      List<Double> wanted = new ArrayList<>(percentiles);
+      wanted.add(50.0);
+      long[] ranks = new long[wanted.size() * 2];
+      for (int k = 0; k < wanted.size(); k++) {
+        double h = (count - 1) * wanted.get(k) / 100.0;
+        ranks[2 * k] = (long) Math.floor(h);
+        ranks[2 * k + 1] = Math.min(ranks[2 * k] + 1, count - 1);
+      }
+      long[] values = OrderStatistics.select(details::forEachItlNs, count, itlMinNs, itlMaxNs, ranks);
+      Map<Double, Double> p = new LinkedHashMap<>();
+      double median = 0;
+      for (int k = 0; k < wanted.size(); k++) {
+        double h = (count - 1) * wanted.get(k) / 100.0;
+        double lo = ms(values[2 * k]);
+        double v = lo + (h - ranks[2 * k]) * (ms(values[2 * k + 1]) - lo);
+        if (k < percentiles.size()) {
+          p.put(wanted.get(k), v);
+        } else {
+          median = v;
+        }
+      }
+      return new LevelMetrics.Summary(itlMeanMs(), median, std, p);
+    }
+
+    /** vLLM's max_concurrent_requests: an exact sweep over [start, start + latency) of successful requests. */
+    private int peakConcurrency() {
+      List<long[]> events = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (success[i]) {
+          events.add(new long[] {startNs[i], 1});
+          events.add(new long[] {lastChunkNs[i], -1});
+        }
+      }
+      // ends before starts at the same instant: the intervals are half-open
+      events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+      int cur = 0;
+      int peak = 0;
+      for (long[] e : events) {
+        cur += (int) e[1];
+        peak = Math.max(peak, cur);
+      }
+      return peak;
+    }
+
+    @Override
+    public void close() {
+      details.close();
+    }
+  }
+
+  /** ns to ms as the per-request ITLs are written (seconds) and then scaled, so both agree. */
+  private static double ms(long ns) {
+    return ns / 1e9 * 1000;
   }
 
   private static double rate(double n, double duration) {
@@ -127,37 +354,6 @@ public final class VllmMetrics {
       p.put(q, d.percentile(q));
     }
     return new LevelMetrics.Summary(d.mean(), d.median(), d.std(), p);
-  }
-
-  /**
-   * vLLM's max_output_tokens_per_s: token times rebuilt as start + ttft then cumulative ITL (one per
-   * chunk), counted in 1 s bins from the earliest start of a successful request; the fullest bin.
-   */
-  static double peakOutputTokensPerSecond(List<RequestRecord> records) {
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    for (RequestRecord r : records) {
-      if (r.success()) {
-        min = Math.min(min, r.startNs());
-        max = Math.max(max, r.chunkNs()[r.chunkNs().length - 1]);
-      }
-    }
-    if (min == Long.MAX_VALUE) {
-      return 0;
-    }
-    int bins = (int) Math.ceil((max - min) / 1e9) + 1;
-    double[] counts = new double[bins];
-    for (RequestRecord r : records) {
-      if (r.success()) {
-        for (long t : r.chunkNs()) {
-          int bin = (int) ((t - min) / 1_000_000_000L);
-          if (bin >= 0 && bin < bins) {
-            counts[bin]++;
-          }
-        }
-      }
-    }
-    return Arrays.stream(counts).max().orElse(0);
   }
 
   /** A growable array of primitive doubles. */
@@ -179,25 +375,5 @@ public final class VllmMetrics {
     double[] toArray() {
       return Arrays.copyOf(a, n);
     }
-  }
-
-  /** vLLM's max_concurrent_requests: an exact sweep over [start, start + latency) of successful requests. */
-  static int peakConcurrency(List<RequestRecord> records) {
-    List<long[]> events = new ArrayList<>();
-    for (RequestRecord r : records) {
-      if (r.success()) {
-        events.add(new long[] {r.startNs(), 1});
-        events.add(new long[] {r.chunkNs()[r.chunkNs().length - 1], -1});
-      }
-    }
-    // ends before starts at the same instant: the intervals are half-open
-    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    int cur = 0;
-    int peak = 0;
-    for (long[] e : events) {
-      cur += (int) e[1];
-      peak = Math.max(peak, cur);
-    }
-    return peak;
   }
 }

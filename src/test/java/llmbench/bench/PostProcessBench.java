@@ -1,5 +1,6 @@
 package llmbench.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,9 +18,65 @@ import llmbench.report.RunInfo;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 
-/** Post-processing a synthetic run of {@code requests} × {@code chunks}: time and peak heap. */
+/**
+ * Post-processing a synthetic run of {@code requests} × {@code chunks}: time and peak memory. Each size
+ * runs in its own JVM with a small heap cap, so that "bounded memory" is shown by the run succeeding
+ * under the cap as the chunks grow, not only by a peak figure.
+ */
 final class PostProcessBench {
+  static final int HEAP_CAP_MB = 128;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private PostProcessBench() {}
+
+  /** Runs {@link #main} in a child JVM with a {@value #HEAP_CAP_MB} MB heap; its last line is the row. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> runCapped(Path work, int requests, int chunks) throws IOException, InterruptedException {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process p = new ProcessBuilder(javaBin, "-Xmx" + HEAP_CAP_MB + "m", "-cp", System.getProperty("java.class.path"),
+        PostProcessBench.class.getName(), work.toString(), String.valueOf(requests), String.valueOf(chunks))
+        .redirectErrorStream(true).start();
+    String last = null;
+    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.startsWith("{")) {
+          last = line;
+        } else {
+          System.out.println(line);
+        }
+      }
+    }
+    int status = p.waitFor();
+    Map<String, Object> row = last == null ? new LinkedHashMap<>() : JSON.readValue(last, Map.class);
+    row.put("heap_cap_mb", HEAP_CAP_MB);
+    row.put("exit_status", status);
+    if (status != 0) {
+      System.out.printf("post-processing %d x %d chunks FAILED under a %d MB heap (exit %d)%n", requests, chunks,
+          HEAP_CAP_MB, status);
+    }
+    return row;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Map<String, Object> row = run(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+    row.put("peak_rss_mb", peakRssMb());
+    System.out.println(JSON.writeValueAsString(row));
+  }
+
+  /** VmHWM of this process (Linux), -1 elsewhere. */
+  private static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return -1;
+  }
 
   static Map<String, Object> run(Path work, int requests, int chunks) throws IOException {
     Path dir = Files.createTempDirectory(work, "post");

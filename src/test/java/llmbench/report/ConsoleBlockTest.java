@@ -16,7 +16,7 @@ class ConsoleBlockTest {
   /** The seed's numbers (FIELD_NOTES §1) with newer vLLM's added lines. */
   static LevelReport seedReport(Double goodput) {
     LevelMetrics m = new LevelMetrics(1, 87.72, 1, 0, 14336, 2048, 0.0114, goodput, 23.35, 186.77,
-        24.0, 1, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        24.0, 1, List.of(), List.of(), List.of(), List.of(), List.of(), null,
         new java.util.LinkedHashMap<>(Map.of("ttft", s(151.31, 151.31, 151.31), "tpot", s(42.78, 42.78, 42.78),
             "itl", s(42.78, 42.76, 43.52), "e2el", s(87720, 87720, 87720))), 2047, 1);
     return new LevelReport("20261127-120000", "vllm", "org/Model-8B", "tok", 1, 14336, 2048, Map.of(),

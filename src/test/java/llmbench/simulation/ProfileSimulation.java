@@ -1,27 +1,31 @@
 package llmbench.simulation;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
-import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import llmbench.server.ServerClient;
 import llmbench.workload.BenchSettings;
 import llmbench.workload.LevelPlan;
 import llmbench.workload.Planner;
 import llmbench.workload.Profile;
+import llmbench.workload.RunPlan;
 
 /**
- * A seed profile as one Gatling simulation: a warm-up, then every concurrency level as its own
- * closed scenario (N users, each sending its share of the level's prompts back to back), chained
- * so that each level drains before the next starts.
+ * A seed profile as one Gatling simulation: a warm-up, then every concurrency level in turn, closed
+ * model (N users, each sending its share of the level's prompts back to back); each level drains
+ * before the next starts.
  */
 public abstract class ProfileSimulation extends Simulation {
+  private static final String INDEX = "llmbench.userIndex";
   private final LlmRun run;
 
   protected ProfileSimulation(Profile profile) {
@@ -55,39 +59,52 @@ public abstract class ProfileSimulation extends Simulation {
     }
     SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag);
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
-    // warm-up, then the levels one after the other. Gatling starts a chained population on its
-    // injector's next 1 s tick: one population per level (not one more to build its bodies) keeps
-    // that gap to one tick per level.
     run.plan.warmup().prepare();
-    List<PopulationBuilder> steps = new ArrayList<>();
-    steps.add(populate(chain, null, run.plan.warmup(), timeout));
-    LevelPlan previous = run.plan.warmup();
-    for (LevelPlan level : run.plan.levels()) {
-      steps.add(populate(chain, previous, level, timeout));
-      previous = level;
-    }
-    PopulationBuilder chained = steps.get(steps.size() - 1);
-    for (int i = steps.size() - 2; i >= 0; i--) {
-      chained = steps.get(i).andThen(chained);
-    }
-    setUp(chained).protocols(protocol);
+    setUp(levels(chain, timeout).injectOpen(atOnceUsers(widest(run.plan)))).protocols(protocol);
   }
 
   /**
-   * A level's N users. The first of them builds the level's prompts and images (the others wait for
-   * it) before any request is sent: nothing is built while the level is timed, and the previous
-   * level's bodies are dropped first.
+   * The warm-up, then the levels in order, as one population of as many users as the widest level.
+   * In a level of N, users 0..N-1 send its requests; the others go straight to the rendez-vous that
+   * closes the level, where all wait until its last request is done. One population, not one per
+   * level chained with {@code andThen}: Gatling starts a chained population only on its injector's
+   * next 1 s tick, which left up to a second idle between levels (FIELD_NOTES: Gatling gotchas).
    */
-  private static PopulationBuilder populate(SseChain chain, LevelPlan previous, LevelPlan level, Duration timeout) {
-    return scenario(level.label())
-        .exec(session -> {
-          prepareOnce(previous, level);
-          return session;
-        })
-        .exec(chain.level(level, timeout))
-        .injectOpen(atOnceUsers(level.concurrency()));
+  private ScenarioBuilder levels(SseChain chain, Duration timeout) {
+    int users = widest(run.plan);
+    AtomicInteger nextIndex = new AtomicInteger();
+    ScenarioBuilder s = scenario(run.plan.profile())
+        .exec(session -> session.set(INDEX, nextIndex.getAndIncrement()));
+    LevelPlan previous = null;
+    for (LevelPlan level : allLevels(run.plan)) {
+      LevelPlan before = previous;
+      s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(
+              exec(session -> {
+                prepareOnce(before, level);
+                return session;
+              }).exec(chain.level(level, timeout)))
+          .rendezVous(users);
+      previous = level;
+    }
+    return s;
   }
 
+  private static List<LevelPlan> allLevels(RunPlan plan) {
+    List<LevelPlan> all = new ArrayList<>();
+    all.add(plan.warmup());
+    all.addAll(plan.levels());
+    return all;
+  }
+
+  private static int widest(RunPlan plan) {
+    return allLevels(plan).stream().mapToInt(LevelPlan::concurrency).max().orElse(1);
+  }
+
+  /**
+   * The first user of a level builds its prompts and images (the others wait for it) before any
+   * request is sent: nothing is built while the level is timed, and the previous level's bodies are
+   * dropped first.
+   */
   private static void prepareOnce(LevelPlan previous, LevelPlan level) {
     synchronized (level) {
       if (level.buildMs() >= 0) {

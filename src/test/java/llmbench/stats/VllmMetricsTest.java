@@ -67,7 +67,7 @@ class VllmMetricsTest {
     assertEquals(3, m.itlSamples());
     // E2EL: 150 and 220
     assertEquals(185, m.summaries().get("e2el").mean(), 1e-9);
-    assertArrayEquals(new double[] {0.020, 0.030}, m.itls().get(0), 1e-12);
+    assertArrayEquals(new double[] {0.020, 0.030}, m.perRequest().itls(0), 1e-12);
     assertEquals(List.of(0.0, 0.010), m.startTimes());
     // peak: all 5 chunks fall in the first second from the earliest start; both overlap
     assertEquals(5, m.maxOutputTokensPerS(), 0);
@@ -95,7 +95,7 @@ class VllmMetricsTest {
     assertEquals(1, m.failed());
     assertEquals(2, m.totalOutput());
     assertEquals(List.of(2, 0), m.outputLens());
-    assertEquals(List.of("", "boom"), m.errors());
+    assertEquals(List.of("", "boom"), List.of(m.perRequest().error(0), m.perRequest().error(1)));
     assertEquals(40, m.summaries().get("ttft").mean(), 1e-9);
     assertEquals(0.5, m.duration(), 1e-12);                   // the failed request still took time
     assertEquals(1, m.maxConcurrentRequests());               // only successful requests
