@@ -50,10 +50,11 @@ public final class Benchmarks {
       for (boolean separate : new boolean[] {false, true}) {
         for (int c : quick ? new int[] {32, 128} : new int[] {1, 32, 128, 512}) {
           for (double step : quick ? new double[] {10} : new double[] {5, 10, 20}) {
-            rows.add(fidelity.run(c, step, separate));
+            rows.add(fidelity.runMedian(c, step, separate, 0, quick ? 1 : 3));
           }
         }
       }
+      rows.add(fidelity.runMedian(128, 10, true, 19, quick ? 1 : 3));
       results.put("fidelity", rows);
     }
     if (sections.contains("prompts")) {
@@ -66,7 +67,13 @@ public final class Benchmarks {
           : List.of(PostProcessBench.runCapped(work, 100_000, 250), PostProcessBench.runCapped(work, 100_000, 500)));
     }
     if (sections.contains("sweep")) {
-      results.put("sweep_overhead", SweepBench.run(work, quick));
+      // a fast mock shows the fixed costs at their largest share; the default one is a real 8B server's pace
+      List<Map<String, Object>> sweeps = new ArrayList<>();
+      sweeps.add(SweepBench.run(work, quick, 0.2));
+      if (!quick) {
+        sweeps.add(SweepBench.run(work, false, 1.0));
+      }
+      results.put("sweep_overhead", sweeps);
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Files.createDirectories(Path.of("bench"));

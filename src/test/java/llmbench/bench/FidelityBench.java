@@ -31,6 +31,8 @@ import llmbench.trace.TraceFiles;
  */
 final class FidelityBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Chunks at each end of a stream left out of the steady-state ITL error. */
+  static final int STEADY_SKIP = 10;
   private final Path work;
   private final Path tokenizer;
 
@@ -41,6 +43,11 @@ final class FidelityBench {
   }
 
   Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess) throws Exception {
+    return run(concurrency, stepMs, separateProcess, 0);
+  }
+
+  /** @param mockNice the mock process's niceness (own process only), 0 as usual */
+  Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess, int mockNice) throws Exception {
     Path dir = Files.createTempDirectory(work, "fid");
     Map<String, GroundTruth.Trace> truth = new HashMap<>();
     long mockCpuTicks = 0;
@@ -51,10 +58,16 @@ final class FidelityBench {
       }
       Path trace = dir.resolve("mock-trace.jsonl");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process mock = new ProcessBuilder(java, "-Xmx1G", "-cp", System.getProperty("java.class.path"),
+      List<String> cmd = new ArrayList<>();
+      if (mockNice != 0) {
+        // the mock yields the CPU to the client: shows what core sharing costs the client's stamps
+        cmd.addAll(List.of("nice", "-n", Integer.toString(mockNice)));
+      }
+      cmd.addAll(List.of(java, "-Xmx1G", "-cp", System.getProperty("java.class.path"),
           "llmbench.cli.MockMain", "--port", Integer.toString(port), "--decode-step-ms", Double.toString(stepMs),
           "--max-num-seqs", "1024", "--num-gpu-blocks", "1000000", "--max-num-batched-tokens", "262144",
-          "--tokenizer", tokenizer.toString(), "--trace", trace.toString())
+          "--tokenizer", tokenizer.toString(), "--trace", trace.toString()));
+      Process mock = new ProcessBuilder(cmd)
           .redirectErrorStream(true).redirectOutput(dir.resolve("mock.log").toFile()).start();
       waitForPort(port);
       long cpu0 = cpuTicks(mock.pid());
@@ -74,6 +87,8 @@ final class FidelityBench {
     List<Double> ttft = new ArrayList<>();
     List<Double> itl = new ArrayList<>();
     List<Double> e2el = new ArrayList<>();
+    List<Double> itlSteady = new ArrayList<>(); // away from the level's start and end
+    Map<Long, List<long[]>> bySteps = new HashMap<>(); // engine step end -> [sent, stamped] of its chunks
     long chunks = 0;
     int failed = 0;
     Path runDir = runFolder(dir.resolve("gatling"));
@@ -94,16 +109,26 @@ final class FidelityBench {
       ttft.add(Math.abs(c[0] - s[0]) / 1e6);
       e2el.add(Math.abs(c[c.length - 1] - s[s.length - 1]) / 1e6);
       for (int i = 1; i < c.length; i++) {
-        itl.add(Math.abs((c[i] - c[i - 1]) - (s[i] - s[i - 1])) / 1e6);
+        double err = Math.abs((c[i] - c[i - 1]) - (s[i] - s[i - 1])) / 1e6;
+        itl.add(err);
+        if (i > STEADY_SKIP && i < c.length - STEADY_SKIP) {
+          itlSteady.add(err);
+        }
+      }
+      if (t.tokenDueNs().length == s.length) {
+        for (int i = 0; i < s.length; i++) {
+          bySteps.computeIfAbsent(t.tokenDueNs()[i], k -> new ArrayList<>()).add(new long[] {s[i], c[i]});
+        }
       }
     }
+    Burst burst = burst(bySteps);
     JsonNode level = levelResult(dir.resolve("out"));
     double clientCpuUs = level.path("client_cpu_us_per_chunk").asDouble(Double.NaN);
     Distribution a = BenchUtil.dist(ttft);
     Distribution b = BenchUtil.dist(itl);
     Distribution e = BenchUtil.dist(e2el);
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("mock", separateProcess ? "own process" : "in-process");
+    row.put("mock", !separateProcess ? "in-process" : mockNice == 0 ? "own process" : "own process, nice " + mockNice);
     row.put("concurrency", concurrency);
     row.put("step_ms", stepMs);
     row.put("requests", records.size() - records.stream().filter(RequestRecord::warmup).count());
@@ -123,9 +148,75 @@ final class FidelityBench {
     if (separateProcess && chunks > 0) {
       row.put("mock_cpu_us_per_chunk", mockCpuTicks * 1e6 / 100.0 / chunks); // /proc ticks are 10 ms
     }
+    Distribution steady = BenchUtil.dist(itlSteady);
+    row.put("itl_err_steady_p50_ms", steady.median());
+    row.put("itl_err_steady_p99_ms", steady.percentile(99));
+    row.put("burst_head_delay_p50_ms", burst.headDelayP50Ms());
+    row.put("burst_delay_us_per_chunk", burst.slopeUsPerChunk());
+    row.put("burst_mean_chunks", burst.meanChunks());
     row.put("meets_target", a.percentile(99) <= 1 && b.percentile(99) <= 1 && e.percentile(99) <= 1);
-    System.out.printf("fidelity %-11s c=%-3d step %2.0f ms: TTFT err %s | ITL err %s | E2EL err %s | client %.1f us/chunk%n",
-        row.get("mock"), concurrency, stepMs, BenchUtil.pct(a), BenchUtil.pct(b), BenchUtil.pct(e), clientCpuUs);
+    System.out.printf("fidelity %-11s c=%-3d step %2.0f ms: TTFT err %s | ITL err %s | E2EL err %s | client %.1f us/chunk"
+        + " | steady ITL err p99 %.3f | step burst: head %.3f ms, +%.1f us per earlier chunk, %.0f chunks%n",
+        row.get("mock"), concurrency, stepMs, BenchUtil.pct(a), BenchUtil.pct(b), BenchUtil.pct(e), clientCpuUs,
+        steady.percentile(99), burst.headDelayP50Ms(), burst.slopeUsPerChunk(), burst.meanChunks());
+    return row;
+  }
+
+  /**
+   * Where the error comes from: every engine step hands the chunks of all running streams to the
+   * sockets at once, and the client takes them one after the other. Per step, chunks are ranked by
+   * when the mock sent them; the delay (client stamp − send) of a step's first chunk is the floor
+   * (wake-up, loopback), and the least-squares slope of delay on rank is what each earlier chunk of
+   * the same step costs the later ones.
+   */
+  record Burst(double headDelayP50Ms, double slopeUsPerChunk, double meanChunks) {}
+
+  static Burst burst(Map<Long, List<long[]>> bySteps) {
+    List<Double> heads = new ArrayList<>();
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (List<long[]> step : bySteps.values()) {
+      step.sort((p, q) -> Long.compare(p[0], q[0]));
+      heads.add((step.get(0)[1] - step.get(0)[0]) / 1e6);
+      for (int k = 0; k < step.size(); k++) {
+        double delayUs = (step.get(k)[1] - step.get(k)[0]) / 1e3;
+        n++;
+        sx += k;
+        sy += delayUs;
+        sxx += (double) k * k;
+        sxy += k * delayUs;
+      }
+    }
+    double denom = n * sxx - sx * sx;
+    double slope = denom == 0 ? 0 : (n * sxy - sx * sy) / denom;
+    return new Burst(heads.isEmpty() ? 0 : BenchUtil.dist(heads).median(), slope,
+        bySteps.isEmpty() ? 0 : n / bySteps.size());
+  }
+
+  /**
+   * {@code runs} runs of one configuration: each figure is the median over the runs (max: the
+   * largest; requests, failures and chunks: the sum).
+   */
+  Map<String, Object> runMedian(int concurrency, double stepMs, boolean separateProcess, int mockNice, int runs)
+      throws Exception {
+    List<Map<String, Object>> all = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      all.add(run(concurrency, stepMs, separateProcess, mockNice));
+    }
+    Map<String, Object> row = new LinkedHashMap<>(all.get(0));
+    for (String key : row.keySet()) {
+      if (key.equals("requests") || key.equals("failed") || key.equals("chunks")) {
+        row.put(key, all.stream().mapToLong(x -> ((Number) x.get(key)).longValue()).sum());
+      } else if (row.get(key) instanceof Number && !key.equals("concurrency")) {
+        List<Double> v = all.stream().map(x -> ((Number) x.get(key)).doubleValue()).toList();
+        row.put(key, key.endsWith("_max_ms") ? v.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+            : BenchUtil.dist(v).median());
+      }
+    }
+    row.put("runs", runs);
+    row.put("ttft_err_p99_ms_each", all.stream().map(x -> x.get("ttft_err_p99_ms")).toList());
+    row.put("itl_err_p99_ms_each", all.stream().map(x -> x.get("itl_err_p99_ms")).toList());
+    row.put("meets_target", (double) row.get("ttft_err_p99_ms") <= 1 && (double) row.get("itl_err_p99_ms") <= 1
+        && (double) row.get("e2el_err_p99_ms") <= 1);
     return row;
   }
 

@@ -24,11 +24,11 @@ final class SweepBench {
 
   private SweepBench() {}
 
-  static Map<String, Object> run(Path work, boolean quick) throws IOException, InterruptedException {
-    Path out = work.resolve("sweep-out");
-    Process p = new ProcessBuilder("./run_test.sh", "--mock", "--mock-time-scale", "0.2", "--profiles",
-        quick ? "low" : "high,medium,low", "--out", out.toString(), "--gatling-results",
-        work.resolve("sweep-gatling").toString(), "--nvidia-smi", "/nonexistent")
+  static Map<String, Object> run(Path work, boolean quick, double timeScale) throws IOException, InterruptedException {
+    Path out = work.resolve("sweep-out-" + timeScale);
+    Process p = new ProcessBuilder("./run_test.sh", "--mock", "--mock-time-scale", Double.toString(timeScale),
+        "--profiles", quick ? "low" : "high,medium,low", "--out", out.toString(), "--gatling-results",
+        work.resolve("sweep-gatling-" + timeScale).toString(), "--nvidia-smi", "/nonexistent")
         .redirectErrorStream(true).start();
     long t0 = System.nanoTime();
     double startup = -1;
@@ -75,6 +75,7 @@ final class SweepBench {
       }
     }
     Map<String, Object> row = new LinkedHashMap<>();
+    row.put("mock_time_scale", timeScale);
     row.put("exit_status", status);
     row.put("levels", levelCount);
     row.put("wall_s", wall);
@@ -85,8 +86,8 @@ final class SweepBench {
     row.put("gatling_startup_and_planning_s", gatlingStart);
     row.put("body_building_s", prepared);
     row.put("post_processing_s", post);
-    System.out.printf("sweep: %d levels, wall %.1f s, levels %.1f s, overhead %.1f s (%.0f %%): start-up %.1f s, "
-        + "Gatling start-up + planning %.1f s, bodies %.1f s, post-processing %.1f s%n", levelCount, wall, levels,
+    System.out.printf("sweep at %.1fx mock time: %d levels, wall %.1f s, levels %.1f s, overhead %.1f s (%.0f %%): start-up %.1f s, "
+        + "Gatling start-up + planning %.1f s, bodies %.1f s, post-processing %.1f s%n", timeScale, levelCount, wall, levels,
         wall - levels, 100 * (wall - levels) / wall, startup, gatlingStart, prepared, post);
     return row;
   }
