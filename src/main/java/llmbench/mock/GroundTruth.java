@@ -17,13 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class GroundTruth implements AutoCloseable {
   /**
-   * @param choiceChunkNs send time of every chunk that carries choices (role chunk included)
+   * @param choiceChunkNs send time of every chunk that carries choices (role chunk included): taken
+   *     just before the write
+   * @param choiceFlushedNs the same chunks just after the flush returned (the bytes were in the kernel)
    * @param tokenDueNs end of the engine step that sampled each token
    * @param tokenSentNs when each token's chunk was handed to the socket
    * @param images each image received: {@code WIDTHxHEIGHT mime sha256-prefix}
    */
   public record Trace(String requestId, String endpoint, long arrivalNs, int promptTokens,
-      int completionTokens, long[] choiceChunkNs, long[] tokenDueNs, long[] tokenSentNs,
+      int completionTokens, long[] choiceChunkNs, long[] choiceFlushedNs, long[] tokenDueNs, long[] tokenSentNs,
       long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome,
       List<String> images) {}
 

@@ -38,6 +38,7 @@ final class MockStream implements Sequence.Output {
   Sequence sequence;
   // touched on the channel's event loop only
   private final List<Long> choiceNs = new ArrayList<>();
+  private final List<Long> choiceFlushedNs = new ArrayList<>();
   private final long[] dueNs;
   private final long[] sentNs;
   private final StringBuilder text = new StringBuilder();
@@ -157,12 +158,23 @@ final class MockStream implements Sequence.Output {
     ch.write(new io.netty.handler.codec.http.DefaultHttpContent(buf));
     if (finishReason == null) {
       ch.flush();
+      flushed(index);
       return;
     }
     usageNs = includeUsage ? now : 0;
     doneNs = now;
     ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+    flushed(index);
     end("ok"); // after the flush: recording must not delay the bytes it records
+  }
+
+  /** The bytes are in the kernel now: with the stamp before the write, this brackets the send. */
+  private void flushed(int index) {
+    long now = System.nanoTime();
+    choiceFlushedNs.add(now);
+    if (chat && index == 0) {
+      choiceFlushedNs.add(now);
+    }
   }
 
   private void fail(Faults.Kind kind) {
@@ -203,6 +215,7 @@ final class MockStream implements Sequence.Output {
     body.set("usage", usage(tokens));
     doneNs = System.nanoTime();
     choiceNs.add(doneNs);
+    choiceFlushedNs.add(doneNs);
     end("ok");
     HttpReplies.send(ch, HttpResponseStatus.OK, body, keepAlive);
   }
@@ -219,8 +232,9 @@ final class MockStream implements Sequence.Output {
   private void end(String outcome) {
     ended = true;
     long[] choices = choiceNs.stream().mapToLong(Long::longValue).toArray();
+    long[] flushedAt = choiceFlushedNs.stream().mapToLong(Long::longValue).toArray();
     ctx.groundTruth().record(new GroundTruth.Trace(traceId, chat ? "chat" : "completions", arrivalNs,
-        promptTokens, tokens, choices, java.util.Arrays.copyOf(dueNs, tokens),
+        promptTokens, tokens, choices, flushedAt, java.util.Arrays.copyOf(dueNs, tokens),
         java.util.Arrays.copyOf(sentNs, tokens), usageNs, doneNs, sequence.preemptions,
         fault.kind().name(), outcome, images));
   }

@@ -10,12 +10,15 @@ import java.util.function.Supplier;
 
 /**
  * Writes request records to JSONL on its own thread, so that decoding a finished stream's events and
- * writing them never runs on Gatling's event loops. The queue is bounded: memory stays bounded on
- * long runs.
+ * writing them never runs on Gatling's event loops. Each record waits {@link #DELAY_NS} first: the
+ * streams of a level end within the same few engine steps, and decoding the first ones at once would
+ * take a core from the event loops still stamping the last chunks of the others. The queue is
+ * bounded: memory stays bounded on long runs.
  */
 public final class TraceSink implements AutoCloseable {
-  private static final Supplier<RequestRecord> END = () -> null;
-  private final BlockingQueue<Supplier<RequestRecord>> queue = new ArrayBlockingQueue<>(4096);
+  static final long DELAY_NS = 50_000_000L;
+  private static final Pending END = new Pending(0, () -> null);
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(4096);
   private final SequenceWriter writer;
   private final Thread thread;
   private volatile Throwable failure;
@@ -27,10 +30,12 @@ public final class TraceSink implements AutoCloseable {
     thread.start();
   }
 
+  private record Pending(long dueNs, Supplier<RequestRecord> record) {}
+
   /** Queues a record; {@code record} is evaluated on the writer thread. */
   public void submit(Supplier<RequestRecord> record) {
     try {
-      queue.put(record);
+      queue.put(new Pending(System.nanoTime() + DELAY_NS, record));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -39,11 +44,14 @@ public final class TraceSink implements AutoCloseable {
   private void drain() {
     try {
       while (true) {
-        Supplier<RequestRecord> s = queue.take();
-        if (s == END) {
+        Pending p = queue.take();
+        if (p == END) {
           break;
         }
-        writer.write(s.get());
+        for (long wait; (wait = p.dueNs() - System.nanoTime()) > 0; ) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        writer.write(p.record().get());
         if (queue.isEmpty()) {
           writer.flush(); // an interrupted run keeps every finished request
         }

@@ -35,7 +35,8 @@ public record BenchSettings(
     Path outputDir,
     Path gatlingResults,
     int warmupRequests,
-    NoiseImages.Spec image) {
+    NoiseImages.Spec image,
+    boolean clientWarmup) {
 
   public static BenchSettings fromSystemProperties() {
     return from(System.getProperties().entrySet().stream()
@@ -84,7 +85,8 @@ public record BenchSettings(
         Integer.parseInt(firstNonNull(p.apply("warmup"), "2")),
         new NoiseImages.Spec(positive(firstNonNull(p.apply("imageWidth"), "512"), "llm.imageWidth"),
             positive(firstNonNull(p.apply("imageHeight"), "512"), "llm.imageHeight"),
-            NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))));
+            NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))),
+        Boolean.parseBoolean(firstNonNull(p.apply("clientWarmup"), "true")));
   }
 
   /** The profile with this run's overrides applied. */

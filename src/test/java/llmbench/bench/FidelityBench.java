@@ -29,12 +29,75 @@ import llmbench.trace.TraceFiles;
  * level) against the mock, each request's client stamps compared with the mock's own record of when
  * it sent each chunk, on the same monotonic clock. The mock runs in this JVM or in its own process.
  */
-final class FidelityBench {
+final class FidelityBench implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Chunks at each end of a stream left out of the steady-state ITL error. */
   static final int STEADY_SKIP = 10;
   private final Path work;
   private final Path tokenizer;
+
+  private final Map<String, OwnMock> ownMocks = new HashMap<>();
+
+  /**
+   * A mock in its own JVM, kept for every run with its step time: started once and warmed up first,
+   * so that its JIT compiler is not competing with the client for the 2 cores during the runs.
+   */
+  private record OwnMock(Process process, int port, Path trace) {
+    /** Every trace written so far (the file is flushed per record; a half-written last line is skipped). */
+    Map<String, GroundTruth.Trace> traces() throws IOException, InterruptedException {
+      Thread.sleep(300); // the mock's trace writer runs after each stream's last byte
+      Map<String, GroundTruth.Trace> out = new HashMap<>();
+      for (String line : Files.readAllLines(trace)) {
+        try {
+          GroundTruth.Trace t = JSON.readValue(line, GroundTruth.Trace.class);
+          out.put(t.requestId(), t);
+        } catch (IOException partial) {
+          // the line being written
+        }
+      }
+      return out;
+    }
+  }
+
+  private OwnMock ownMock(double stepMs, int mockNice) throws IOException, InterruptedException {
+    String key = stepMs + "/" + mockNice;
+    OwnMock existing = ownMocks.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    close(); // one mock process at a time: an idle one would still hold memory and threads
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path trace = work.resolve("mock-trace-" + key.replace('/', '-') + ".jsonl");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>();
+    if (mockNice != 0) {
+      // the mock yields the CPU to the client: shows what core sharing costs the client's stamps
+      cmd.addAll(List.of("nice", "-n", Integer.toString(mockNice)));
+    }
+    cmd.addAll(List.of(java, "-Xmx1G", "-cp", System.getProperty("java.class.path"),
+        "llmbench.cli.MockMain", "--port", Integer.toString(port), "--decode-step-ms", Double.toString(stepMs),
+        "--max-num-seqs", "1024", "--num-gpu-blocks", "1000000", "--max-num-batched-tokens", "262144",
+        "--tokenizer", tokenizer.toString(), "--trace", trace.toString()));
+    Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(work.resolve("mock-" + key.replace('/', '-') + ".log").toFile()).start();
+    waitForPort(port);
+    DrainClient.run(port, 256, 1024, BenchUtil.body(199, 100)); // JIT warm-up of the mock's hot paths
+    OwnMock mock = new OwnMock(process, port, trace);
+    ownMocks.put(key, mock);
+    return mock;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (OwnMock m : ownMocks.values()) {
+      m.process().destroy();
+      m.process().waitFor(20, TimeUnit.SECONDS);
+    }
+    ownMocks.clear();
+  }
 
   FidelityBench(Path work) throws IOException {
     this.work = work;
@@ -52,30 +115,11 @@ final class FidelityBench {
     Map<String, GroundTruth.Trace> truth = new HashMap<>();
     long mockCpuTicks = 0;
     if (separateProcess) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Path trace = dir.resolve("mock-trace.jsonl");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = new ArrayList<>();
-      if (mockNice != 0) {
-        // the mock yields the CPU to the client: shows what core sharing costs the client's stamps
-        cmd.addAll(List.of("nice", "-n", Integer.toString(mockNice)));
-      }
-      cmd.addAll(List.of(java, "-Xmx1G", "-cp", System.getProperty("java.class.path"),
-          "llmbench.cli.MockMain", "--port", Integer.toString(port), "--decode-step-ms", Double.toString(stepMs),
-          "--max-num-seqs", "1024", "--num-gpu-blocks", "1000000", "--max-num-batched-tokens", "262144",
-          "--tokenizer", tokenizer.toString(), "--trace", trace.toString()));
-      Process mock = new ProcessBuilder(cmd)
-          .redirectErrorStream(true).redirectOutput(dir.resolve("mock.log").toFile()).start();
-      waitForPort(port);
-      long cpu0 = cpuTicks(mock.pid());
-      gatling("http://127.0.0.1:" + port, concurrency, dir);
-      mockCpuTicks = cpuTicks(mock.pid()) - cpu0;
-      mock.destroy();
-      mock.waitFor(20, TimeUnit.SECONDS);
-      TraceFilesOfMock.read(trace, t -> truth.put(t.requestId(), t));
+      OwnMock mock = ownMock(stepMs, mockNice);
+      long cpu0 = cpuTicks(mock.process().pid());
+      gatling("http://127.0.0.1:" + mock.port(), concurrency, dir);
+      mockCpuTicks = cpuTicks(mock.process().pid()) - cpu0;
+      truth.putAll(mock.traces());
     } else {
       MockConfig cfg = MockConfig.builder().port(0).stepModel(StepModel.fixed(stepMs)).maxNumSeqs(1024)
           .numGpuBlocks(1_000_000).maxNumBatchedTokens(262_144).tokenizerDir(tokenizer).keepTraces(true).build();
@@ -88,6 +132,12 @@ final class FidelityBench {
     List<Double> itl = new ArrayList<>();
     List<Double> e2el = new ArrayList<>();
     List<Double> itlSteady = new ArrayList<>(); // away from the level's start and end
+    List<Double> ttftFlush = new ArrayList<>(); // against the mock's stamp after the flush
+    List<Double> itlFlush = new ArrayList<>();
+    List<Double> ttftSeen = new ArrayList<>();
+    List<Double> ttftTrue = new ArrayList<>();
+    List<Double> itlSeen = new ArrayList<>();
+    List<Double> itlTrue = new ArrayList<>();
     Map<Long, List<long[]>> bySteps = new HashMap<>(); // engine step end -> [sent, stamped] of its chunks
     long chunks = 0;
     int failed = 0;
@@ -107,10 +157,21 @@ final class FidelityBench {
       long[] s = t.choiceChunkNs();
       chunks += c.length;
       ttft.add(Math.abs(c[0] - s[0]) / 1e6);
+      long[] f = t.choiceFlushedNs();
+      if (f != null && f.length == c.length) {
+        ttftFlush.add(Math.abs(c[0] - f[0]) / 1e6);
+        for (int i = 1; i < c.length; i++) {
+          itlFlush.add(Math.abs((c[i] - c[i - 1]) - (f[i] - f[i - 1])) / 1e6);
+        }
+      }
+      ttftSeen.add((c[0] - r.startNs()) / 1e6);
+      ttftTrue.add((s[0] - r.startNs()) / 1e6); // nanoTime is CLOCK_MONOTONIC: one clock for both processes
       e2el.add(Math.abs(c[c.length - 1] - s[s.length - 1]) / 1e6);
       for (int i = 1; i < c.length; i++) {
         double err = Math.abs((c[i] - c[i - 1]) - (s[i] - s[i - 1])) / 1e6;
         itl.add(err);
+        itlSeen.add((c[i] - c[i - 1]) / 1e6);
+        itlTrue.add((s[i] - s[i - 1]) / 1e6);
         if (i > STEADY_SKIP && i < c.length - STEADY_SKIP) {
           itlSteady.add(err);
         }
@@ -151,15 +212,35 @@ final class FidelityBench {
     Distribution steady = BenchUtil.dist(itlSteady);
     row.put("itl_err_steady_p50_ms", steady.median());
     row.put("itl_err_steady_p99_ms", steady.percentile(99));
+    // what a user reads: the level's statistics as reported, against the same statistics of the truth
+    Distribution ts = BenchUtil.dist(ttftSeen);
+    Distribution tt = BenchUtil.dist(ttftTrue);
+    Distribution is = BenchUtil.dist(itlSeen);
+    Distribution it = BenchUtil.dist(itlTrue);
+    row.put("p99_ttft_reported_ms", ts.percentile(99));
+    row.put("p99_ttft_true_ms", tt.percentile(99));
+    row.put("p99_ttft_off_pct", pctOff(ts.percentile(99), tt.percentile(99)));
+    row.put("mean_ttft_off_pct", pctOff(ts.mean(), tt.mean()));
+    row.put("p99_itl_reported_ms", is.percentile(99));
+    row.put("p99_itl_true_ms", it.percentile(99));
+    row.put("p99_itl_off_pct", pctOff(is.percentile(99), it.percentile(99)));
+    row.put("mean_itl_off_pct", pctOff(is.mean(), it.mean()));
+    row.put("ttft_err_p99_after_flush_ms", BenchUtil.dist(ttftFlush).percentile(99));
+    row.put("itl_err_p99_after_flush_ms", BenchUtil.dist(itlFlush).percentile(99));
     row.put("burst_head_delay_p50_ms", burst.headDelayP50Ms());
     row.put("burst_delay_us_per_chunk", burst.slopeUsPerChunk());
     row.put("burst_mean_chunks", burst.meanChunks());
     row.put("meets_target", a.percentile(99) <= 1 && b.percentile(99) <= 1 && e.percentile(99) <= 1);
     System.out.printf("fidelity %-11s c=%-3d step %2.0f ms: TTFT err %s | ITL err %s | E2EL err %s | client %.1f us/chunk"
-        + " | steady ITL err p99 %.3f | step burst: head %.3f ms, +%.1f us per earlier chunk, %.0f chunks%n",
+        + " | after flush: TTFT p99 %.3f ITL p99 %.3f | P99 TTFT %+.2f %%, P99 ITL %+.2f %%, mean ITL %+.2f %% off | steady ITL err p99 %.3f | step burst: head %.3f ms, +%.1f us per earlier chunk, %.0f chunks%n",
         row.get("mock"), concurrency, stepMs, BenchUtil.pct(a), BenchUtil.pct(b), BenchUtil.pct(e), clientCpuUs,
-        steady.percentile(99), burst.headDelayP50Ms(), burst.slopeUsPerChunk(), burst.meanChunks());
+        row.get("ttft_err_p99_after_flush_ms"), row.get("itl_err_p99_after_flush_ms"),
+        row.get("p99_ttft_off_pct"), row.get("p99_itl_off_pct"), row.get("mean_itl_off_pct"), steady.percentile(99), burst.headDelayP50Ms(), burst.slopeUsPerChunk(), burst.meanChunks());
     return row;
+  }
+
+  private static double pctOff(double reported, double truth) {
+    return truth == 0 ? 0 : 100 * (reported - truth) / truth;
   }
 
   /**

@@ -27,6 +27,7 @@ import llmbench.workload.RunPlan;
 public abstract class ProfileSimulation extends Simulation {
   private static final String INDEX = "llmbench.userIndex";
   private final LlmRun run;
+  private final ClientWarmUp clientWarmUp;
 
   protected ProfileSimulation(Profile profile) {
     LlmRun r = null;
@@ -38,6 +39,7 @@ public abstract class ProfileSimulation extends Simulation {
       if (!Boolean.parseBoolean(System.getProperty("llm.exitOnError", "true"))) {
         System.setProperty("llm.lastError", e.getMessage()); // read by run_test.sh's sweep
         this.run = null;
+        this.clientWarmUp = null;
         setUp(scenario("not run: " + e.getMessage()).exec(s -> s).injectOpen(atOnceUsers(1)));
         return;
       }
@@ -45,6 +47,7 @@ public abstract class ProfileSimulation extends Simulation {
     }
     this.run = r;
     if (run.plan.skipped()) {
+      this.clientWarmUp = null;
       System.out.println("skipped: " + run.plan.skippedReason());
       setUp(scenario("skipped: " + run.plan.skippedReason()).exec(s -> s).injectOpen(atOnceUsers(1)));
       return;
@@ -54,17 +57,15 @@ public abstract class ProfileSimulation extends Simulation {
         .disableCaching()
         .disableFollowRedirect()
         .userAgentHeader("gatling-llm-bench");
-    if (run.settings.apiKey() != null && !run.settings.apiKey().isEmpty()) {
-      protocol = protocol.authorizationHeader("Bearer " + run.settings.apiKey());
-    }
-    SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag);
+    SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.settings.apiKey());
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
     run.plan.warmup().prepare();
+    this.clientWarmUp = ClientWarmUp.startIfFirst(run.settings.clientWarmup(), widest(run.plan));
     setUp(levels(chain, timeout).injectOpen(atOnceUsers(widest(run.plan)))).protocols(protocol);
   }
 
   /**
-   * The warm-up, then the levels in order, as one population of as many users as the widest level.
+   * The warm-ups, then the levels in order, as one population of as many users as the widest level.
    * In a level of N, users 0..N-1 send its requests; the others go straight to the rendez-vous that
    * closes the level, where all wait until its last request is done. One population, not one per
    * level chained with {@code andThen}: Gatling starts a chained population only on its injector's
@@ -75,8 +76,23 @@ public abstract class ProfileSimulation extends Simulation {
     AtomicInteger nextIndex = new AtomicInteger();
     ScenarioBuilder s = scenario(run.plan.profile())
         .exec(session -> session.set(INDEX, nextIndex.getAndIncrement()));
-    LevelPlan previous = null;
-    for (LevelPlan level : allLevels(run.plan)) {
+    // the server's warm-up, and beside it the client's own (JIT) warm-up against its in-process mock
+    LevelPlan warmup = run.plan.warmup();
+    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout));
+    if (clientWarmUp != null) {
+      ClientWarmUp warm = clientWarmUp;
+      s = s.exec(chain.level(warm.plan(), timeout, warm.url(), false));
+    }
+    s = s.rendezVous(users);
+    if (clientWarmUp != null) {
+      ClientWarmUp warm = clientWarmUp;
+      s = s.exec(session -> {
+        warm.close();
+        return session;
+      });
+    }
+    LevelPlan previous = warmup;
+    for (LevelPlan level : run.plan.levels()) {
       LevelPlan before = previous;
       s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(
               exec(session -> {
@@ -121,6 +137,9 @@ public abstract class ProfileSimulation extends Simulation {
 
   @Override
   public void after() {
+    if (clientWarmUp != null) {
+      clientWarmUp.close();
+    }
     if (run != null && !run.plan.skipped()) {
       run.finish();
     } else if (run != null) {

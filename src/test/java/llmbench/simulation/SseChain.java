@@ -36,9 +36,12 @@ final class SseChain {
   private final TraceSink sink;
   private final String runTag;
   private final AtomicLong ids = new AtomicLong();
+  private final String authorization;
 
-  SseChain(String path, String profile, TraceSink sink, String runTag) {
+  /** @param apiKey sent as a bearer token to the server only (never to the client warm-up's mock); may be null */
+  SseChain(String path, String profile, TraceSink sink, String runTag, String apiKey) {
     this.path = path;
+    this.authorization = apiKey == null || apiKey.isEmpty() ? null : "Bearer " + apiKey;
     this.profile = profile;
     this.sink = sink;
     this.runTag = runTag;
@@ -46,17 +49,29 @@ final class SseChain {
 
   /** {@code rounds} requests per user, each in the level's group so the report shows them per level. */
   ChainBuilder level(LevelPlan level, Duration timeout) {
-    String group = GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
-    return repeat(level.rounds()).on(group(group).on(request(level, timeout)));
+    return level(level, timeout, path, true);
   }
 
-  private ChainBuilder request(LevelPlan level, Duration timeout) {
+  /**
+   * The same chain sent to {@code url} (absolute, or the server's path); its token timings are
+   * written only when {@code record}.
+   */
+  ChainBuilder level(LevelPlan level, Duration timeout, String url, boolean record) {
+    String group = GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
+    return repeat(level.rounds()).on(group(group).on(request(level, timeout, url, record)));
+  }
+
+  private ChainBuilder request(LevelPlan level, Duration timeout, String url, boolean record) {
+    var connect = sse(GatlingNames.CONNECT, SSE_NAME)
+        .post(url)
+        .header("X-Request-Id", session -> recorder(session).id());
+    if (record && authorization != null) {
+      connect = connect.header("Authorization", authorization);
+    }
     return exec(session -> session
             .set(BODY, level.next())
             .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet())))
-        .exec(sse(GatlingNames.CONNECT, SSE_NAME)
-            .post(path)
-            .header("X-Request-Id", session -> recorder(session).id())
+        .exec(connect
             .body(ByteArrayBody(session -> session.<byte[]>get(BODY)))
             .asJson()
             .await(timeout).on(
@@ -70,8 +85,10 @@ final class SseChain {
         .exec(session -> {
           StreamRecorder rec = recorder(session);
           String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;
-          sink.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
-              level.outputLen(), transportError));
+          if (record) {
+            sink.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
+                level.outputLen(), transportError));
+          }
           return session.remove(RECORDER).remove(BODY).markAsSucceeded();
         });
   }
