@@ -30,7 +30,7 @@ public final class Benchmarks {
     boolean quick = a.contains("--quick");
     int only = a.indexOf("--only");
     List<String> sections = only >= 0 ? Arrays.asList(a.get(only + 1).split(","))
-        : List.of("mock", "fidelity", "prompts", "post", "sweep");
+        : List.of("mock", "fidelity", "cold", "prompts", "post", "sweep");
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "bench")), "run");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("date", ZonedDateTime.now().toString());
@@ -46,6 +46,16 @@ public final class Benchmarks {
     if (sections.contains("fidelity")) {
       List<Map<String, Object>> rows = fidelity(work, quick);
       results.put("fidelity", rows);
+    }
+    if (sections.contains("cold")) {
+      // what a user's first level sees: a fresh client JVM, with and without the client's JIT warm-up
+      List<Map<String, Object>> rows = new ArrayList<>();
+      try (FidelityBench fidelity = new FidelityBench(work)) {
+        for (boolean clientWarmup : new boolean[] {false, true}) {
+          rows.add(fidelity.runMedian(128, 10, true, 0, clientWarmup, 3));
+        }
+      }
+      results.put("cold_start", rows);
     }
     if (sections.contains("prompts")) {
       results.put("prompts", PromptBench.run());

@@ -111,13 +111,26 @@ final class FidelityBench implements AutoCloseable {
 
   /** @param mockNice the mock process's niceness (own process only), 0 as usual */
   Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess, int mockNice) throws Exception {
+    return run(concurrency, stepMs, separateProcess, mockNice, null);
+  }
+
+  /**
+   * @param freshJvm null: Gatling in this (warm) JVM; otherwise a new JVM whose first simulation this
+   *     is, with the client's JIT warm-up on ({@code true}) or off, against the mock in its own process
+   */
+  Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess, int mockNice, Boolean freshJvm)
+      throws Exception {
     Path dir = Files.createTempDirectory(work, "fid");
     Map<String, GroundTruth.Trace> truth = new HashMap<>();
     long mockCpuTicks = 0;
     if (separateProcess) {
       OwnMock mock = ownMock(stepMs, mockNice);
       long cpu0 = cpuTicks(mock.process().pid());
-      gatling("http://127.0.0.1:" + mock.port(), concurrency, dir);
+      if (freshJvm == null) {
+        gatling("http://127.0.0.1:" + mock.port(), concurrency, dir);
+      } else {
+        gatlingInFreshJvm("http://127.0.0.1:" + mock.port(), concurrency, dir, freshJvm);
+      }
       mockCpuTicks = cpuTicks(mock.process().pid()) - cpu0;
       truth.putAll(mock.traces());
     } else {
@@ -189,7 +202,8 @@ final class FidelityBench implements AutoCloseable {
     Distribution b = BenchUtil.dist(itl);
     Distribution e = BenchUtil.dist(e2el);
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("mock", !separateProcess ? "in-process" : mockNice == 0 ? "own process" : "own process, nice " + mockNice);
+    row.put("mock", !separateProcess ? "in-process" : mockNice != 0 ? "own process, nice " + mockNice
+        : freshJvm == null ? "own process" : "own process; fresh client JVM, client warm-up " + (freshJvm ? "on" : "off"));
     row.put("concurrency", concurrency);
     row.put("step_ms", stepMs);
     row.put("requests", records.size() - records.stream().filter(RequestRecord::warmup).count());
@@ -279,9 +293,14 @@ final class FidelityBench implements AutoCloseable {
    */
   Map<String, Object> runMedian(int concurrency, double stepMs, boolean separateProcess, int mockNice, int runs)
       throws Exception {
+    return runMedian(concurrency, stepMs, separateProcess, mockNice, null, runs);
+  }
+
+  Map<String, Object> runMedian(int concurrency, double stepMs, boolean separateProcess, int mockNice,
+      Boolean freshJvm, int runs) throws Exception {
     List<Map<String, Object>> all = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      all.add(run(concurrency, stepMs, separateProcess, mockNice));
+      all.add(run(concurrency, stepMs, separateProcess, mockNice, freshJvm));
     }
     Map<String, Object> row = new LinkedHashMap<>(all.get(0));
     for (String key : row.keySet()) {
@@ -302,6 +321,26 @@ final class FidelityBench implements AutoCloseable {
   }
 
   private void gatling(String url, int concurrency, Path dir) throws IOException {
+    RunTest.gatling(SmokeLoad.class.getName(), dir.resolve("gatling"), props(url, concurrency, dir));
+  }
+
+  private void gatlingInFreshJvm(String url, int concurrency, Path dir, boolean clientWarmup)
+      throws IOException, InterruptedException {
+    Map<String, String> props = props(url, concurrency, dir);
+    props.put("llm.clientWarmup", Boolean.toString(clientWarmup));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SmokeLoad.class.getName(),
+        dir.resolve("gatling").toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("client.log").toFile())
+        .start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the fresh client JVM failed: see " + dir.resolve("client.log"));
+    }
+  }
+
+  private Map<String, String> props(String url, int concurrency, Path dir) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("llm.url", url);
     props.put("llm.tokenizer", tokenizer.toString());
@@ -312,7 +351,7 @@ final class FidelityBench implements AutoCloseable {
     props.put("llm.warmup", "8");
     props.put("llm.out", dir.resolve("out").toString());
     props.put("llm.gatlingResults", dir.resolve("gatling").toString());
-    RunTest.gatling(SmokeLoad.class.getName(), dir.resolve("gatling"), props);
+    return props;
   }
 
   private static Path runFolder(Path results) throws IOException {

@@ -113,28 +113,6 @@ class SimulationIT {
     }
   }
 
-  /**
-   * This is the JVM's first simulation (failsafe runs the ITs in alphabetical order): the client's
-   * JIT warm-up ran first, against its own in-process mock, and the server under test saw none of it.
-   */
-  @Test
-  void clientWarmUpRanFirstAndNeverReachedTheServer() throws Exception {
-    SimulationLog.Contents log = SimulationLog.read(runDir.resolve("simulation.log"));
-    List<SimulationLog.Request> warmUp = log.requests().stream()
-        .filter(r -> r.name().equals("connect") && r.groups().get(0).startsWith("client-warmup")).toList();
-    // 64 users (the widest stage: 64 warm-up requests) × ceil(25,000 / (64 × 250)) rounds
-    assertEquals(64 * 2, warmUp.size());
-    assertTrue(warmUp.stream().allMatch(SimulationLog.Request::ok));
-    long lastWarmUpEnd = log.run().startEpochMs() + log.requests().stream()
-        .filter(r -> r.groups().get(0).startsWith("client-warmup")).mapToLong(SimulationLog.Request::endMs)
-        .max().orElseThrow();
-    long firstLevelStart = records.stream().filter(r -> !r.warmup()).mapToLong(RequestRecord::startEpochMs)
-        .min().orElseThrow();
-    assertTrue(lastWarmUpEnd <= firstLevelStart, "the client warm-up overlapped the first level");
-    // the planner's one preflight request, then the warm-up's and the level's
-    assertEquals(1 + records.size(), mock.groundTruth().all().size(), "requests the server under test received");
-  }
-
   /** The level starts only once every warm-up request has ended (the rendez-vous between stages). */
   @Test
   void aLevelStartsAfterTheStageBeforeItEnded() {

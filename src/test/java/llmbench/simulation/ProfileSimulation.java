@@ -81,7 +81,7 @@ public abstract class ProfileSimulation extends Simulation {
     s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout));
     if (clientWarmUp != null) {
       ClientWarmUp warm = clientWarmUp;
-      s = s.exec(chain.level(warm.plan(), timeout, warm.url(), false));
+      s = s.exec(chain.level(warm.plan(), timeout, warm.url(), warm.sink()));
     }
     s = s.rendezVous(users);
     if (clientWarmUp != null) {

@@ -49,23 +49,24 @@ final class SseChain {
 
   /** {@code rounds} requests per user, each in the level's group so the report shows them per level. */
   ChainBuilder level(LevelPlan level, Duration timeout) {
-    return level(level, timeout, path, true);
+    return level(level, timeout, path, sink);
   }
 
   /**
-   * The same chain sent to {@code url} (absolute, or the server's path); its token timings are
-   * written only when {@code record}.
+   * The same chain sent to {@code url}, an absolute URL that is not the server's (the client's
+   * warm-up), with its token timings going to {@code target}; the server's API key is not sent.
    */
-  ChainBuilder level(LevelPlan level, Duration timeout, String url, boolean record) {
+  ChainBuilder level(LevelPlan level, Duration timeout, String url, TraceSink target) {
     String group = GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
-    return repeat(level.rounds()).on(group(group).on(request(level, timeout, url, record)));
+    return repeat(level.rounds()).on(group(group).on(request(level, timeout, url, target)));
   }
 
-  private ChainBuilder request(LevelPlan level, Duration timeout, String url, boolean record) {
+  private ChainBuilder request(LevelPlan level, Duration timeout, String url, TraceSink target) {
+    boolean server = target == sink;
     var connect = sse(GatlingNames.CONNECT, SSE_NAME)
         .post(url)
         .header("X-Request-Id", session -> recorder(session).id());
-    if (record && authorization != null) {
+    if (server && authorization != null) {
       connect = connect.header("Authorization", authorization);
     }
     return exec(session -> session
@@ -85,10 +86,8 @@ final class SseChain {
         .exec(session -> {
           StreamRecorder rec = recorder(session);
           String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;
-          if (record) {
-            sink.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
-                level.outputLen(), transportError));
-          }
+          target.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
+              level.outputLen(), transportError));
           return session.remove(RECORDER).remove(BODY).markAsSucceeded();
         });
   }

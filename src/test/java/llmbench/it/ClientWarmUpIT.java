@@ -1,0 +1,68 @@
+package llmbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import llmbench.gatlinglog.SimulationLog;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.mock.StepModel;
+import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.SmokeLoad;
+import llmbench.trace.RequestRecord;
+import llmbench.trace.TraceFiles;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fresh client JVM warms its JIT up before its first level: against its own in-process mock, never
+ * the server under test, and finished before the first measured request. The server is the mock in
+ * this JVM, so its record says exactly which requests reached it.
+ */
+class ClientWarmUpIT {
+  @Test
+  void aFreshJvmWarmsUpAgainstItsOwnMockBeforeTheFirstLevel() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "it"));
+    Path tok = Files.createTempDirectory(work, "tokenizer");
+    BuiltinTokenizer.writeTo(tok);
+    Path results = Files.createTempDirectory(work, "gatling-fresh");
+    try (MockServer server = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(5))
+        .keepTraces(true).tokenizerDir(tok).build())) {
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true",
+          "-Dllm.url=" + server.baseUrl(), "-Dllm.tokenizer=" + tok, "-Dllm.input=50", "-Dllm.output=20",
+          "-Dllm.levels=8", "-Dllm.warmup=2", "-Dllm.out=" + Files.createTempDirectory(work, "out-fresh"),
+          "-Dllm.gatlingResults=" + results, "-cp", System.getProperty("java.class.path"),
+          SmokeLoad.class.getName(), results.toString()));
+      Process client = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(results.resolve("client.log").toFile()).start();
+      assertEquals(0, client.waitFor(), "the client JVM's exit status; see " + results.resolve("client.log"));
+
+      Path runDir;
+      try (Stream<Path> dirs = Files.list(results)) {
+        runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+      }
+      SimulationLog.Contents log = SimulationLog.read(runDir.resolve("simulation.log"));
+      List<SimulationLog.Request> warmUp = log.requests().stream()
+          .filter(r -> r.groups().get(0).startsWith("client-warmup")).toList();
+      // 8 users (the widest level) × ceil(25,000 chunks / (8 users × 250 tokens)) = 13 rounds
+      assertEquals(8 * 13, warmUp.stream().filter(r -> r.name().equals("connect")).count());
+      assertTrue(warmUp.stream().allMatch(SimulationLog.Request::ok));
+      long warmUpEnd = log.run().startEpochMs()
+          + warmUp.stream().mapToLong(SimulationLog.Request::endMs).max().orElseThrow();
+
+      List<RequestRecord> records = new ArrayList<>();
+      TraceFiles.forEach(runDir.resolve(TraceFiles.FILE_NAME), records::add);
+      assertEquals(2 + 8, records.size(), "only the server's warm-up and level requests are recorded");
+      long firstLevelStart = records.stream().filter(r -> !r.warmup()).mapToLong(RequestRecord::startEpochMs)
+          .min().orElseThrow();
+      assertTrue(warmUpEnd <= firstLevelStart, "the client warm-up overlapped the first level");
+      // the preflight, the 2 warm-up requests and the level's 8: none of the client's warm-up
+      assertEquals(1 + 2 + 8, server.groundTruth().all().size(), "requests the server under test received");
+    }
+  }
+}
