@@ -5,7 +5,7 @@
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,4p' "$0" | sed 's/^# //'
-  echo "sections: mock, fidelity, prompts, post, sweep"
+  echo "sections: mock, fidelity, cold, prompts, post, sweep"
   exit 0
 fi
 cd "$(dirname "$0")/.."

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench/run.sh [--quick] [--only a,b]}: runs the benchmarks (sections mock, fidelity, prompts,
+ * {@code bench/run.sh [--quick] [--only a,b]}: runs the benchmarks (sections mock, fidelity, cold, prompts,
  * post, sweep), prints their tables and writes {@code bench/results.json} and {@code docs/PERFORMANCE.md}.
  * Not part of the test run: the machines are shared and noisy, so figures are medians where repeated.
  */

@@ -17,7 +17,7 @@ final class PerformanceDoc {
     Map<String, Object> m = (Map<String, Object>) r.get("machine");
     sb.append("Machine: ").append(m.get("cpus")).append(" CPUs (").append(m.get("cpu_model")).append("), ")
         .append(m.get("jvm")).append(", ").append(m.get("os")).append("; client and mock share the machine.\n");
-    sb.append("Rerun with `bench/run.sh` (all, ~20 min) or `bench/run.sh --quick`; `--only mock,fidelity,prompts,post,sweep` picks sections.\n\n");
+    sb.append("Rerun with `bench/run.sh` (all, ~20 min) or `bench/run.sh --quick`; `--only mock,fidelity,cold,prompts,post,sweep` picks sections.\n\n");
     targets(r, sb);
 
     if (r.containsKey("fidelity")) {
@@ -122,12 +122,15 @@ final class PerformanceDoc {
         - A cold JVM is the largest error: while the JIT compiles, compiler threads take most of a core
           (7.7 s of compiler CPU against 2.2 s for the event loops in one first run of 128 × 1000 chunks),
           and a fresh client JVM measured P99 ITL 2–7× too high (table "The first level of a fresh JVM").
-          Fixed: before a JVM's first profile the client streams 25,000 chunks from its own in-process
-          mock (`ClientWarmUp`; the server never sees them; `-Dllm.clientWarmup=false` turns it off).
-          A fresh JVM's first level still reads P99 ITL about 10 % high at 128 streams on this machine
-          (its client CPU per chunk is still 5× a warm JVM's during that level); in a sweep the first
-          levels are the high profile's 1, 5 and 10 streams, where the chunk rate is low, and the
-          medium and low levels run warm.
+          Fixed in part: before a JVM's first profile the client streams 25,000 chunks from its own
+          in-process mock (`ClientWarmUp`: the server never sees them; the token-timing path runs too;
+          `-Dllm.clientWarmup=false` turns it off). A fresh JVM's first level then reads P99 ITL
+          +2 to +27 % at 128 streams (median of 9 runs about +12 %), P99 TTFT within 3 %, against
+          +2 to +5 % once the JVM is warm; the compiler threads are still busy during that level (its
+          client CPU per chunk is 6× a warm JVM's). Neither more warm-up traffic (60,000 chunks),
+          waiting until the compiler threads were idle (1–3 s more), nor a 1 GB initial heap changed
+          that. In a sweep the first levels are the high profile's 1, 5 and 10 streams, at low chunk
+          rates; the medium and low profiles run warm.
         - The rest is the client thread not running when the bytes arrive: 2 vCPUs shared by the
           client's 2 event loops, its own other threads and the mock's. A step's first chunk waits
           0.1–0.9 ms (column; an idle `parkNanos(10 ms)` oversleeps 0.11 ms p50 / 0.44 ms p99 on this
@@ -135,13 +138,16 @@ final class PerformanceDoc {
           chunk: the client keeps up with the bursts); G1, a 2 GB young generation, ZGC and Shenandoah
           gave the same tails; with the mock at nice 19 the medians fall to about 0.1 ms (TTFT) and
           0.01 ms (ITL) while the p99s stay at 1–4 ms. The per-request p99 target (≤ 1 ms at 128
-          streams) is met in-process at 10 ms steps and missed by 1–3 ms with the mock in its own
-          process: that is this machine's scheduler, which a client beside a GPU server, with cores to
-          spare, does not meet.
-        - What a user reads (column "reported − true"): P99 TTFT within about 1 %, mean ITL within
-          0.2 %, P99 ITL within a few % up to 128 streams and 10–17 % at 512 streams on 2 cores. The
-          mock's fixed steps make the true ITL distribution a spike, the hardest case for P99 ITL; a
-          real server's ITLs spread over milliseconds and the same stamp error moves its P99 less.
+          streams, 10 ms steps) is missed by 0.3–5 ms, run to run: that is this machine's scheduler
+          with the client and the mock on the same 2 cores; a client beside a GPU server has cores to
+          spare.
+        - What a user reads (column "reported − true", warm JVM): P99 TTFT within 2 % and mean ITL
+          within 0.2 % in every row; P99 ITL +3 % in the median row but up to +23 % in the worst (5 ms
+          steps, 128 streams, mock in its own process). The mock's fixed steps make the true ITL
+          distribution a spike at the step time, the hardest case for P99 ITL: one step of stamps
+          delayed by 1 ms moves it by 20 % at 5 ms steps. A real server's ITL tail is made of prefill
+          and scheduling stalls of tens of ms, which the same error moves by a few %; still, on a
+          2-core client shared with the server, read P99 ITL at 10 % precision.
         - The token-timing writer decodes a finished stream's events 50 ms after it ends, so that a
           level's last streams are not stamped beside the decoding of its first ones.
       - Client CPU per chunk is the client JVM's CPU during the level divided by the chunks received:
@@ -150,12 +156,13 @@ final class PerformanceDoc {
         decoding, the SSE decoder, the event's JSON view, the check machinery) is most of it.
       - Sweep overhead: the levels of a profile are one Gatling population with a rendez-vous between
         levels (before: one population per level chained with `andThen`, each started on the
-        injector's next 1 s tick: 51 % overhead at 0.2×). What remains is fixed per run or per profile:
-        the JVM and the mock (1 s), Gatling's start-up with the planning and preflight (2–3 s), the
-        client's JIT warm-up (about 1 s, once), the server's warm-ups, prompt building (1 s),
-        post-processing with Gatling's HTML reports (1.3 s). Against the default mock that is about
-        11 % of an 82 s sweep; against a real server, whose high profile alone runs for minutes, a
-        few %.
+        injector's next 1 s tick: 51 % overhead at 0.2×, now about 39 %). What remains is fixed per
+        run or per profile: the JVM and the mock (1 s), Gatling's start-up with the planning and the
+        preflight (2–3 s), the client's JIT warm-up (about 1.5 s, once), the server's warm-ups, prompt
+        building (1 s), post-processing with Gatling's HTML reports (1.3 s). Against the default mock
+        that is 12 % of an 83 s sweep; against a real server, whose high profile alone runs for
+        minutes, a few %. Building the text prompts in the background while Gatling starts was tried
+        and gained nothing: Gatling's start-up and the client warm-up already keep both cores busy.
       - Mock lateness: each chunk is one send syscall on loopback TCP (which also runs the receiver's TCP
         path); with 256 streams, two event loops each send 128 chunks per step, so the last chunks of a step
         leave about 1–2 ms after the step ends, more when the client competes for the same 2 cores. Steps do

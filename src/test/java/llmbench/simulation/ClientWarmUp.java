@@ -17,8 +17,9 @@ import llmbench.workload.LevelPlan;
  * so that the JIT has compiled the client's hot path (Netty, Gatling's SSE checks, our recorder, and
  * the decoding and writing of the token timings, which runs while later streams are still timed)
  * before anything is measured. A fresh JVM otherwise measures its first level beside busy compiler
- * threads: the fidelity benchmark saw a cold first run at 128 streams report P99 ITL 200 % above the
- * truth, and warm runs within a few per cent. The server under test sees none of these requests.
+ * threads: in the fidelity benchmark a fresh JVM's first level at 128 streams reported P99 ITL 2–7×
+ * the truth without this warm-up and about 12 % above it with it (docs/PERFORMANCE.md). The server
+ * under test sees none of these requests.
  */
 final class ClientWarmUp {
   /** Chunks to stream: enough for the compiler to settle (about two warm runs at 128 × 100). */
