@@ -82,7 +82,7 @@ public record BenchSettings(
         Double.parseDouble(firstNonNull(p.apply("mockTimeScale"), "1.0")),
         Path.of(firstNonNull(p.apply("out"), "output")),
         Path.of(firstNonNull(p.apply("gatlingResults"), "target/gatling")),
-        Integer.parseInt(firstNonNull(p.apply("warmup"), "2")),
+        atLeastZero(firstNonNull(p.apply("warmup"), "2"), "llm.warmup"),
         new NoiseImages.Spec(positive(firstNonNull(p.apply("imageWidth"), "512"), "llm.imageWidth"),
             positive(firstNonNull(p.apply("imageHeight"), "512"), "llm.imageHeight"),
             NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))),
@@ -123,6 +123,10 @@ public record BenchSettings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a positive integer, not '" + v + "'");
     }
+  }
+
+  private static int atLeastZero(String v, String name) {
+    return v.equals("0") ? 0 : positive(v, name + " (0 for none)");
   }
 
   private static List<Integer> ints(String v, String name) {

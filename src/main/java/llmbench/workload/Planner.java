@@ -110,7 +110,8 @@ public final class Planner {
       notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
     }
     // the warm-up requests go together: they prime the server, they are not measured
-    LevelPlan warmup = new LevelPlan("warmup", s.warmupRequests(), input, WARMUP_OUTPUT, s.warmupRequests(),
+    LevelPlan warmup = new LevelPlan("warmup", Math.max(1, s.warmupRequests()), input, WARMUP_OUTPUT,
+        s.warmupRequests(),
         i -> body.build(1 + i, WARMUP_OUTPUT));
     List<LevelPlan> levels = new ArrayList<>();
     long base = 1_000_000;
