@@ -83,7 +83,7 @@ final class PerformanceDoc {
             .append(" | ").append(f1(x.get("body_building_s"))).append(" | ").append(f1(x.get("post_processing_s")))
             .append(" |\n");
       }
-      sb.append("\nTarget: overhead ≤ 10 % of the wall time. The rest of the overhead is the three warm-ups, Gatling's "
+      sb.append("\nTarget: overhead ≤ 10 % of the wall time. The rest of the overhead is the warm-ups (the server's, one per profile, and the client's JIT warm-up, once), Gatling's "
           + "end of run (HTML report) and the moments between levels.\n\n");
     }
     if (r.containsKey("prompts")) {
