@@ -125,8 +125,8 @@ final class PerformanceDoc {
           Fixed in part: before a JVM's first profile the client streams 25,000 chunks from its own
           in-process mock (`ClientWarmUp`: the server never sees them; the token-timing path runs too;
           `-Dllm.clientWarmup=false` turns it off). A fresh JVM's first level then reads P99 ITL
-          +2 to +27 % at 128 streams (median of 9 runs about +12 %), P99 TTFT within 3 %, against
-          +2 to +5 % once the JVM is warm; the compiler threads are still busy during that level (its
+          +8 to +18 % at 128 streams (6 runs, median +13 %), P99 TTFT within 3 %, against a median
+          of +3 % once the JVM is warm; the compiler threads are still busy during that level (its
           client CPU per chunk is 6× a warm JVM's). Neither more warm-up traffic (60,000 chunks),
           waiting until the compiler threads were idle (1–3 s more), nor a 1 GB initial heap changed
           that. In a sweep the first levels are the high profile's 1, 5 and 10 streams, at low chunk
