@@ -121,7 +121,7 @@ final class PerformanceDoc {
           the same error percentiles (results.json: `*_after_flush_ms`).
         - A cold JVM is the largest error: while the JIT compiles, compiler threads take most of a core
           (7.7 s of compiler CPU against 2.2 s for the event loops in one first run of 128 × 1000 chunks),
-          and a fresh client JVM measured P99 ITL 2–7× too high (table "The first level of a fresh JVM").
+          and a fresh client JVM measured P99 ITL 3–7× too high (table "The first level of a fresh JVM").
           Fixed in part: before a JVM's first profile the client streams 25,000 chunks from its own
           in-process mock (`ClientWarmUp`: the server never sees them; the token-timing path runs too;
           `-Dllm.clientWarmup=false` turns it off). A fresh JVM's first level then reads P99 ITL

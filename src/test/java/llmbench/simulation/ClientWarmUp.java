@@ -17,7 +17,7 @@ import llmbench.workload.LevelPlan;
  * so that the JIT has compiled the client's hot path (Netty, Gatling's SSE checks, our recorder, and
  * the decoding and writing of the token timings, which runs while later streams are still timed)
  * before anything is measured. A fresh JVM otherwise measures its first level beside busy compiler
- * threads: in the fidelity benchmark a fresh JVM's first level at 128 streams reported P99 ITL 2–7×
+ * threads: in the fidelity benchmark a fresh JVM's first level at 128 streams reported P99 ITL 3–7×
  * the truth without this warm-up and 8–18 % above it with it (docs/PERFORMANCE.md). The server
  * under test sees none of these requests.
  */
