@@ -3,7 +3,6 @@ package llmbench.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
@@ -36,73 +34,18 @@ final class FidelityBench implements AutoCloseable {
   private final Path work;
   private final Path tokenizer;
 
-  private final Map<String, OwnMock> ownMocks = new HashMap<>();
-
-  /**
-   * A mock in its own JVM, kept for every run with its step time: started once and warmed up first,
-   * so that its JIT compiler is not competing with the client for the 2 cores during the runs.
-   */
-  private record OwnMock(Process process, int port, Path trace) {
-    /** Every trace written so far (the file is flushed per record; a half-written last line is skipped). */
-    Map<String, GroundTruth.Trace> traces() throws IOException, InterruptedException {
-      Thread.sleep(300); // the mock's trace writer runs after each stream's last byte
-      Map<String, GroundTruth.Trace> out = new HashMap<>();
-      for (String line : Files.readAllLines(trace)) {
-        try {
-          GroundTruth.Trace t = JSON.readValue(line, GroundTruth.Trace.class);
-          out.put(t.requestId(), t);
-        } catch (IOException partial) {
-          // the line being written
-        }
-      }
-      return out;
-    }
-  }
-
-  private OwnMock ownMock(double stepMs, int mockNice) throws IOException, InterruptedException {
-    String key = stepMs + "/" + mockNice;
-    OwnMock existing = ownMocks.get(key);
-    if (existing != null) {
-      return existing;
-    }
-    close(); // one mock process at a time: an idle one would still hold memory and threads
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path trace = work.resolve("mock-trace-" + key.replace('/', '-') + ".jsonl");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>();
-    if (mockNice != 0) {
-      // the mock yields the CPU to the client: shows what core sharing costs the client's stamps
-      cmd.addAll(List.of("nice", "-n", Integer.toString(mockNice)));
-    }
-    cmd.addAll(List.of(java, "-Xmx1G", "-cp", System.getProperty("java.class.path"),
-        "llmbench.cli.MockMain", "--port", Integer.toString(port), "--decode-step-ms", Double.toString(stepMs),
-        "--max-num-seqs", "1024", "--num-gpu-blocks", "1000000", "--max-num-batched-tokens", "262144",
-        "--tokenizer", tokenizer.toString(), "--trace", trace.toString()));
-    Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(work.resolve("mock-" + key.replace('/', '-') + ".log").toFile()).start();
-    waitForPort(port);
-    DrainClient.run(port, 256, 1024, BenchUtil.body(199, 100)); // JIT warm-up of the mock's hot paths
-    OwnMock mock = new OwnMock(process, port, trace);
-    ownMocks.put(key, mock);
-    return mock;
-  }
+  private final MockProcess.Pool mocks;
 
   @Override
   public void close() throws InterruptedException {
-    for (OwnMock m : ownMocks.values()) {
-      m.process().destroy();
-      m.process().waitFor(20, TimeUnit.SECONDS);
-    }
-    ownMocks.clear();
+    mocks.close();
   }
 
   FidelityBench(Path work) throws IOException {
     this.work = work;
     this.tokenizer = Files.createDirectories(work.resolve("tokenizer"));
     BuiltinTokenizer.writeTo(tokenizer);
+    this.mocks = new MockProcess.Pool(work, tokenizer);
   }
 
   Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess) throws Exception {
@@ -124,7 +67,7 @@ final class FidelityBench implements AutoCloseable {
     Map<String, GroundTruth.Trace> truth = new HashMap<>();
     long mockCpuTicks = 0;
     if (separateProcess) {
-      OwnMock mock = ownMock(stepMs, mockNice);
+      MockProcess mock = mocks.get(stepMs, mockNice);
       long cpu0 = cpuTicks(mock.process().pid());
       if (freshJvm == null) {
         gatling("http://127.0.0.1:" + mock.port(), concurrency, dir);
@@ -365,17 +308,6 @@ final class FidelityBench implements AutoCloseable {
       Path f = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
       return JSON.readTree(f.toFile());
     }
-  }
-
-  private static void waitForPort(int port) throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("the mock did not start on port " + port);
   }
 
   /** utime + stime of a process, in clock ticks (1/100 s). */
