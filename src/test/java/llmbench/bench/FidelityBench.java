@@ -21,6 +21,7 @@ import llmbench.simulation.SmokeLoad;
 import llmbench.stats.Distribution;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
+import llmbench.testutil.Jvm;
 
 /**
  * How exact the client's TTFT, ITL and E2EL are: a real Gatling run (SmokeLoad, 200 in / 100 out, one
@@ -49,15 +50,11 @@ final class FidelityBench implements AutoCloseable {
   }
 
   Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess) throws Exception {
-    return run(concurrency, stepMs, separateProcess, 0);
-  }
-
-  /** @param mockNice the mock process's niceness (own process only), 0 as usual */
-  Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess, int mockNice) throws Exception {
-    return run(concurrency, stepMs, separateProcess, mockNice, null);
+    return run(concurrency, stepMs, separateProcess, 0, null);
   }
 
   /**
+   * @param mockNice the mock process's niceness (own process only), 0 as usual
    * @param freshJvm null: Gatling in this (warm) JVM; otherwise a new JVM whose first simulation this
    *     is, with the client's JIT warm-up on ({@code true}) or off, against the mock in its own process
    */
@@ -271,10 +268,10 @@ final class FidelityBench implements AutoCloseable {
       throws IOException, InterruptedException {
     Map<String, String> props = props(url, concurrency, dir);
     props.put("llm.clientWarmup", Boolean.toString(clientWarmup));
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>(List.of(Jvm.java(),
         "-Xmx2G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true"));
     props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SmokeLoad.class.getName(),
+    cmd.addAll(List.of("-cp", Jvm.classpath(), SmokeLoad.class.getName(),
         dir.resolve("gatling").toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("client.log").toFile())
         .start();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import llmbench.mock.GroundTruth;
+import llmbench.testutil.Jvm;
 
 /**
  * The mock in a JVM of its own, with fixed engine steps and its ground truth in a trace file. Kept
@@ -63,8 +64,8 @@ record MockProcess(Process process, int port, Path trace) {
       if (nice != 0) {
         cmd.addAll(List.of("nice", "-n", Integer.toString(nice)));
       }
-      cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1G",
-          "-cp", System.getProperty("java.class.path"), "llmbench.cli.MockMain", "--port", Integer.toString(port),
+      cmd.addAll(List.of(Jvm.java(), "-Xmx1G",
+          "-cp", Jvm.classpath(), "llmbench.cli.MockMain", "--port", Integer.toString(port),
           "--decode-step-ms", Double.toString(stepMs), "--max-num-seqs", "1024", "--num-gpu-blocks", "1000000",
           "--max-num-batched-tokens", "262144", "--tokenizer", tokenizer.toString(), "--trace", trace.toString()));
       Process process = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -17,6 +17,7 @@ import llmbench.report.PostProcessor;
 import llmbench.report.RunInfo;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
+import llmbench.testutil.Jvm;
 
 /**
  * Post-processing a synthetic run of {@code requests} × {@code chunks}: time and peak memory. Each size
@@ -32,8 +33,7 @@ final class PostProcessBench {
   /** Runs {@link #main} in a child JVM with a {@value #HEAP_CAP_MB} MB heap; its last line is the row. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> runCapped(Path work, int requests, int chunks) throws IOException, InterruptedException {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    Process p = new ProcessBuilder(javaBin, "-Xmx" + HEAP_CAP_MB + "m", "-cp", System.getProperty("java.class.path"),
+    Process p = new ProcessBuilder(Jvm.java(), "-Xmx" + HEAP_CAP_MB + "m", "-cp", Jvm.classpath(),
         PostProcessBench.class.getName(), work.toString(), String.valueOf(requests), String.valueOf(chunks))
         .redirectErrorStream(true).start();
     String last = null;

@@ -17,6 +17,7 @@ import llmbench.simulation.SmokeLoad;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 import org.junit.jupiter.api.Test;
+import llmbench.testutil.Jvm;
 
 /**
  * A fresh client JVM warms its JIT up before its first level: against its own in-process mock, never
@@ -32,11 +33,11 @@ class ClientWarmUpIT {
     Path results = Files.createTempDirectory(work, "gatling-fresh");
     try (MockServer server = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(5))
         .keepTraces(true).tokenizerDir(tok).build())) {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      List<String> cmd = new ArrayList<>(List.of(Jvm.java(),
           "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true",
           "-Dllm.url=" + server.baseUrl(), "-Dllm.tokenizer=" + tok, "-Dllm.input=50", "-Dllm.output=20",
           "-Dllm.levels=8", "-Dllm.warmup=2", "-Dllm.out=" + Files.createTempDirectory(work, "out-fresh"),
-          "-Dllm.gatlingResults=" + results, "-cp", System.getProperty("java.class.path"),
+          "-Dllm.gatlingResults=" + results, "-cp", Jvm.classpath(),
           SmokeLoad.class.getName(), results.toString()));
       Process client = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(results.resolve("client.log").toFile()).start();

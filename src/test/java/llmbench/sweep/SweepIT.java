@@ -21,6 +21,7 @@ import llmbench.prompt.BuiltinTokenizer;
 import llmbench.simulation.RunTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import llmbench.testutil.Jvm;
 
 /** run_test.sh's sweep, driven through its command line, Gatling running in this JVM. */
 class SweepIT {
@@ -179,10 +180,10 @@ class SweepIT {
   @Test
   void ctrlCWritesWhatWasMeasured() throws Exception {
     Path out = work.resolve("out-ctrl-c");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = Jvm.java();
     // the fake nvidia-smi is found on PATH, as the real one would be
     ProcessBuilder pb = new ProcessBuilder(java, "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), RunTest.class.getName(), "--mock", "--profiles", "low,medium",
+        Jvm.classpath(), RunTest.class.getName(), "--mock", "--profiles", "low,medium",
         "--out", out.toString(), "--gatling-results", work.resolve("gatling-ctrl-c").toString(),
         "--gpu-interval-ms", "200");
     pb.environment().put("PATH", fakeSmi.getParent().toAbsolutePath() + ":" + System.getenv("PATH"));
