@@ -17,3 +17,6 @@ export LLMBENCH_CP
 export RUST_FLAVOR="${RUST_FLAVOR:-cpu}" DJL_OFFLINE=true
 LLMBENCH_JAVA_OPTS=(-Xmx2G -XX:+HeapDumpOnOutOfMemoryError --add-opens=java.base/java.lang=ALL-UNNAMED
   -Dai.djl.offline=true -Dlogback.configurationFile="$root/src/test/resources/logback-test.xml")
+# The client's JIT and GC: C2 with shallow inlining, so that it stops compiling before the levels do, and
+# ZGC, whose pauses do not stall the streams (llmbench.jvm.ClientJvm says why; pom.xml has the same flags).
+LLMBENCH_CLIENT_OPTS=(-XX:MaxInlineLevel=2 -XX:FreqInlineSize=50 -XX:InlineSmallCode=500 -XX:+UseZGC)

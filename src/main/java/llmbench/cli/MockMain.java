@@ -54,6 +54,15 @@ public final class MockMain implements Callable<Integer> {
   @Option(names = "--slow-first-ms", description = "Delay of an injected slow first byte (default: ${DEFAULT-VALUE}).")
   long slowFirstMs = 2000;
 
+  @Option(names = "--busy-threads", description = "Threads that spin on the CPU while the engine has work, "
+      + "as GPU engines' busy loops and CPU-bound servers do (default: ${DEFAULT-VALUE}).")
+  int busyThreads = 0;
+  @Option(names = "--close-connections", description = "Close each streamed connection after [DONE] while "
+      + "answering keep-alive, as llama.cpp's server does.")
+  boolean closeConnections;
+  @Option(names = "--chunk-shape", description = "Streamed chunks shaped like vllm (default), llamacpp, sglang or tgi.")
+  String chunkShape = "vllm";
+
   public static void main(String[] args) {
     System.exit(Cli.run(new MockMain(), args));
   }
@@ -73,7 +82,8 @@ public final class MockMain implements Callable<Integer> {
         .maxNumBatchedTokens(maxNumBatchedTokens).numGpuBlocks(numGpuBlocks).blockSize(blockSize)
         .stepModel(fixedStepMs == null ? StepModel.H100_8B : StepModel.fixed(fixedStepMs))
         .timeScale(timeScale).jitter(jitter).eosProbability(eos).seed(seed).apiKey(apiKey)
-        .traceFile(trace).faults(faults).build();
+        .traceFile(trace).faults(faults).busyThreads(busyThreads).closeConnections(closeConnections)
+        .chunkShape(chunkShape).build();
     MockServer server = MockServer.start(config);
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

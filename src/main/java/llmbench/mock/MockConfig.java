@@ -27,7 +27,10 @@ public record MockConfig(
     boolean keepTraces,
     int imageMinPixels,
     int imageMaxPixels,
-    Faults faults) {
+    Faults faults,
+    int busyThreads,
+    boolean closeConnections,
+    String chunkShape) {
 
   public static Builder builder() {
     return new Builder();
@@ -56,6 +59,9 @@ public record MockConfig(
     public int imageMinPixels = 56 * 56;
     public int imageMaxPixels = 28 * 28 * 1280;
     public Faults faults = Faults.NONE;
+    public int busyThreads = 0;
+    public boolean closeConnections = false;
+    public String chunkShape = "vllm";
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -76,6 +82,9 @@ public record MockConfig(
     public Builder keepTraces(boolean v) { keepTraces = v; return this; }
     public Builder imagePixels(int min, int max) { imageMinPixels = min; imageMaxPixels = max; return this; }
     public Builder faults(Faults v) { faults = v; return this; }
+    public Builder busyThreads(int v) { busyThreads = v; return this; }
+    public Builder closeConnections(boolean v) { closeConnections = v; return this; }
+    public Builder chunkShape(String v) { chunkShape = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -85,9 +94,14 @@ public record MockConfig(
       if (!(timeScale > 0)) {
         throw new IllegalArgumentException("time-scale must be > 0 (1 = real time, 0.1 = 10x faster)");
       }
+      if (busyThreads < 0) {
+        throw new IllegalArgumentException("busy-threads must be 0 or more");
+      }
+      ChunkShape.parse(chunkShape);
       return new MockConfig(host, port, modelId, maxModelLen, tokenizerDir, maxNumSeqs,
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
-          seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults);
+          seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
+          closeConnections, chunkShape);
     }
   }
 }

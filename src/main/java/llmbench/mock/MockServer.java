@@ -50,9 +50,11 @@ public final class MockServer implements AutoCloseable {
   private final ExecutorService workers;
   private final Channel serverChannel;
   private final AtomicLong requestCounter = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
   private final SplittableRandom faultRandom;
   private final long created = System.currentTimeMillis() / 1000;
   private final MockStream.Context streamContext;
+  private final BusyThreads busy;
 
   private MockServer(MockConfig config) throws InterruptedException {
     this.config = config;
@@ -60,8 +62,10 @@ public final class MockServer implements AutoCloseable {
     this.tokenTexts = tokenTexts(tokenizer, config.seed());
     this.faultRandom = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
     this.groundTruth = new GroundTruth(config.keepTraces(), config.traceFile());
-    this.scheduler = new Scheduler(config, metrics);
-    this.streamContext = new MockStream.Context(tokenTexts, config.modelId(), created, groundTruth);
+    this.busy = config.busyThreads() > 0 ? new BusyThreads(config.busyThreads()) : null;
+    this.scheduler = new Scheduler(config, metrics, busy);
+    this.streamContext = new MockStream.Context(tokenTexts, config.modelId(), created, groundTruth,
+        ChunkShape.parse(config.chunkShape()), config.closeConnections());
     this.workers = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "mock-worker");
       t.setDaemon(true);
@@ -80,6 +84,7 @@ public final class MockServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.incrementAndGet();
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(256 << 20), new Handler());
           }
         });
@@ -111,6 +116,11 @@ public final class MockServer implements AutoCloseable {
     return groundTruth;
   }
 
+  /** TCP connections accepted so far: how many the clients opened (ground truth for keep-alive). */
+  public long connectionsAccepted() {
+    return connections.get();
+  }
+
   public long preemptions() {
     return metrics.preemptions();
   }
@@ -123,6 +133,9 @@ public final class MockServer implements AutoCloseable {
   public void close() {
     serverChannel.close().syncUninterruptibly();
     scheduler.stop();
+    if (busy != null) {
+      busy.close();
+    }
     workers.shutdownNow();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     groundTruth.close();

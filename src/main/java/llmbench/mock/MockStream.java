@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MockStream implements Sequence.Output {
   /** What every stream of one server shares. */
-  record Context(String[] tokenTexts, String modelId, long created, GroundTruth groundTruth) {}
+  record Context(String[] tokenTexts, String modelId, long created, GroundTruth groundTruth, ChunkShape shape,
+      boolean closeAfterStream) {}
 
   private final Context ctx;
   private final Channel ch;
@@ -35,6 +36,7 @@ final class MockStream implements Sequence.Output {
   private final Faults.Fault fault;
   private final long arrivalNs;
   private final int faultToken;
+  private final ChunkShape.Stream shape;
   Sequence sequence;
   // touched on the channel's event loop only
   private final List<Long> choiceNs = new ArrayList<>();
@@ -68,6 +70,7 @@ final class MockStream implements Sequence.Output {
     this.fault = fault;
     this.arrivalNs = arrivalNs;
     this.faultToken = fault.triggerToken(maxTokens);
+    this.shape = new ChunkShape.Stream(id, ctx.modelId(), ctx.created(), chat, promptTokens, includeUsage);
     this.dueNs = new long[maxTokens];
     this.sentNs = new long[maxTokens];
   }
@@ -106,21 +109,7 @@ final class MockStream implements Sequence.Output {
       });
     }
     ByteBuf buf = Unpooled.buffer(256);
-    if (chat && index == 0) {
-      ObjectNode role = MockServer.JSON.createObjectNode().put("role", "assistant").put("content", "");
-      HttpReplies.sse(buf, chunk(role, null));
-    }
-    JsonNode delta = chat ? MockServer.JSON.createObjectNode().put("content", piece) : null;
-    HttpReplies.sse(buf, chat ? chunk(delta, finishReason) : completionChunk(piece, finishReason));
-    if (finishReason != null) {
-      if (includeUsage) {
-        ObjectNode usage = baseChunk();
-        usage.putArray("choices");
-        usage.set("usage", usage(index + 1));
-        HttpReplies.sse(buf, usage);
-      }
-      buf.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
-    }
+    int choiceEvents = ctx.shape().token(shape, buf, index, piece, finishReason);
     boolean stallStart = kind == Faults.Kind.STALL && index == faultToken;
     return new Sequence.Delivery(ch.eventLoop(), () -> {
       if (stallStart) {
@@ -128,9 +117,9 @@ final class MockStream implements Sequence.Output {
         stalling = true;
       }
       if (stalling) {
-        held.add(() -> write(index, due, buf, finishReason)); // sent in order when the stall ends
+        held.add(() -> write(index, due, buf, choiceEvents, finishReason)); // sent in order when the stall ends
       } else {
-        write(index, due, buf, finishReason);
+        write(index, due, buf, choiceEvents, finishReason);
       }
     });
   }
@@ -142,7 +131,7 @@ final class MockStream implements Sequence.Output {
     }
   }
 
-  private void write(int index, long due, ByteBuf buf, String finishReason) {
+  private void write(int index, long due, ByteBuf buf, int choiceEvents, String finishReason) {
     if (ended) {
       buf.release();
       return;
@@ -151,28 +140,34 @@ final class MockStream implements Sequence.Output {
     dueNs[index] = due;
     sentNs[index] = now;
     tokens = index + 1;
-    choiceNs.add(now);
-    if (chat && index == 0) {
+    for (int i = 0; i < choiceEvents; i++) {
       choiceNs.add(now);
     }
     ch.write(new io.netty.handler.codec.http.DefaultHttpContent(buf));
     if (finishReason == null) {
       ch.flush();
-      flushed(index);
+      flushed(choiceEvents);
       return;
     }
     usageNs = includeUsage ? now : 0;
     doneNs = now;
-    ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
-    flushed(index);
+    lastContent();
+    flushed(choiceEvents);
     end("ok"); // after the flush: recording must not delay the bytes it records
   }
 
+  /** Ends the body; a server like llama.cpp then closes the connection although it announced keep-alive. */
+  private void lastContent() {
+    var f = ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+    if (ctx.closeAfterStream()) {
+      f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+  }
+
   /** The bytes are in the kernel now: with the stamp before the write, this brackets the send. */
-  private void flushed(int index) {
+  private void flushed(int choiceEvents) {
     long now = System.nanoTime();
-    choiceFlushedNs.add(now);
-    if (chat && index == 0) {
+    for (int i = 0; i < choiceEvents; i++) {
       choiceFlushedNs.add(now);
     }
   }
@@ -193,7 +188,7 @@ final class MockStream implements Sequence.Output {
       HttpReplies.sse(buf, err);
       buf.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
       ch.write(new io.netty.handler.codec.http.DefaultHttpContent(buf));
-      ch.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+      lastContent();
       doneNs = System.nanoTime();
       end("inband-error");
     } else {
@@ -204,7 +199,6 @@ final class MockStream implements Sequence.Output {
 
   private void finishNonStreaming(String finishReason) {
     ObjectNode body = baseChunk();
-    body.put("object", chat ? "chat.completion" : "text_completion");
     ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
     if (chat) {
       choice.putObject("message").put("role", "assistant").put("content", text.toString());
@@ -241,27 +235,8 @@ final class MockStream implements Sequence.Output {
 
   private ObjectNode baseChunk() {
     ObjectNode c = MockServer.JSON.createObjectNode();
-    c.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion")
+    c.put("id", id).put("object", chat ? "chat.completion" : "text_completion")
         .put("created", ctx.created()).put("model", ctx.modelId());
-    return c;
-  }
-
-  private ObjectNode chunk(JsonNode delta, String finishReason) {
-    ObjectNode c = baseChunk();
-    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-    choice.set("delta", delta);
-    choice.putNull("logprobs");
-    choice.put("finish_reason", finishReason);
-    return c;
-  }
-
-  private ObjectNode completionChunk(String piece, String finishReason) {
-    ObjectNode c = baseChunk();
-    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-    choice.put("text", piece).putNull("logprobs").put("finish_reason", finishReason);
-    if (finishReason != null) {
-      choice.putNull("stop_reason");
-    }
     return c;
   }
 

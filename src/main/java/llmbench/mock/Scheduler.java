@@ -33,10 +33,13 @@ final class Scheduler implements Runnable {
   private volatile Thread thread;
   private volatile boolean stopped;
   private int freeBlocks;
+  private final BusyThreads busy;
 
-  Scheduler(MockConfig config, MockMetrics metrics) {
+  /** @param busy threads to keep spinning while there is work, or null */
+  Scheduler(MockConfig config, MockMetrics metrics, BusyThreads busy) {
     this.config = config;
     this.metrics = metrics;
+    this.busy = busy;
     this.freeBlocks = config.numGpuBlocks();
     this.jitterRandom = new SplittableRandom(config.seed());
   }
@@ -73,7 +76,11 @@ final class Scheduler implements Runnable {
       }
       dropCancelled();
       publishGauges();
-      if (running.isEmpty() && waiting.isEmpty()) {
+      boolean idle = running.isEmpty() && waiting.isEmpty();
+      if (busy != null) {
+        busy.engineBusy(!idle);
+      }
+      if (idle) {
         LockSupport.park(this);
         stepStart = System.nanoTime();
         continue;

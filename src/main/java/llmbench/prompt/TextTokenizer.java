@@ -97,6 +97,40 @@ public final class TextTokenizer implements AutoCloseable {
     }
   }
 
+  /** Where the scripts and simulations look when no tokenizer folder is given. */
+  public static final Path DEFAULT_DIR = Path.of("fake_model");
+
+  /**
+   * The one rule for both entry points (the scripts and {@code mvn gatling:test}): a folder the user
+   * named must hold a tokenizer.json (else a one-line error, even with the mock); without one,
+   * fake_model/ is used, and when that is empty the built-in tokenizer stands in only for the built-in
+   * mock, whose tokenizer it is.
+   *
+   * @param given the folder the user named, or null
+   * @param builtinMock whether the server under test says it is the built-in mock
+   */
+  public static TextTokenizer forRun(Path given, boolean builtinMock) {
+    requireGiven(given);
+    Path dir = given != null ? given : DEFAULT_DIR;
+    if (hasTokenizer(dir)) {
+      return load(dir);
+    }
+    if (builtinMock) {
+      return builtin();
+    }
+    throw new IllegalArgumentException("no tokenizer.json in " + dir + "/: copy the tested model's "
+        + "tokenizer.json and tokenizer_config.json there, or name another folder with --tokenizer");
+  }
+
+  /** Fails in one line when the user named a folder without a tokenizer.json. */
+  public static void requireGiven(Path given) {
+    if (given != null && !hasTokenizer(given) && !Files.isRegularFile(given)) {
+      throw new IllegalArgumentException("tokenizer " + given + ": "
+          + (Files.exists(given) ? "no tokenizer.json there" : "no such file or folder")
+          + " (--tokenizer, -Dllm.tokenizer): name the folder holding the model's tokenizer.json");
+    }
+  }
+
   /** Loads from a directory when it holds a tokenizer.json, else the built-in tokenizer. */
   public static TextTokenizer loadOrBuiltin(Path dir) {
     if (dir != null && Files.isRegularFile(dir.resolve("tokenizer.json"))) {

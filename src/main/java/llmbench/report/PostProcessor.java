@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import llmbench.diagnosis.ClientDiagnosis;
 import llmbench.gatlinglog.SimulationLog;
 import llmbench.stats.LevelMetrics;
 import llmbench.stats.Slo;
@@ -85,10 +86,20 @@ public final class PostProcessor {
       meta.put("planned_prompts", inputs.plannedPrompts());
       meta.put("inputs_build_ms", inputs.buildMs());
       meta.put("inputs_built_at_epoch_ms", inputs.builtAtEpochMs());
-      if (inputs.clientCpuNs() >= 0) {
+      ClientDiagnosis.Level c = inputs.client();
+      if (c != null) {
         long chunks = level.chunks();
-        meta.put("client_cpu_ms", inputs.clientCpuNs() / 1e6);
-        meta.put("client_cpu_us_per_chunk", chunks == 0 ? 0 : inputs.clientCpuNs() / 1e3 / chunks);
+        meta.put("client_cpu_ms", c.cpuMs());
+        meta.put("client_cpu_us_per_chunk", chunks == 0 ? 0 : c.cpuMs() * 1e3 / chunks);
+        meta.put("client_cpu_by_thread_ms", c.cpuByThreadMs());
+        meta.put("client_jit_ms", c.jitMs());
+        meta.put("client_gc_pause_ms", c.gcPauseMs());
+        meta.put("client_gc_count", c.gcCount());
+        meta.put("client_event_loops", c.eventLoops());
+        meta.put("client_event_loop_lag_p50_ms", c.lagP50Ms());
+        meta.put("client_event_loop_lag_p99_ms", c.lagP99Ms());
+        meta.put("client_event_loop_lag_max_ms", c.lagMaxMs());
+        meta.put("client_disturbed", !c.disturbances().isEmpty());
       }
     }
     long startMs = level.minStartEpochMs();
@@ -100,6 +111,9 @@ public final class PostProcessor {
     }
     warnings.addAll(crossCheck(label, level.size(), m, gatlingCounts));
     warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
+    if (inputs != null && inputs.client() != null) {
+      warnings.addAll(inputs.client().disturbances());
+    }
     meta.put("warnings", warnings);
     LevelReport report = new LevelReport(date, info.endpointType(), info.modelId(), info.tokenizerId(),
         first.concurrency(), first.requestedInput(), first.requestedOutput(), meta,

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import llmbench.diagnosis.ClientDiagnosis;
 
 /**
  * The run's facts, written beside the token timings when the run starts, so that the post-processor
@@ -27,8 +28,11 @@ public record RunInfo(
     Map<String, Object> metadata,
     Map<String, LevelInputs> levels) {
 
-  /** When and how fast a level's request bodies were built (before the level started). */
-  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, long clientCpuNs) {}
+  /**
+   * When and how fast a level's request bodies were built (before the level started), and the client's
+   * self-check inside the level (null when the level did not end, e.g. Ctrl-C).
+   */
+  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client) {}
 
   public static final String FILE_NAME = "run-info.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -86,6 +86,12 @@ public final class ServerClient {
   /** A GET's status and body as text; status 0 when nothing answered. */
   public record Answer(int status, String body) {}
 
+  /** The built-in mock says so in /version; only then may the built-in tokenizer stand in. */
+  public boolean isBuiltinMock() {
+    Answer v = getText("/version");
+    return v.status() == 200 && v.body().contains("llmbench.mock");
+  }
+
   public Answer getText(String path) {
     try {
       HttpResponse<String> res = http.send(request(path).GET().timeout(Duration.ofSeconds(10)).build(),

@@ -68,8 +68,9 @@ public final class Sweep implements Callable<Integer> {
   @Option(names = "--out", description = "Output folder (default: output; for run_vision_test.sh "
       + "output/vision_WxH).")
   Path out;
-  @Option(names = "--tokenizer", description = "Folder with the model's tokenizer.json (default: ${DEFAULT-VALUE}).")
-  Path tokenizer = Path.of("fake_model");
+  @Option(names = "--tokenizer", description = "Folder with the model's tokenizer.json (default: fake_model; "
+      + "the built-in mock brings its own).")
+  Path tokenizer;
   @Option(names = "--model", description = "Model name to send (default: the first of /v1/models).")
   String model;
   @Option(names = "--max-model-len", description = "Context length, when the server does not tell it.")
@@ -84,6 +85,9 @@ public final class Sweep implements Callable<Integer> {
   int timeout = 600;
   @Option(names = "--seed", description = "Prompt seed (default: ${DEFAULT-VALUE}).")
   long seed = 0;
+  @Option(names = "--connections", description = "keep-alive (default: each virtual user keeps its connection, "
+      + "as the OpenAI SDK does) or per-request (a new TCP connection for every request).")
+  String connections = "keep-alive";
   @Option(names = "--gpu-interval-ms", description = "nvidia-smi sampling interval (default: ${DEFAULT-VALUE}).")
   int gpuIntervalMs = 1000;
   @Option(names = "--nvidia-smi", description = "nvidia-smi command (default: ${DEFAULT-VALUE}).", hidden = true)
@@ -139,10 +143,10 @@ public final class Sweep implements Callable<Integer> {
     if (!endpoint.equals("completions") && !endpoint.equals("chat")) {
       throw new IllegalArgumentException("--endpoint must be completions or chat");
     }
-    if (!mock && !TextTokenizer.hasTokenizer(tokenizer)) {
-      throw new IllegalArgumentException("no tokenizer.json in " + tokenizer
-          + "/: copy the tested model's tokenizer.json and tokenizer_config.json there (or try --mock)");
+    if (!connections.equals("keep-alive") && !connections.equals("per-request")) {
+      throw new IllegalArgumentException("--connections must be keep-alive or per-request");
     }
+    TextTokenizer.requireGiven(tokenizer);
     String base = url != null ? url : System.getenv().getOrDefault("OPENAI_BASE_URL", "http://localhost:8000");
     base = base.replaceAll("/+$", "").replaceAll("/v1$", "");
     Files.createDirectories(out);
@@ -153,7 +157,7 @@ public final class Sweep implements Callable<Integer> {
     MockServer server = null;
     if (mock) {
       server = MockServer.start(MockConfig.builder().port(0).timeScale(mockTimeScale).maxModelLen(mockMaxModelLen)
-          .tokenizerDir(TextTokenizer.hasTokenizer(tokenizer) ? tokenizer : null).build());
+          .tokenizerDir(TextTokenizer.hasTokenizer(tokenizerDir()) ? tokenizerDir() : null).build());
       base = server.baseUrl();
       System.out.println("built-in mock vLLM server started at " + base);
     }
@@ -168,6 +172,9 @@ public final class Sweep implements Callable<Integer> {
       } catch (ServerClient.ServerError e) {
         System.err.println("error: " + e.getMessage());
         return 1;
+      }
+      if (!TextTokenizer.hasTokenizer(tokenizerDir()) && !client.isBuiltinMock()) {
+        TextTokenizer.forRun(tokenizer, false); // throws the one-line reason
       }
       System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
           + found.maxModelLen() + " (" + found.maxModelLenSource() + ")");
@@ -220,9 +227,12 @@ public final class Sweep implements Callable<Integer> {
     p.put("llm.url", base);
     p.put("llm.model", found.modelId());
     p.put("llm.maxModelLen", Integer.toString(found.maxModelLen()));
-    p.put("llm.tokenizer", tokenizer.toString());
+    if (tokenizer != null) {
+      p.put("llm.tokenizer", tokenizer.toString());
+    }
     p.put("llm.endpoint", endpoint);
     p.put("llm.rounds", Integer.toString(rounds));
+    p.put("llm.connections", connections);
     p.put("llm.timeout", Integer.toString(timeout));
     p.put("llm.percentiles", percentiles);
     p.put("llm.seed", Long.toString(seed));
@@ -293,7 +303,7 @@ public final class Sweep implements Callable<Integer> {
         Path dir = Files.createDirectories(gatlingResults.resolve("interrupted" + tag));
         Files.move(timings, dir.resolve(llmbench.trace.TraceFiles.FILE_NAME));
         Files.move(info, dir.resolve(llmbench.report.RunInfo.FILE_NAME));
-        try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizer)) {
+        try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizerDir())) {
           llmbench.report.PostProcessor.process(dir, out, System.out, tok::countText);
         }
       }
@@ -335,6 +345,10 @@ public final class Sweep implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private Path tokenizerDir() {
+    return tokenizer != null ? tokenizer : TextTokenizer.DEFAULT_DIR;
   }
 
   /** "512 512" → a spec; anything else is a usage error with a one-line reason. */

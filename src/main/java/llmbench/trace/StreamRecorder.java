@@ -6,7 +6,10 @@ import llmbench.openai.StreamChunk;
 /**
  * Collects one request's SSE events with their arrival time while the stream runs. {@link #onEvent}
  * is the only method on the timed path: a clock read, an array store and a few string scans; all
- * JSON decoding waits for {@link #toRecord}.
+ * JSON decoding waits for {@link #toRecord}. An ordinary token chunk is kept as the escaped text of
+ * its one text field only (a few bytes, not its ~300-byte event): the events of every open stream
+ * survive each young GC until their stream ends, and copying them made pauses of 20–50 ms that
+ * stalled every stream at once (docs/PERFORMANCE.md). Anything else is kept whole.
  */
 public final class StreamRecorder {
   private final String id;
@@ -14,11 +17,12 @@ public final class StreamRecorder {
   private final long startEpochMs;
   private long[] ns = new long[64];
   private String[] events = new String[64];
+  private boolean[] textOnly = new boolean[64]; // events[i] is the escaped text of a plain token chunk
   private int n;
   private boolean sawChoices;
   private String firstResponseId;
   private boolean reconnected;
-  private int roleChunks;
+  private boolean sawChoiceWithoutRole;
   private long endNs;
   private Kind lastKind = Kind.OTHER;
 
@@ -51,6 +55,7 @@ public final class StreamRecorder {
     if (n == ns.length) {
       ns = Arrays.copyOf(ns, n * 2);
       events = Arrays.copyOf(events, n * 2);
+      textOnly = Arrays.copyOf(textOnly, n * 2);
     }
     ns[n] = now;
     events[n++] = event;
@@ -69,7 +74,10 @@ public final class StreamRecorder {
         reconnected = true;
       }
     }
-    if (event.contains("\"role\":\"assistant\"") && ++roleChunks > 1) {
+    boolean role = event.contains("\"role\":\"assistant\"");
+    // a role chunk after chunks without one is a stream that started again; servers that put the
+    // role on every delta (TGI, LM Studio) never have a chunk without it
+    if (role && sawChoiceWithoutRole) {
       reconnected = true;
     }
     if (reconnected) {
@@ -77,9 +85,44 @@ public final class StreamRecorder {
     }
     if (hasChoices(event)) {
       sawChoices = true;
+      sawChoiceWithoutRole |= !role;
+      String text = plainTokenText(event);
+      if (text != null) {
+        events[n - 1] = text;
+        textOnly[n - 1] = true;
+      }
       return Kind.CHOICES;
     }
     return Kind.OTHER;
+  }
+
+  private static final String TEXT = "\"text\":\"";
+  private static final String CONTENT = "\"content\":\"";
+
+  /**
+   * The escaped value of the one text field of an ordinary token chunk, or null when the event needs
+   * a full decode later: usage, a finish reason, an error, reasoning text, or not exactly one text field.
+   */
+  static String plainTokenText(String e) {
+    if (!e.contains("\"finish_reason\":null") || e.contains("\"usage\":{") || e.contains("\"error\"")
+        || e.contains("\"reasoning\":\"") || e.contains("\"reasoning_content\":\"")) {
+      return null;
+    }
+    int t = e.indexOf(TEXT);
+    int c = e.indexOf(CONTENT);
+    if ((t < 0) == (c < 0)) {
+      return null; // neither or both
+    }
+    String field = t >= 0 ? TEXT : CONTENT;
+    int from = (t >= 0 ? t : c) + field.length();
+    int end = from;
+    while (end < e.length() && e.charAt(end) != '"') {
+      end += e.charAt(end) == '\\' ? 2 : 1;
+    }
+    if (end >= e.length() || e.indexOf(field, end) >= 0) {
+      return null;
+    }
+    return e.substring(from, end);
   }
 
   public boolean sawChoices() {
@@ -98,6 +141,11 @@ public final class StreamRecorder {
     boolean done = false;
     boolean finished = false;
     for (int i = 0; i < n; i++) {
+      if (textOnly[i]) {
+        chunkNs[chunks++] = ns[i];
+        text.append(unescape(events[i]));
+        continue;
+      }
       StreamChunk c = StreamChunk.parse(events[i]);
       if (c.done()) {
         done = true;
@@ -132,6 +180,19 @@ public final class StreamRecorder {
         end, startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(),
         error == null, error);
   }
+
+  private static String unescape(String jsonStringBody) {
+    if (jsonStringBody.indexOf('\\') < 0) {
+      return jsonStringBody;
+    }
+    try {
+      return JSON.readValue("\"" + jsonStringBody + "\"", String.class);
+    } catch (java.io.IOException e) {
+      return jsonStringBody;
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static boolean isError(String e) {
     return e.startsWith("{\"data\":{\"error\"") || e.startsWith("{\"data\":{\"object\":\"error\"")

@@ -36,7 +36,8 @@ public record BenchSettings(
     Path gatlingResults,
     int warmupRequests,
     NoiseImages.Spec image,
-    boolean clientWarmup) {
+    boolean clientWarmup,
+    boolean keepAlive) {
 
   public static BenchSettings fromSystemProperties() {
     return from(System.getProperties().entrySet().stream()
@@ -66,7 +67,7 @@ public record BenchSettings(
         url,
         p.apply("model"),
         env.get("OPENAI_API_KEY"),
-        Path.of(firstNonNull(p.apply("tokenizer"), "fake_model")),
+        p.apply("tokenizer") == null ? null : Path.of(p.apply("tokenizer")),
         endpoint,
         intOrNull(p.apply("input"), "llm.input"),
         intOrNull(p.apply("output"), "llm.output"),
@@ -86,7 +87,17 @@ public record BenchSettings(
         new NoiseImages.Spec(positive(firstNonNull(p.apply("imageWidth"), "512"), "llm.imageWidth"),
             positive(firstNonNull(p.apply("imageHeight"), "512"), "llm.imageHeight"),
             NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))),
-        Boolean.parseBoolean(firstNonNull(p.apply("clientWarmup"), "true")));
+        Boolean.parseBoolean(firstNonNull(p.apply("clientWarmup"), "true")),
+        connections(firstNonNull(p.apply("connections"), "keep-alive")));
+  }
+
+  /** {@code keep-alive} (default: each user keeps its connection) or {@code per-request}. */
+  private static boolean connections(String v) {
+    return switch (v) {
+      case "keep-alive" -> true;
+      case "per-request" -> false;
+      default -> throw new IllegalArgumentException("llm.connections must be keep-alive or per-request, not '" + v + "'");
+    };
   }
 
   /** The profile with this run's overrides applied. */

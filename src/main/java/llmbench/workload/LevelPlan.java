@@ -1,6 +1,7 @@
 package llmbench.workload;
 
 import java.util.List;
+import llmbench.diagnosis.ClientDiagnosis;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -20,8 +21,8 @@ public final class LevelPlan {
   private volatile List<byte[]> bodies;
   private volatile long buildMs = -1;
   private volatile long builtAtEpochMs;
-  private volatile long cpuNsAtStart = -1;
-  private volatile long clientCpuNs = -1;
+  private ClientDiagnosis.Start diagnosisStart;
+  private volatile ClientDiagnosis.Level diagnosis;
 
   public LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,
       IntFunction<byte[]> bodyFactory) {
@@ -48,28 +49,30 @@ public final class LevelPlan {
         .collect(java.util.stream.Collectors.toList());
     buildMs = (System.nanoTime() - t0) / 1_000_000;
     builtAtEpochMs = System.currentTimeMillis();
-    cpuNsAtStart = processCpuNs();
   }
 
-  /** Drops the bodies once the level is over, and notes the CPU this JVM spent while it ran. */
+  /** Drops the bodies once the level is over. */
   public void release() {
     bodies = null;
-    if (cpuNsAtStart >= 0 && clientCpuNs < 0) {
-      clientCpuNs = processCpuNs() - cpuNsAtStart;
+  }
+
+  /** Starts the client's self-check, just before the level's first request (the first caller wins). */
+  public synchronized void beginDiagnosis(ClientDiagnosis d) {
+    if (diagnosisStart == null) {
+      diagnosisStart = d.begin();
     }
   }
 
-  /** CPU time of the client JVM while the level ran (all threads), -1 if unknown. */
-  public long clientCpuNs() {
-    return clientCpuNs;
+  /** Ends it once the level's last response is in (the first caller wins). */
+  public synchronized void endDiagnosis(ClientDiagnosis d) {
+    if (diagnosisStart != null && diagnosis == null) {
+      diagnosis = d.end(diagnosisStart);
+    }
   }
 
-  private static long processCpuNs() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return -1;
+  /** What the client's self-check saw inside the level; null before it ended. */
+  public ClientDiagnosis.Level diagnosis() {
+    return diagnosis;
   }
 
   /** The next unused body; each is sent once. */

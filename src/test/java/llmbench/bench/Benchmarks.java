@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import llmbench.bench.wire.WireBench;
 
 /**
  * {@code bench/run.sh [--quick] [--only a,b]}: runs the benchmarks (sections mock, fidelity, cold, prompts,
@@ -30,7 +31,7 @@ public final class Benchmarks {
     boolean quick = a.contains("--quick");
     int only = a.indexOf("--only");
     List<String> sections = only >= 0 ? Arrays.asList(a.get(only + 1).split(","))
-        : List.of("mock", "fidelity", "cold", "prompts", "post", "sweep");
+        : List.of("mock", "fidelity", "cold", "wire", "prompts", "post", "sweep");
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "bench")), "run");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("date", ZonedDateTime.now().toString());
@@ -56,6 +57,9 @@ public final class Benchmarks {
         }
       }
       results.put("cold_start", rows);
+    }
+    if (sections.contains("wire")) {
+      results.put("wire", wire(work, a, quick));
     }
     if (sections.contains("prompts")) {
       results.put("prompts", PromptBench.run());
@@ -111,6 +115,31 @@ public final class Benchmarks {
       rows.add(fidelity.runMedian(128, 10, true, 19, quick ? 1 : 3));
     }
     return rows;
+  }
+
+  /**
+   * The sweep as users run it, judged against a packet capture: the mock's two modes, or the server
+   * given with {@code --url} ({@code --tokenizer DIR} for its tokenizer); {@code --runs N} (default 5).
+   */
+  private static List<Map<String, Object>> wire(Path work, List<String> a, boolean quick) throws Exception {
+    String url = value(a, "--url");
+    String tokenizer = value(a, "--tokenizer");
+    String runs = value(a, "--runs");
+    String profiles = value(a, "--profiles");
+    WireBench bench = new WireBench(work, List.of((profiles != null ? profiles : quick ? "low" : "low,medium").split(",")),
+        tokenizer == null ? null : Path.of(tokenizer));
+    List<WireBench.Target> targets = url != null ? List.of(new WireBench.Target(url, List.of(), url))
+        : WireBench.mockTargets();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (WireBench.Target t : targets) {
+      out.add(bench.run(t, runs != null ? Integer.parseInt(runs) : quick ? 2 : 5));
+    }
+    return out;
+  }
+
+  private static String value(List<String> a, String flag) {
+    int i = a.indexOf(flag);
+    return i >= 0 && i + 1 < a.size() ? a.get(i + 1) : null;
   }
 
   private static Map<String, Object> machine() {

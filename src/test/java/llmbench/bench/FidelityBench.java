@@ -270,6 +270,7 @@ final class FidelityBench implements AutoCloseable {
     props.put("llm.clientWarmup", Boolean.toString(clientWarmup));
     List<String> cmd = new ArrayList<>(List.of(Jvm.java(),
         "-Xmx2G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    cmd.addAll(1, llmbench.jvm.ClientJvm.OPTIONS); // a fresh client JVM as the scripts start it
     props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.addAll(List.of("-cp", Jvm.classpath(), SmokeLoad.class.getName(),
         dir.resolve("gatling").toString()));

@@ -3,6 +3,7 @@ package llmbench.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import llmbench.bench.wire.WireDoc;
 
 /** docs/PERFORMANCE.md from the benchmark results: tables, targets, and whether each is met. */
 final class PerformanceDoc {
@@ -17,7 +18,7 @@ final class PerformanceDoc {
     Map<String, Object> m = (Map<String, Object>) r.get("machine");
     sb.append("Machine: ").append(m.get("cpus")).append(" CPUs (").append(m.get("cpu_model")).append("), ")
         .append(m.get("jvm")).append(", ").append(m.get("os")).append("; client and mock share the machine.\n");
-    sb.append("Rerun with `bench/run.sh` (all, ~20 min) or `bench/run.sh --quick`; `--only mock,fidelity,cold,prompts,post,sweep` picks sections.\n\n");
+    sb.append("Rerun with `bench/run.sh` (all, ~20 min) or `bench/run.sh --quick`; `--only mock,fidelity,cold,wire,prompts,post,sweep` picks sections.\n\n");
     targets(r, sb);
 
     if (r.containsKey("fidelity")) {
@@ -108,6 +109,9 @@ final class PerformanceDoc {
             .append(f0(x.get("peak_heap_mb"))).append(" | ").append(f0(x.get("peak_rss_mb"))).append(" |\n");
       }
       sb.append("\nTarget: ≥ 1 million chunks per second, memory bounded.\n\n");
+    }
+    if (r.get("wire") instanceof List<?> wire) {
+      WireDoc.section((List<Map<String, Object>>) wire, sb);
     }
     sb.append(LIMITS);
     return sb.toString();
@@ -261,6 +265,9 @@ final class PerformanceDoc {
           .append(" M chunks/s at least; ").append(allOk ? "every size" : "NOT every size")
           .append(" ran under a ").append(PostProcessBench.HEAP_CAP_MB).append(" MB heap | ")
           .append(slowest >= 1e6 && allOk ? "yes" : "no").append(" |\n");
+    }
+    if (r.get("wire") instanceof List<?> wire) {
+      WireDoc.targets((List<Map<String, Object>>) wire, sb);
     }
     if (r.get("mock_lateness_256") instanceof Map<?, ?> m) {
       double p99 = num(m.get("lateness_p99_ms"));

@@ -34,7 +34,7 @@ class SchedulerTest {
   }
 
   private Scheduler start(MockConfig.Builder b) {
-    scheduler = new Scheduler(b.build(), metrics);
+    scheduler = new Scheduler(b.build(), metrics, null);
     scheduler.start();
     return scheduler;
   }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import llmbench.jvm.JitSettle;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
@@ -13,43 +16,91 @@ import llmbench.trace.TraceSink;
 import llmbench.workload.LevelPlan;
 
 /**
- * Streams from an in-process mock (loopback, 0.25 ms engine steps) before the first profile a JVM runs,
- * so that the JIT has compiled the client's hot path (Netty, Gatling's SSE checks, our recorder, and
- * the decoding and writing of the token timings, which runs while later streams are still timed)
- * before anything is measured. A fresh JVM otherwise measures its first level beside busy compiler
- * threads: in the fidelity benchmark a fresh JVM's first level at 128 streams reported P99 ITL 3–7×
- * the truth without this warm-up and 8–18 % above it with it (docs/PERFORMANCE.md). The server
- * under test sees none of these requests.
+ * Streams from in-process mocks (loopback, 0.25 ms engine steps) before the first profile a JVM runs,
+ * then waits for the JIT to settle, so that the client's hot path (Netty, Gatling's SSE checks, our
+ * recorder, the decoding and writing of the token timings) is compiled before anything is measured.
+ * It takes every path a real run takes: the connection-opening GET, kept-alive connections, a server
+ * that closes each streamed connection, vLLM's and llama.cpp's chunk shapes, completions and chat.
+ * In a fresh JVM without it, the first levels run beside busy compiler threads (docs/PERFORMANCE.md).
+ * The server under test sees none of these requests.
  */
 final class ClientWarmUp {
-  /** Chunks to stream: enough for the compiler to settle (about two warm runs at 128 × 100). */
-  static final int CHUNKS = 25_000;
+  /** Chunks per round of the warm-up; rounds repeat until the JIT is idle. */
+  static final int CHUNKS = 10_000;
   static final int TOKENS = 250;
+  static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
   /** Once per JVM: later profiles of a sweep find the code compiled (Gatling wiring, like its own). */
   private static final AtomicBoolean DONE = new AtomicBoolean();
 
-  private final MockServer mock;
-  private final LevelPlan plan;
+  /** One in-process server and the requests sent to it. */
+  record Target(MockServer mock, LevelPlan plan, String url) {
+    String health() {
+      return mock.baseUrl() + "/health";
+    }
+  }
+
+  private final List<Target> targets;
   private final Path timings; // written and thrown away: the record path is part of what gets compiled
   private final TraceSink sink;
+  private final JitSettle settle = new JitSettle(SETTLE_LIMIT);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean reported = new AtomicBoolean();
+  private final Thread watcher;
+  private volatile boolean streaming = true;
 
   private ClientWarmUp(int users) {
-    MockConfig cfg = MockConfig.builder().port(0).host("127.0.0.1").stepModel(StepModel.fixed(0.25))
-        .maxNumSeqs(1024).numGpuBlocks(1_000_000).maxNumBatchedTokens(262_144).build();
-    this.mock = MockServer.start(cfg);
+    int perTarget = Math.max(1, (users + 1) / 2);
     int rounds = Math.max(1, (CHUNKS + users * TOKENS - 1) / (users * TOKENS));
-    String model = cfg.modelId();
-    this.plan = new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds,
-        i -> RequestBodies.completions(model, "client warm-up " + i, TOKENS));
-    plan.prepare();
+    this.targets = List.of(
+        target(perTarget, rounds, false, "vllm", false),
+        target(perTarget, rounds, true, "llamacpp", true));
     try {
       this.timings = Files.createTempFile("llmbench-client-warmup-", ".jsonl");
     } catch (IOException e) {
-      mock.close();
+      targets.forEach(t -> t.mock().close());
       throw new UncheckedIOException(e);
     }
     this.sink = new TraceSink(timings);
+    this.watcher = new Thread(this::watch, "llmbench-jit-settle");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  /** Checks the compiler threads every 250 ms while the warm-up streams; ends it when they are idle. */
+  private void watch() {
+    try {
+      while (streaming) {
+        Thread.sleep(250);
+        streaming = settle.busy();
+      }
+    } catch (InterruptedException e) {
+      streaming = false;
+    }
+  }
+
+  /** True while the users should send another round of warm-up requests. */
+  boolean streaming() {
+    return streaming;
+  }
+
+  /** One line, once: how long the warm-up took and whether the JIT went idle. */
+  void report() {
+    if (reported.compareAndSet(false, true)) {
+      System.out.printf(java.util.Locale.ROOT, "client warm-up: %s after %.1f s%n",
+          settle.settled() ? "JIT settled" : "JIT still compiling at the limit", settle.waitedSeconds());
+    }
+  }
+
+  private static Target target(int users, int rounds, boolean chat, String shape, boolean close) {
+    MockServer mock = MockServer.start(MockConfig.builder().port(0).host("127.0.0.1")
+        .stepModel(StepModel.fixed(0.25)).maxNumSeqs(1024).numGpuBlocks(1_000_000)
+        .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).build());
+    String model = mock.config().modelId();
+    LevelPlan plan = new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds,
+        i -> chat ? RequestBodies.chat(model, "client warm-up " + i, null, TOKENS)
+            : RequestBodies.completions(model, "client warm-up " + i, TOKENS));
+    plan.prepare();
+    return new Target(mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"));
   }
 
   /** A warm-up for the first profile of this JVM (null for the others, or when turned off). */
@@ -57,22 +108,32 @@ final class ClientWarmUp {
     return enabled && DONE.compareAndSet(false, true) ? new ClientWarmUp(users) : null;
   }
 
-  LevelPlan plan() {
-    return plan;
+  /** The target of the user with this index: users alternate between the two servers. */
+  Target target(int userIndex) {
+    return targets.get(userIndex % targets.size());
   }
 
   TraceSink sink() {
     return sink;
   }
 
-  String url() {
-    return mock.baseUrl() + "/v1/completions";
+  /** {@link #close} on a thread of its own, once. */
+  void closeInBackground() {
+    if (!closed.get()) {
+      Thread t = new Thread(this::close, "llmbench-warmup-close");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   void close() {
     if (closed.compareAndSet(false, true)) {
-      plan.release();
-      mock.close();
+      streaming = false;
+      watcher.interrupt();
+      targets.forEach(t -> {
+        t.plan().release();
+        t.mock().close();
+      });
       sink.close();
       try {
         Files.deleteIfExists(timings);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import llmbench.diagnosis.ClientDiagnosis;
 import llmbench.gatlinglog.SimulationLog;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
@@ -37,6 +38,7 @@ final class LlmRun {
   final RunPlan plan;
   final TraceSink sink;
   final String runTag = UUID.randomUUID().toString().substring(0, 8);
+  final ClientDiagnosis diagnosis = new ClientDiagnosis();
   private final String simulationClass;
   private final long startEpochMs = System.currentTimeMillis();
   private final MockServer mock;
@@ -50,15 +52,16 @@ final class LlmRun {
     String url = settings.baseUrl();
     MockServer started = null;
     if (settings.mock()) {
+      TextTokenizer.requireGiven(settings.tokenizerDir());
+      Path dir = settings.tokenizerDir() != null ? settings.tokenizerDir() : TextTokenizer.DEFAULT_DIR;
       started = MockServer.start(MockConfig.builder().port(0).timeScale(settings.mockTimeScale())
-          .tokenizerDir(TextTokenizer.hasTokenizer(settings.tokenizerDir()) ? settings.tokenizerDir() : null)
-          .build());
+          .tokenizerDir(TextTokenizer.hasTokenizer(dir) ? dir : null).build());
       url = started.baseUrl();
       System.out.println("built-in mock server started at " + url);
     }
     this.mock = started;
     try {
-      this.tokenizer = loadTokenizer(settings, isMock(url, settings));
+      this.tokenizer = TextTokenizer.forRun(settings.tokenizerDir(), new ServerClient(url, settings.apiKey()).isBuiltinMock());
       this.plan = Planner.plan(settings, profile, url, tokenizer);
       Path results = settings.gatlingResults();
       Files.createDirectories(results);
@@ -78,19 +81,13 @@ final class LlmRun {
     }
   }
 
-  /** The built-in mock says so in /version; only then may the built-in tokenizer stand in. */
-  private static boolean isMock(String url, BenchSettings s) {
-    ServerClient.Answer v = new ServerClient(url, s.apiKey()).getText("/version");
-    return v.status() == 200 && v.body().contains("llmbench.mock");
-  }
-
   /** The run's facts; at the end, with when and how fast each level's inputs were built. */
   private RunInfo runInfo() {
     Map<String, RunInfo.LevelInputs> levels = new LinkedHashMap<>();
     for (LevelPlan l : plan.levels()) {
       if (l.buildMs() >= 0) {
         levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(),
-            l.clientCpuNs()));
+            l.diagnosis()));
       }
     }
     return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
@@ -108,17 +105,6 @@ final class LlmRun {
       }
     }
     return out;
-  }
-
-  private static TextTokenizer loadTokenizer(BenchSettings s, boolean mockServer) {
-    if (TextTokenizer.hasTokenizer(s.tokenizerDir())) {
-      return TextTokenizer.load(s.tokenizerDir());
-    }
-    if (mockServer) {
-      return TextTokenizer.builtin();
-    }
-    throw new Planner.PlanError("no tokenizer.json in " + s.tokenizerDir()
-        + "/: copy the tested model's tokenizer.json and tokenizer_config.json there (or run with --mock)");
   }
 
   private static String goodputSpec(BenchSettings s) {

@@ -1,11 +1,14 @@
 package llmbench.simulation;
 
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import llmbench.workload.RunPlan;
  */
 public abstract class ProfileSimulation extends Simulation {
   private static final String INDEX = "llmbench.userIndex";
+  private static final String OPEN_CONNECTION = "open connection";
   private final LlmRun run;
   private final ClientWarmUp clientWarmUp;
 
@@ -57,7 +61,8 @@ public abstract class ProfileSimulation extends Simulation {
         .disableCaching()
         .disableFollowRedirect()
         .userAgentHeader("gatling-llm-bench");
-    SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.settings.apiKey());
+    SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.settings.apiKey(),
+        run.settings.keepAlive());
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
     run.plan.warmup().prepare();
     this.clientWarmUp = ClientWarmUp.startIfFirst(run.settings.clientWarmup(), widest(run.plan));
@@ -75,34 +80,74 @@ public abstract class ProfileSimulation extends Simulation {
     int users = widest(run.plan);
     AtomicInteger nextIndex = new AtomicInteger();
     ScenarioBuilder s = scenario(run.plan.profile())
-        .exec(session -> session.set(INDEX, nextIndex.getAndIncrement()));
-    // the server's warm-up, and beside it the client's own (JIT) warm-up against its in-process mock
+        .exec(session -> {
+          run.diagnosis.watch(session.asScala().eventLoop()); // the self-check probes every user's loop
+          return session.set(INDEX, nextIndex.getAndIncrement());
+        });
+    // the server's warm-up, and beside it the client's own (JIT) warm-up against its in-process mocks
     LevelPlan warmup = run.plan.warmup();
     s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout));
     if (clientWarmUp != null) {
       ClientWarmUp warm = clientWarmUp;
-      s = s.exec(chain.level(warm.plan(), timeout, warm.url(), warm.sink()));
+      // every user streams until the JIT has compiled what the streams made hot: HotSpot compiles
+      // only running code, so waiting idle for it would leave the work to the first levels
+      s = s.doIfOrElse(session -> session.getInt(INDEX) % 2 == 0)
+          .then(asLongAs(session -> warm.streaming()).on(warmUpOn(warm.target(0), warm, chain, timeout)))
+          .orElse(asLongAs(session -> warm.streaming()).on(warmUpOn(warm.target(1), warm, chain, timeout)))
+          .exec(session -> {
+            warm.report();
+            return session;
+          });
     }
     s = s.rendezVous(users);
     if (clientWarmUp != null) {
       ClientWarmUp warm = clientWarmUp;
       s = s.exec(session -> {
-        warm.close();
+        warm.closeInBackground(); // stopping its servers takes a while: never on an event loop
         return session;
       });
     }
     LevelPlan previous = warmup;
     for (LevelPlan level : run.plan.levels()) {
       LevelPlan before = previous;
-      s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(
-              exec(session -> {
-                prepareOnce(before, level);
-                return session;
-              }).exec(chain.level(level, timeout)))
-          .rendezVous(users);
+      s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(session -> {
+        prepareOnce(before, level);
+        return session;
+      }));
+      if (run.settings.keepAlive()) {
+        // Each user of the level opens (or refreshes) its connection before the level starts, so that
+        // no TTFT includes a TCP handshake; servers close idle connections after a few seconds
+        // (uvicorn: 5 s), and a level's prompts may take longer than that to build.
+        s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(openConnection("/health"));
+      }
+      s = s.rendezVous(users)
+          .exec(session -> {
+            level.beginDiagnosis(run.diagnosis);
+            return session;
+          })
+          .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level, timeout))
+          .rendezVous(users)
+          .exec(session -> {
+            level.endDiagnosis(run.diagnosis);
+            return session;
+          });
       previous = level;
     }
     return s;
+  }
+
+  /** A user's share of the client warm-up: its connection opened as in a level, then its streams. */
+  private ChainBuilder warmUpOn(ClientWarmUp.Target target, ClientWarmUp warm, SseChain chain, Duration timeout) {
+    return openConnection(target.health()).exec(chain.level(target.plan(), timeout, target.url(), warm.sink()));
+  }
+
+  /**
+   * One GET that leaves the user's connection in its pool. Its answer does not matter (a server
+   * without /health answers 404 on an open connection all the same), so it never fails the user's
+   * session, which would mark the user's next stream as failed.
+   */
+  private static ChainBuilder openConnection(String url) {
+    return exec(http(OPEN_CONNECTION).get(url).silent()).exec(Session::markAsSucceeded);
   }
 
   private static List<LevelPlan> allLevels(RunPlan plan) {

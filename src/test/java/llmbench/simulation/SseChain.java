@@ -2,8 +2,10 @@ package llmbench.simulation;
 
 import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
+import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.group;
+import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.http.HttpDsl.sse;
 
@@ -30,6 +32,7 @@ final class SseChain {
   private static final String RECORDER = "llmbench.recorder";
   private static final String BODY = "llmbench.body";
   private static final String SSE_NAME = "generate";
+  private static final String CLOSE = "close";
 
   private final String path;
   private final String profile;
@@ -37,10 +40,15 @@ final class SseChain {
   private final String runTag;
   private final AtomicLong ids = new AtomicLong();
   private final String authorization;
+  private final boolean keepAlive;
 
-  /** @param apiKey sent as a bearer token to the server only (never to the client warm-up's mock); may be null */
-  SseChain(String path, String profile, TraceSink sink, String runTag, String apiKey) {
+  /**
+   * @param apiKey sent as a bearer token to the server only (never to the client warm-up's mock); may be null
+   * @param keepAlive keep each user's connection for its next request (else a new one per request)
+   */
+  SseChain(String path, String profile, TraceSink sink, String runTag, String apiKey, boolean keepAlive) {
     this.path = path;
+    this.keepAlive = keepAlive;
     this.authorization = apiKey == null || apiKey.isEmpty() ? null : "Bearer " + apiKey;
     this.profile = profile;
     this.sink = sink;
@@ -69,7 +77,13 @@ final class SseChain {
     if (server && authorization != null) {
       connect = connect.header("Authorization", authorization);
     }
-    return exec(session -> session
+    // A stream that ended cleanly is closed only now, before the user's next request, and after one
+    // turn of its event loop (a zero pause): Gatling runs the chain on from [DONE] inside the same
+    // read that holds the body's last chunk, and only once that chunk is handled is the connection
+    // back in the user's pool and this close a no-op that frees the name. Closing right after
+    // [DONE] (Gatling's habit), or sending at once, costs a new TCP connection per request.
+    return doIf(session -> session.contains(SSE_NAME)).then(pause(Duration.ZERO).exec(sse(CLOSE, SSE_NAME).close()))
+        .exec(session -> session
             .set(BODY, level.next())
             .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet())))
         .exec(connect
@@ -82,7 +96,9 @@ final class SseChain {
                 sse.checkMessage(GatlingNames.FULL_RESPONSE)
                     .matching(bodyString().transformWithSession(SseChain::streamEnded).is(true))
                     .check(bodyString().transformWithSession((b, s) -> verdict(s, Kind.DONE)).is("ok"))))
-        .exec(sse("close", SSE_NAME).close())
+        // a failed or timed-out stream is closed at once, so that the server stops generating for it
+        .doIf(session -> session.isFailed() || !keepAlive || recorder(session).lastKind() != Kind.DONE)
+        .then(exec(sse(CLOSE, SSE_NAME).close()))
         .exec(session -> {
           StreamRecorder rec = recorder(session);
           String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;

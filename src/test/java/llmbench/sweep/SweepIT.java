@@ -232,6 +232,9 @@ class SweepIT {
       assertEquals(2, Cli.runNamed(new Sweep(RunTest::gatling, true), "run_vision_test.sh", "512", "512",
           "--image-format", "gif", "--mock"));
       assertEquals(2, sweep("--url", "http://127.0.0.1:1", "--tokenizer", work.resolve("empty").toString()));
+      // an explicit tokenizer is never ignored, not even when the mock could stand in with its own
+      assertEquals(2, sweep("--mock", "--tokenizer", "/nonexistent/tok"));
+      assertEquals(2, sweep("--mock", "--connections", "sometimes"));
       assertEquals(1, sweep("--mock-time-scale", "1", "--url", "http://127.0.0.1:1", "--tokenizer",
           work.resolve("tok-for-unreachable").toString(), "--out", work.resolve("out-unreachable").toString()));
     } catch (RuntimeException e) {
@@ -243,6 +246,7 @@ class SweepIT {
     for (String line : text.split("\n")) {
       assertTrue(line.startsWith("error: "), "not a one-line error: " + line);
     }
-    assertTrue(text.contains("fake_model") || text.contains("tokenizer.json"), text);
+    assertTrue(text.contains("error: tokenizer /nonexistent/tok: no such file or folder"), text);
+    assertTrue(text.contains("--connections must be keep-alive or per-request"), text);
   }
 }

@@ -78,4 +78,81 @@ class StreamRecorderTest {
     assertFalse(StreamRecorder.hasChoices("{\"data\":{\"choices\": [ ]}}"));
     assertFalse(StreamRecorder.hasChoices("{\"data\":{\"usage\":{}}}"));
   }
+
+  static String chat(String id, String delta, String finish) {
+    return "{\"data\":{\"id\":\"" + id + "\",\"choices\":[{\"index\":0,\"delta\":" + delta
+        + ",\"finish_reason\":" + (finish == null ? "null" : "\"" + finish + "\"") + "}]}}";
+  }
+
+  /** The record the recorder makes must equal decoding every whole event, whatever it kept compact. */
+  @Test
+  void compactTokenChunksDecodeExactlyAsWholeEvents() {
+    String[] events = {
+        chat("c1", "{\"role\":\"assistant\",\"content\":\"\"}", null), // a role chunk comes first
+        chunk("c1", "plain", null),
+        chunk("c1", "", null),
+        chunk("c1", "say \\\"hi\\\"", null), // an escaped quote inside the text
+        chunk("c1", "back\\\\slash \\n \\u00e9 \\u20ac", null),
+        chunk("c1", "\\\"text\\\":\\\"fake\\\"", null), // a field name inside the text
+        chat("c1", "{\"content\":\"é ü\"}", null),
+        chat("c1", "{\"reasoning_content\":\"think\"}", null), // reasoning: kept whole
+        chat("c1", "{\"reasoning\":\"more\",\"content\":\"x\"}", null),
+        chunk("c1", "last", "length"),
+        USAGE,
+        DONE};
+    StreamRecorder r = new StreamRecorder("x");
+    StringBuilder expected = new StringBuilder();
+    int choices = 0;
+    int compact = 0;
+    for (String e : events) {
+      r.onEvent(e);
+      llmbench.openai.StreamChunk c = llmbench.openai.StreamChunk.parse(e);
+      if (c.hasChoices()) {
+        choices++;
+        expected.append(c.text());
+      }
+      compact += StreamRecorder.plainTokenText(e) != null ? 1 : 0;
+    }
+    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
+    assertEquals(expected.toString(), rec.generatedText());
+    assertTrue(rec.generatedText().contains("say \"hi\"") && rec.generatedText().contains("\u00e9 \u20ac"));
+    assertEquals(choices, rec.chunkNs().length);
+    assertEquals(2, rec.completionTokens());
+    assertTrue(rec.success());
+    assertEquals(7, compact, "plain token chunks (text or content only, no finish) are kept compact");
+  }
+
+  @Test
+  void anythingUnusualIsKeptWhole() {
+    assertEquals(null, StreamRecorder.plainTokenText(chunk("c1", "a", "stop")));
+    assertEquals(null, StreamRecorder.plainTokenText(USAGE));
+    assertEquals(null, StreamRecorder.plainTokenText(
+        "{\"data\":{\"choices\":[{\"text\":\"a\",\"finish_reason\":null}],\"usage\":{\"completion_tokens\":1}}}"));
+    assertEquals(null, StreamRecorder.plainTokenText(
+        "{\"data\":{\"choices\":[{\"text\":\"a\",\"finish_reason\":null},{\"text\":\"b\",\"finish_reason\":null}]}}"));
+    assertEquals("a", StreamRecorder.plainTokenText(chunk("c1", "a", null)));
+  }
+
+  /** TGI (router/src/lib.rs) and LM Studio put the role on every delta: that is not a second stream. */
+  @Test
+  void aRoleOnEveryDeltaIsNotAReconnect() {
+    StreamRecorder r = new StreamRecorder("x");
+    for (String t : new String[] {"a", "b", "c"}) {
+      assertEquals(Kind.CHOICES, r.onEvent(chat("", "{\"role\":\"assistant\",\"content\":\"" + t + "\"}", null)));
+    }
+    r.onEvent(chat("", "{\"role\":\"assistant\",\"content\":\"\"}", "length"));
+    r.onEvent(DONE);
+    RequestRecord rec = r.toRecord("p", "c001", 1, 7, 3, null);
+    assertTrue(rec.success(), rec.error());
+    assertEquals("abc", rec.generatedText());
+  }
+
+  @Test
+  void aRoleChunkAfterContentChunksIsAStreamSentAgain() {
+    StreamRecorder r = new StreamRecorder("x");
+    r.onEvent(chat("c1", "{\"role\":\"assistant\",\"content\":\"\"}", null));
+    r.onEvent(chat("c1", "{\"content\":\"a\"}", null));
+    assertEquals(Kind.RECONNECT, r.onEvent(chat("c1", "{\"role\":\"assistant\",\"content\":\"\"}", null)));
+    assertFalse(r.toRecord("p", "c001", 1, 7, 2, null).success());
+  }
 }

@@ -21,4 +21,15 @@ class BenchSettingsTest {
         () -> BenchSettings.from(Map.of("llm.warmup", "-1"), Map.of()));
     assertEquals("llm.warmup (0 for none) must be a positive integer, not '-1'", e.getMessage());
   }
+
+  @Test
+  void connectionsAreKeptAliveUnlessAskedAndATokenizerIsOnlyWhatWasGiven() {
+    BenchSettings defaults = BenchSettings.from(Map.of(), Map.of());
+    assertTrue(defaults.keepAlive());
+    assertEquals(null, defaults.tokenizerDir(), "none given: the run decides (fake_model/, or the mock's own)");
+    assertFalse(BenchSettings.from(Map.of("llm.connections", "per-request"), Map.of()).keepAlive());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BenchSettings.from(Map.of("llm.connections", "pooled"), Map.of()));
+    assertEquals("llm.connections must be keep-alive or per-request, not 'pooled'", e.getMessage());
+  }
 }

@@ -1,0 +1,169 @@
+package llmbench.mock;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * How a server shapes its streamed chunks, so that a client meets more than vLLM's: vLLM (the
+ * default); llama.cpp (b11669, from captured streams: fields in another order, {@code
+ * system_fingerprint}, a finish chunk that still carries choices and, for completions, the usage and
+ * {@code timings}); SGLang (its pydantic models: null fields on every chunk, {@code matched_stop});
+ * TGI (router/src/lib.rs: an empty {@code id}, {@code "role":"assistant"} on every chat delta, a
+ * keep-alive comment). Each token's events are written at once; the number of events that carry
+ * choices is returned, for the mock's ground truth.
+ */
+enum ChunkShape {
+  VLLM, LLAMACPP, SGLANG, TGI;
+
+  static ChunkShape parse(String s) {
+    try {
+      return valueOf(s.trim().toUpperCase(Locale.ROOT).replace(".", "").replace("-", ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown chunk shape '" + s + "': use vllm, llamacpp, sglang or tgi");
+    }
+  }
+
+  /** One stream's fixed facts. */
+  record Stream(String id, String model, long created, boolean chat, int promptTokens, boolean includeUsage) {}
+
+  /**
+   * Writes the events for token {@code index} ({@code finishReason} non-null on the last) into
+   * {@code buf}; returns how many of them carry a non-empty {@code choices} list.
+   */
+  int token(Stream s, ByteBuf buf, int index, String piece, String finishReason) {
+    int choices = 0;
+    if (this == TGI && index == 0) {
+      buf.writeBytes(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII)); // a comment, not an event
+    }
+    if (s.chat() && index == 0 && this != TGI) {
+      HttpReplies.sse(buf, roleChunk(s));
+      choices++;
+    }
+    boolean separateFinish = this == LLAMACPP;
+    HttpReplies.sse(buf, tokenChunk(s, piece, separateFinish ? null : finishReason));
+    choices++;
+    if (finishReason == null) {
+      return choices;
+    }
+    if (separateFinish) {
+      ObjectNode fin = s.chat() ? chatChunk(s, MockServer.JSON.createObjectNode(), finishReason)
+          : completionChunk(s, "", finishReason);
+      if (!s.chat() && s.includeUsage()) {
+        fin.remove("id"); // llama.cpp's order: ..., object, usage, id, timings
+        fin.set("usage", usage(s, index + 1));
+        fin.put("id", s.id());
+        fin.set("timings", timings(index + 1));
+      }
+      HttpReplies.sse(buf, fin);
+      choices++;
+    }
+    if (s.includeUsage() && (this != LLAMACPP || s.chat())) {
+      ObjectNode u = base(s);
+      u.putArray("choices");
+      u.set("usage", usage(s, index + 1));
+      if (this == LLAMACPP) {
+        u.set("timings", timings(index + 1));
+      }
+      HttpReplies.sse(buf, u);
+    }
+    buf.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+    return choices;
+  }
+
+  private ObjectNode roleChunk(Stream s) {
+    ObjectNode delta = MockServer.JSON.createObjectNode().put("role", "assistant");
+    if (this == LLAMACPP) {
+      delta.putNull("content");
+    } else {
+      delta.put("content", "");
+    }
+    return chatChunk(s, delta, null);
+  }
+
+  private ObjectNode tokenChunk(Stream s, String piece, String finishReason) {
+    if (!s.chat()) {
+      return completionChunk(s, piece, finishReason);
+    }
+    ObjectNode delta = MockServer.JSON.createObjectNode();
+    switch (this) {
+      case TGI -> delta.put("role", "assistant").put("content", piece);
+      case SGLANG -> delta.putNull("role").put("content", piece).putNull("reasoning_content").putNull("tool_calls");
+      default -> delta.put("content", piece);
+    }
+    return chatChunk(s, delta, finishReason);
+  }
+
+  private ObjectNode chatChunk(Stream s, ObjectNode delta, String finishReason) {
+    ObjectNode c = this == LLAMACPP ? MockServer.JSON.createObjectNode() : base(s);
+    ObjectNode choice = c.putArray("choices").addObject();
+    if (this == LLAMACPP) {
+      choice.put("finish_reason", finishReason).put("index", 0).set("delta", delta);
+      tail(c, s);
+      return c;
+    }
+    choice.put("index", 0).set("delta", delta);
+    choice.putNull("logprobs").put("finish_reason", finishReason);
+    if (this == SGLANG) {
+      choice.putNull("matched_stop");
+      c.putNull("usage");
+    } else if (this == TGI) {
+      c.putNull("usage");
+    }
+    return c;
+  }
+
+  private ObjectNode completionChunk(Stream s, String piece, String finishReason) {
+    ObjectNode c = this == LLAMACPP ? MockServer.JSON.createObjectNode() : base(s);
+    ObjectNode choice = c.putArray("choices").addObject();
+    if (this == LLAMACPP) {
+      choice.put("text", piece).put("index", 0).putNull("logprobs").put("finish_reason", finishReason);
+      tail(c, s);
+      return c;
+    }
+    choice.put("index", 0).put("text", piece).putNull("logprobs").put("finish_reason", finishReason);
+    switch (this) {
+      case VLLM -> {
+        if (finishReason != null) {
+          choice.putNull("stop_reason");
+        }
+      }
+      case SGLANG -> {
+        choice.putNull("matched_stop");
+        c.putNull("usage");
+      }
+      default -> { }
+    }
+    return c;
+  }
+
+  /** The fields around {@code choices}, in each server's order. */
+  private ObjectNode base(Stream s) {
+    ObjectNode c = MockServer.JSON.createObjectNode();
+    String object = s.chat() ? "chat.completion.chunk" : "text_completion";
+    if (this == TGI) {
+      c.put("object", object).put("id", "").put("created", s.created()).put("model", s.model())
+          .put("system_fingerprint", "3.3.6-native");
+    } else if (this == LLAMACPP) {
+      tail(c, s);
+    } else {
+      c.put("id", s.id()).put("object", object).put("created", s.created()).put("model", s.model());
+    }
+    return c;
+  }
+
+  private static void tail(ObjectNode c, Stream s) {
+    c.put("created", s.created()).put("model", s.model()).put("system_fingerprint", "b11669-mock")
+        .put("object", s.chat() ? "chat.completion.chunk" : "text_completion").put("id", s.id());
+  }
+
+  private static ObjectNode usage(Stream s, int completion) {
+    return MockServer.JSON.createObjectNode().put("prompt_tokens", s.promptTokens())
+        .put("total_tokens", s.promptTokens() + completion).put("completion_tokens", completion);
+  }
+
+  private static ObjectNode timings(int predicted) {
+    return MockServer.JSON.createObjectNode().put("cache_n", 0).put("predicted_n", predicted);
+  }
+}

@@ -1,0 +1,83 @@
+package llmbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.mock.StepModel;
+import llmbench.simulation.RunTest;
+import llmbench.simulation.SmokeLoad;
+import llmbench.trace.RequestRecord;
+import llmbench.trace.TraceFiles;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connections as production clients use them, judged by the mock's own count of accepted TCP
+ * connections: each virtual user keeps one connection for all its requests (none opened inside a
+ * level); {@code per-request} opens one per request; a server that closes every streamed connection
+ * (as llama.cpp's does) costs new connections but never a failed request.
+ */
+class ConnectionsIT {
+  static final int USERS = 8;
+  static final int ROUNDS = 3;
+
+  private record Run(long connections, List<RequestRecord> records) {}
+
+  private static Run run(boolean serverCloses, String connections) throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "it"));
+    Path out = Files.createTempDirectory(work, "conn-out");
+    Path results = Files.createTempDirectory(work, "conn-gatling");
+    try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2))
+        .closeConnections(serverCloses).chunkShape(serverCloses ? "llamacpp" : "vllm").build())) {
+      Map<String, String> props = new HashMap<>(Map.of("llm.url", mock.baseUrl(), "llm.input", "50",
+          "llm.output", "20", "llm.levels", "" + USERS, "llm.rounds", "" + ROUNDS, "llm.out", out.toString(),
+          "llm.gatlingResults", results.toString(), "llm.warmup", "2", "llm.connections", connections));
+      assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, props));
+      long accepted = mock.connectionsAccepted();
+      List<RequestRecord> records = new ArrayList<>();
+      try (Stream<Path> dirs = Files.list(results)) {
+        Path run = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        TraceFiles.forEach(run.resolve(TraceFiles.FILE_NAME), r -> {
+          if (!r.warmup()) {
+            records.add(r);
+          }
+        });
+      }
+      return new Run(accepted, records);
+    }
+  }
+
+  @Test
+  void eachUserKeepsItsConnection() throws Exception {
+    Run keep = run(false, "keep-alive");
+    assertEquals(USERS * ROUNDS, keep.records().size());
+    assertTrue(keep.records().stream().allMatch(RequestRecord::success));
+    // one per user (the server's warm-up users are among them), plus the JDK client's for discovery
+    // and the preflight: far below one per request
+    assertTrue(keep.connections() <= USERS + 3, "connections " + keep.connections());
+
+    Run fresh = run(false, "per-request");
+    assertTrue(fresh.records().stream().allMatch(RequestRecord::success));
+    assertTrue(fresh.connections() >= USERS * ROUNDS + 2, "connections " + fresh.connections());
+  }
+
+  @Test
+  void aServerThatClosesEveryStreamNeverFailsARequest() throws Exception {
+    Run closing = run(true, "keep-alive");
+    assertEquals(USERS * ROUNDS, closing.records().size());
+    for (RequestRecord r : closing.records()) {
+      assertTrue(r.success(), r.error());
+      assertEquals(20, r.completionTokens());
+      assertEquals(21, r.chunkNs().length, "llama.cpp's finish chunk carries choices too");
+    }
+    assertTrue(closing.connections() >= USERS * ROUNDS, "every stream closed: " + closing.connections());
+  }
+}
