@@ -77,12 +77,16 @@ final class SseChain {
     if (server && authorization != null) {
       connect = connect.header("Authorization", authorization);
     }
-    // A stream that ended cleanly is closed only now, before the user's next request, and after one
-    // turn of its event loop (a zero pause): Gatling runs the chain on from [DONE] inside the same
-    // read that holds the body's last chunk, and only once that chunk is handled is the connection
-    // back in the user's pool and this close a no-op that frees the name. Closing right after
-    // [DONE] (Gatling's habit), or sending at once, costs a new TCP connection per request.
-    return doIf(session -> session.contains(SSE_NAME)).then(pause(Duration.ZERO).exec(sse(CLOSE, SSE_NAME).close()))
+    // Every request starts with one turn of the user's own event loop (a zero pause). Gatling runs a
+    // user's chain on whatever thread released it: a rendez-vous releases all of a level's users
+    // on one thread, so their start stamps were taken there one after another while each POST was
+    // written later by its own loop (send delay p99 10-14 ms at 128 streams, on the wire). On its
+    // loop, the stamp and the write follow each other. The same turn lets the previous stream's last
+    // chunk be read first: Gatling runs the chain on from [DONE] inside that read, and only once the
+    // chunk is handled is the connection back in the user's pool, and the close below a no-op that
+    // frees the stream's name (closing right after [DONE], Gatling's habit, costs a new connection).
+    return exec(pause(Duration.ZERO))
+        .doIf(session -> session.contains(SSE_NAME)).then(exec(sse(CLOSE, SSE_NAME).close()))
         .exec(session -> session
             .set(BODY, level.next())
             .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet())))
