@@ -18,7 +18,7 @@ final class PerformanceDoc {
     Map<String, Object> m = (Map<String, Object>) r.get("machine");
     sb.append("Machine: ").append(m.get("cpus")).append(" CPUs (").append(m.get("cpu_model")).append("), ")
         .append(m.get("jvm")).append(", ").append(m.get("os")).append("; client and mock share the machine.\n");
-    sb.append("Rerun with `bench/run.sh` (all, ~20 min) or `bench/run.sh --quick`; `--only mock,fidelity,cold,wire,prompts,post,sweep` picks sections.\n\n");
+    sb.append("Rerun with `bench/run.sh` (all, about an hour) or `bench/run.sh --quick`; `--only mock,fidelity,cold,wire,prompts,post,sweep` picks sections.\n\n");
     targets(r, sb);
 
     if (r.containsKey("fidelity")) {
@@ -120,44 +120,54 @@ final class PerformanceDoc {
   private static final String LIMITS = """
       ## What limits it
 
-      - Fidelity, what was found (2026-11-28, this machine):
-        - The mock's record is tight: its stamp just before the write and its stamp after the flush give
-          the same error percentiles (results.json: `*_after_flush_ms`).
-        - A cold JVM is the largest error: while the JIT compiles, compiler threads take most of a core
-          (7.7 s of compiler CPU against 2.2 s for the event loops in one first run of 128 × 1000 chunks),
-          and a fresh client JVM measured P99 ITL 3–7× too high (table "The first level of a fresh JVM").
-          Fixed in part: before a JVM's first profile the client streams 25,000 chunks from its own
-          in-process mock (`ClientWarmUp`: the server never sees them; the token-timing path runs too;
-          `-Dllm.clientWarmup=false` turns it off). A fresh JVM's first level then reads P99 ITL
-          +8 to +18 % at 128 streams (6 runs, median +13 %), P99 TTFT within 3 %, against a median
-          of +3 % once the JVM is warm; the compiler threads are still busy during that level (its
-          client CPU per chunk is 6× a warm JVM's). Neither more warm-up traffic (60,000 chunks),
-          waiting until the compiler threads were idle (1–3 s more), nor a 1 GB initial heap changed
-          that. In a sweep the first levels are the high profile's 1, 5 and 10 streams, at low chunk
-          rates; the medium and low profiles run warm.
-        - The rest is the client thread not running when the bytes arrive: 2 vCPUs shared by the
-          client's 2 event loops, its own other threads and the mock's. A step's first chunk waits
-          0.1–0.9 ms (column; an idle `parkNanos(10 ms)` oversleeps 0.11 ms p50 / 0.44 ms p99 on this
-          VM); the delay does not grow with a chunk's rank within a step (slope ≈ 0 µs per earlier
-          chunk: the client keeps up with the bursts); G1, a 2 GB young generation, ZGC and Shenandoah
-          gave the same tails; with the mock at nice 19 the medians fall to about 0.1 ms (TTFT) and
-          0.01 ms (ITL) while the p99s stay at 1–4 ms. The per-request p99 target (≤ 1 ms at 128
-          streams, 10 ms steps) is missed by 0.3–5 ms, run to run: that is this machine's scheduler
-          with the client and the mock on the same 2 cores; a client beside a GPU server has cores to
-          spare.
-        - What a user reads (column "reported − true", warm JVM): P99 TTFT within 2 % and mean ITL
-          within 0.2 % in every row; P99 ITL +3 % in the median row but up to +23 % in the worst (5 ms
-          steps, 128 streams, mock in its own process). The mock's fixed steps make the true ITL
-          distribution a spike at the step time, the hardest case for P99 ITL: one step of stamps
-          delayed by 1 ms moves it by 20 % at 5 ms steps. A real server's ITL tail is made of prefill
-          and scheduling stalls of tens of ms, which the same error moves by a few %; still, on a
-          2-core client shared with the server, read P99 ITL at 10 % precision.
-        - The token-timing writer decodes a finished stream's events 50 ms after it ends, so that a
-          level's last streams are not stamped beside the decoding of its first ones.
-      - Client CPU per chunk is the client JVM's CPU during the level divided by the chunks received:
-        small levels are dominated by fixed costs (Gatling's timers, the level's start and end); with
-        the mock in its own process it is 15–20 µs at 128–512 streams. Gatling's SSE path (HTTP chunk
-        decoding, the SSE decoder, the event's JSON view, the check machinery) is most of it.
+      - The wire (section 6; 2026-12-01, this machine) found what the mock's record could not see:
+        - Every request opened a new TCP connection: Gatling's SSE close right after `[DONE]` races the
+          body's last chunk, which is read in the same batch and would have put the connection back in
+          the pool. The send delay (start stamp → the POST's first byte) was 2.5–10.5 ms mean per level
+          on the plain mock, up to 26 ms on the busy one. Now each user keeps its connection, opens it
+          before each level (one `GET /health`), and closes a finished stream only after one turn of its
+          event loop.
+        - Start stamps were taken where a level's users were released, all on one thread, while each
+          POST was written later by its own event loop: send delay p99 10–14 ms at 128 streams. Every
+          request now starts with a zero pause, on its user's loop, where the stamp and the write follow
+          each other.
+        - The JIT compiled the hot path during the measured levels: in a fresh JVM about 1 s of compiler
+          CPU in each of the first five levels, after the old warm-up; on this VM C2 takes 0.1–1.2 s per
+          method. Waiting idle for it does nothing (HotSpot compiles only running code); with C2's
+          default inlining, streaming for 30 s still left 60–200 compilations per 5 s. C1 alone: no JIT
+          in the levels, but 60–100 µs of CPU per chunk, and at 64–128 streams under the busy mock its
+          event loops fell behind (chunk delay p99 26–48 ms). C2 with inlining two levels deep
+          (`llmbench.jvm.ClientJvm`): 37–50 µs per chunk at 64–128 streams, 30–400 ms of JIT per level.
+          The warm-up now streams, against in-process servers shaped like vLLM and llama.cpp, until the
+          compiler threads are idle, for at most 30 s (on this machine it usually takes the 30 s).
+        - G1's young collections copied every open stream's recorded events: one pause of 47–50 ms under
+          the busy mock stalled all streams at once (chunk delay p99 15–35 ms at 64–128 streams in two of
+          four runs). The recorder now keeps a plain token chunk as its text slice only, and the client
+          runs ZGC: chunk delay p99 5–10 ms in the same runs.
+        - Tried and dropped: compiler threads at nice 19 (a niced compiler thread holding a VM lock left
+          the event loops waiting: lag up to 600 ms under the busy mock); JDK 25 instead of 17 (no
+          material difference, with C2 or C1).
+      - Fidelity against the mock's record (sections 1-2): the p99 target (≤ 1 ms at 128 streams, 10 ms
+        steps) is missed by a few ms, run to run: the client and the mock share 2 vCPUs, and a chunk waits
+        for the client's event loop to be scheduled. With the mock at nice 19 the medians fall to about
+        0.1 ms (TTFT) and 0.01 ms (ITL) while the p99s stay at 1–4 ms; G1, a 2 GB young generation, ZGC
+        and Shenandoah gave the same tails. What a user reads (column "reported − true", warm JVM): P99
+        TTFT within 2 % and mean ITL within 0.2 %; P99 ITL is the hardest case with the mock's fixed
+        steps (one step of stamps 1 ms late moves it by 20 % at 5 ms steps); a real server's ITL tail of
+        tens of ms moves by a few %.
+      - Client CPU per chunk is the client JVM's CPU between a level's first request and its last answer,
+        divided by the chunks received. Small levels are dominated by fixed costs: at 1 stream the
+        client uses 50–80 ms of CPU per second whatever it receives (its event loops' timers, the
+        self-check's probe every 10 ms on each loop, Gatling's own), so 150 chunks/s read as
+        1,000–3,000 µs each; per chunk at 64–128 streams it is 37–50 µs with the shallow-inlining C2
+        (15–20 µs in a JVM whose C2 has finished, at the price of the compiler running inside the
+        levels). Gatling's SSE path (HTTP chunk decoding, the SSE decoder, the event's JSON view, the
+        check machinery) is most of it (perf, at 1 stream: all of the event loops' samples).
+        The price of the client's JIT flags, in a JVM warmed for minutes (sections 1-2, 128 streams,
+        mock in its own process): 36.7 µs per chunk and TTFT p99 error 5.1 ms, against 19.5 µs and
+        4.7 ms on 2026-11-28 with C2's default inlining once it had finished compiling. A user's sweep
+        runs in a fresh JVM, where the default C2 was still compiling inside the measured levels (the
+        wire); on a host with cores to spare for the client, either setting measures well.
       - Sweep overhead: the levels of a profile are one Gatling population with a rendez-vous between
         levels (before: one population per level chained with `andThen`, each started on the
         injector's next 1 s tick: 51 % overhead at 0.2×, now about 39 %). What remains is fixed per
