@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source bin/classpath.sh
-exec java "${LLMBENCH_JAVA_OPTS[@]}" -cp "$LLMBENCH_CP" llmbench.cli.MockMain "$@"
+exec "$LLMBENCH_JAVA" "${LLMBENCH_JAVA_OPTS[@]}" -cp "$LLMBENCH_CP" llmbench.cli.MockMain "$@"

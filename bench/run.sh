@@ -29,4 +29,4 @@ if [[ "$args" != *" --only "* || "$args" == *wire* ]] && ! command -v tcpdump >/
 fi
 source bin/classpath.sh
 # the fidelity rows run Gatling in this JVM: it is a client like the users'
-exec java "${LLMBENCH_JAVA_OPTS[@]}" "${LLMBENCH_CLIENT_OPTS[@]}" -Xmx4G -cp "$LLMBENCH_CP" llmbench.bench.Benchmarks "$@"
+exec "$LLMBENCH_JAVA" "${LLMBENCH_JAVA_OPTS[@]}" "${LLMBENCH_CLIENT_OPTS[@]}" -Xmx4G -cp "$LLMBENCH_CP" llmbench.bench.Benchmarks "$@"
