@@ -15,7 +15,7 @@ import llmbench.stats.Distribution;
  * to have distorted what the level measured. A user must never read a distorted number without
  * being told.
  */
-public final class ClientDiagnosis {
+public final class ClientDiagnosis implements AutoCloseable {
   /** A loop that runs a due task this late stamps chunks this late too. */
   public static final double LAG_P99_LIMIT_MS = 5;
   /** One stall this long (a GC pause, a blocked loop) delayed every stream at once. */
@@ -45,6 +45,12 @@ public final class ClientDiagnosis {
   /** Probes {@code loop} from now on (each event loop the client's streams run on). */
   public void watch(java.util.concurrent.ScheduledExecutorService loop) {
     probe.watch(loop);
+  }
+
+  /** Stops the probes (at the end of a simulation; its event loops stop with it anyway). */
+  @Override
+  public void close() {
+    probe.close();
   }
 
   public Start begin() {

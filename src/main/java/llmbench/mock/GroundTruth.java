@@ -66,6 +66,23 @@ public final class GroundTruth implements AutoCloseable {
     }
   }
 
+  /**
+   * Every trace a trace file holds so far, by request id; a half-written last line (the mock still
+   * running) is skipped.
+   */
+  public static Map<String, Trace> read(Path file) throws IOException {
+    Map<String, Trace> out = new java.util.HashMap<>();
+    for (String line : java.nio.file.Files.readAllLines(file)) {
+      try {
+        Trace t = JSON.readValue(line, Trace.class);
+        out.put(t.requestId(), t);
+      } catch (IOException partial) {
+        // the line being written
+      }
+    }
+    return out;
+  }
+
   public Trace get(String requestId) {
     return traces.get(requestId);
   }

@@ -1,5 +1,6 @@
 package llmbench.trace;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
 import llmbench.openai.StreamChunk;
 
@@ -12,6 +13,9 @@ import llmbench.openai.StreamChunk;
  * stalled every stream at once (docs/PERFORMANCE.md). Anything else is kept whole.
  */
 public final class StreamRecorder {
+  private static final String TEXT = "\"text\":\"";
+  private static final String CONTENT = "\"content\":\"";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final String id;
   private final long startNs;
   private final long startEpochMs;
@@ -95,9 +99,6 @@ public final class StreamRecorder {
     }
     return Kind.OTHER;
   }
-
-  private static final String TEXT = "\"text\":\"";
-  private static final String CONTENT = "\"content\":\"";
 
   /**
    * The escaped value of the one text field of an ordinary token chunk, or null when the event needs
@@ -191,8 +192,6 @@ public final class StreamRecorder {
       return jsonStringBody;
     }
   }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static boolean isError(String e) {
     return e.startsWith("{\"data\":{\"error\"") || e.startsWith("{\"data\":{\"object\":\"error\"")

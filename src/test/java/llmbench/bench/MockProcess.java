@@ -1,9 +1,7 @@
 package llmbench.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,21 +17,11 @@ import llmbench.testutil.Jvm;
  * does not compete with the client for the cores while runs are measured.
  */
 record MockProcess(Process process, int port, Path trace) {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Every trace written so far (flushed per record; a half-written last line is skipped). */
+  /** Every trace written so far (flushed per record). */
   Map<String, GroundTruth.Trace> traces() throws IOException, InterruptedException {
     Thread.sleep(300); // the mock's trace writer runs after each stream's last byte
-    Map<String, GroundTruth.Trace> out = new HashMap<>();
-    for (String line : Files.readAllLines(trace)) {
-      try {
-        GroundTruth.Trace t = JSON.readValue(line, GroundTruth.Trace.class);
-        out.put(t.requestId(), t);
-      } catch (IOException partial) {
-        // the line being written
-      }
-    }
-    return out;
+    return GroundTruth.read(trace);
   }
 
   /** One mock process at a time, keyed by step time and niceness: an idle one would still hold memory. */
@@ -70,7 +58,7 @@ record MockProcess(Process process, int port, Path trace) {
           "--max-num-batched-tokens", "262144", "--tokenizer", tokenizer.toString(), "--trace", trace.toString()));
       Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(work.resolve("mock-" + key + ".log").toFile()).start();
-      waitForPort(port);
+      llmbench.testutil.Http.waitForPort(port, 30);
       DrainClient.run(port, 256, 1024, BenchUtil.body(199, 100)); // JIT warm-up of the mock's hot paths
       MockProcess mock = new MockProcess(process, port, trace);
       running.put(key, mock);
@@ -84,17 +72,6 @@ record MockProcess(Process process, int port, Path trace) {
         m.process().waitFor(20, TimeUnit.SECONDS);
       }
       running.clear();
-    }
-
-    private static void waitForPort(int port) throws InterruptedException {
-      for (int i = 0; i < 300; i++) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-          return;
-        } catch (IOException e) {
-          Thread.sleep(100);
-        }
-      }
-      throw new IllegalStateException("the mock did not start on port " + port);
     }
   }
 }

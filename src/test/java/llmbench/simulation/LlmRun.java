@@ -131,6 +131,7 @@ final class LlmRun {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      diagnosis.close();
       stopMock();
     }
   }

@@ -29,4 +29,16 @@ public final class Http {
   public static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
     return post(url, body, Map.of());
   }
+
+  /** Waits until something accepts connections on 127.0.0.1:{@code port}, at most {@code seconds}. */
+  public static void waitForPort(int port, int seconds) throws InterruptedException {
+    for (long end = System.nanoTime() + seconds * 1_000_000_000L; System.nanoTime() < end; ) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("nothing listens on port " + port + " after " + seconds + " s");
+  }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +68,7 @@ public final class WireBench {
         cmd.addAll(target.mockArgs());
         mock = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("mock.log").toFile()).start();
         url = "http://127.0.0.1:" + port;
-        waitForPort(port);
+        llmbench.testutil.Http.waitForPort(port, 60);
       }
       int port = URI.create(url).getPort();
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -121,7 +120,10 @@ public final class WireBench {
     TcpFlows flows = new TcpFlows(port);
     Pcap.read(pcap, flows);
     List<HttpWire.Exchange> wire = HttpWire.exchanges(flows.connections());
-    Map<String, GroundTruth.Trace> mockTruth = trace == null ? Map.of() : readTraces(trace);
+    if (trace != null) {
+      Thread.sleep(300); // the mock writes a stream's trace after its last byte
+    }
+    Map<String, GroundTruth.Trace> mockTruth = trace == null ? Map.of() : GroundTruth.read(trace);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (JsonNode result : results(out)) {
       String profile = result.path("profile").asText();
@@ -222,34 +224,9 @@ public final class WireBench {
     return results;
   }
 
-  private static Map<String, GroundTruth.Trace> readTraces(Path trace) throws IOException, InterruptedException {
-    Thread.sleep(300);
-    Map<String, GroundTruth.Trace> out = new HashMap<>();
-    for (String line : Files.readAllLines(trace)) {
-      try {
-        GroundTruth.Trace t = JSON.readValue(line, GroundTruth.Trace.class);
-        out.put(t.requestId(), t);
-      } catch (IOException partial) {
-        // the line being written
-      }
-    }
-    return out;
-  }
-
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  private static void waitForPort(int port) throws InterruptedException {
-    for (int i = 0; i < 600; i++) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("the mock did not start on port " + port);
   }
 }
