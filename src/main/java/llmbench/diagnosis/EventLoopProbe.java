@@ -16,7 +16,11 @@ public final class EventLoopProbe implements AutoCloseable {
   static final long PERIOD_MS = 10;
   private final Map<ScheduledExecutorService, Loop> loops = new ConcurrentHashMap<>();
   private volatile boolean closed;
-  /** Only tasks due from here on count: a loop blocked before the window must not be charged to it. */
+  /**
+   * Lateness counts from here on: a task due before the window that runs inside it counts only its
+   * wait inside the window, so that a loop blocked before the window is not charged to it, while a
+   * stall inside the window always is.
+   */
   private volatile long windowStartNs = Long.MIN_VALUE;
 
   /** Starts probing {@code loop} unless it already is. Cheap to call for every request. */
@@ -73,13 +77,14 @@ public final class EventLoopProbe implements AutoCloseable {
 
     @Override
     public void run() {
-      long lag = System.nanoTime() - dueNs;
-      if (dueNs - windowStartNs >= 0) {
+      long now = System.nanoTime();
+      long from = dueNs - windowStartNs >= 0 ? dueNs : windowStartNs;
+      if (now - windowStartNs >= 0) {
         synchronized (this) {
           if (n == lagNs.length) {
             lagNs = Arrays.copyOf(lagNs, n * 2);
           }
-          lagNs[n++] = Math.max(0, lag);
+          lagNs[n++] = Math.max(0, now - from);
         }
       }
       if (!closed) {

@@ -47,20 +47,20 @@ class ClientDiagnosisTest {
     }
   }
 
-  /** A loop blocked before the window opens is not charged to the window. */
+  /** A loop blocked before the window opens is charged only with the part of the stall inside it. */
   @Test
-  void onlyTasksDueInsideTheWindowCount() throws Exception {
+  void aStallBeforeTheWindowCountsOnlyInsideIt() throws Exception {
     DefaultEventLoop loop = new DefaultEventLoop();
     try (EventLoopProbe probe = new EventLoopProbe()) {
       probe.watch(loop);
       Thread.sleep(50);
-      var block = loop.submit(() -> sleep(100));
-      Thread.sleep(60);
-      probe.reset(); // while the loop is still blocked
+      var block = loop.submit(() -> sleep(150));
+      Thread.sleep(90);
+      probe.reset(); // while the loop is still blocked: about 60 of its 150 ms fall inside the window
       block.get(1, TimeUnit.SECONDS);
       Thread.sleep(100);
       double[] lags = probe.lagsMs();
-      assertTrue(lags.length > 0 && lags[lags.length - 1] < 30, "max " + lags[lags.length - 1]);
+      assertTrue(lags.length > 0 && lags[lags.length - 1] < 100, "the whole stall was counted: " + lags[lags.length - 1]);
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
