@@ -68,9 +68,11 @@ public final class ClientDiagnosis implements AutoCloseable {
     Distribution d = new Distribution(lags);
     double p99 = d.percentile(99);
     double max = lags.length == 0 ? 0 : lags[lags.length - 1];
-    return new Level(duration, (processCpuNs() - s.cpuNs()) / 1e6, jit, gcMs, gc[1] - s.gcCount(),
-        ThreadCpu.deltaMs(s.threads(), ThreadCpu.now()), probe.loops(), lags.length, d.median(), p99, max,
-        disturbances(duration, jit, gcMs, p99, max));
+    Map<String, Double> threads = ThreadCpu.deltaMs(s.threads(), ThreadCpu.now());
+    // the JVM's CPU, less an in-process mock's (--mock): the client's own
+    double cpuMs = (processCpuNs() - s.cpuNs()) / 1e6 - threads.getOrDefault(ThreadCpu.MOCK, 0.0);
+    return new Level(duration, cpuMs, jit, gcMs, gc[1] - s.gcCount(), threads, probe.loops(), lags.length,
+        d.median(), p99, max, disturbances(duration, jit, gcMs, p99, max));
   }
 
   /** The limits a level crossed, each as a line a user can act on. */

@@ -17,6 +17,8 @@ public final class ThreadCpu {
   public static final String COMPILER = "jit_compiler";
   public static final String GC = "gc";
   public static final String EVENT_LOOPS = "event_loops";
+  /** The built-in mock's threads, when it runs in the client's JVM ({@code --mock}): not the client's. */
+  public static final String MOCK = "mock";
   public static final String OTHER = "other";
 
   private static final Path TASKS = Path.of("/proc/self/task");
@@ -71,6 +73,9 @@ public final class ThreadCpu {
     if (comm.startsWith("gatling-")) {
       return EVENT_LOOPS;
     }
+    if (comm.startsWith("mock-")) {
+      return MOCK;
+    }
     return OTHER;
   }
 
@@ -87,7 +92,7 @@ public final class ThreadCpu {
    */
   public static Map<String, Double> deltaMs(Reading a, Reading b) {
     Map<String, Double> out = new LinkedHashMap<>();
-    for (String k : new String[] {COMPILER, GC, EVENT_LOOPS, OTHER}) {
+    for (String k : new String[] {COMPILER, GC, EVENT_LOOPS, MOCK, OTHER}) {
       out.put(k, 0.0);
     }
     b.cpuNs().forEach((tid, ns) -> out.merge(b.kinds().get(tid), (ns - a.cpuNs().getOrDefault(tid, 0L)) / 1e6, Double::sum));

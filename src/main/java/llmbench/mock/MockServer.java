@@ -73,7 +73,8 @@ public final class MockServer implements AutoCloseable {
     });
     // epoll where it exists (Linux): fewer CPU cycles per chunk than NIO on the 2 cores we share
     boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
-    this.group = new MultiThreadIoEventLoopGroup(2,
+    // named, so that a client sharing the JVM (--mock) can tell the mock's CPU from its own
+    this.group = new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("mock-io", true),
         epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     scheduler.start();
     ServerBootstrap b = new ServerBootstrap()

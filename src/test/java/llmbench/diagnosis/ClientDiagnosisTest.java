@@ -93,10 +93,13 @@ class ClientDiagnosisTest {
     assertEquals(ThreadCpu.GC, ThreadCpu.kind("GC Thread#0"));
     assertEquals(ThreadCpu.EVENT_LOOPS, ThreadCpu.kind("gatling-1-2"));
     assertEquals(ThreadCpu.OTHER, ThreadCpu.kind("llmbench-trace-writer"));
+    assertEquals(ThreadCpu.MOCK, ThreadCpu.kind("mock-io-1-2"));
+    assertEquals(ThreadCpu.MOCK, ThreadCpu.kind("mock-engine"));
     ThreadCpu.Reading a = new ThreadCpu.Reading(Map.of("1", 100L, "2", 50L), Map.of("1", "gc", "2", "jit_compiler"), Map.of());
     ThreadCpu.Reading b = new ThreadCpu.Reading(Map.of("1", 300L), Map.of("1", "gc"), Map.of());
     // thread 2 ended: it loses its own share, the sum does not go negative
-    assertEquals(Map.of("jit_compiler", 0.0, "gc", 200 / 1e6, "event_loops", 0.0, "other", 0.0), ThreadCpu.deltaMs(a, b));
+    assertEquals(Map.of("jit_compiler", 0.0, "gc", 200 / 1e6, "event_loops", 0.0, "mock", 0.0, "other", 0.0),
+        ThreadCpu.deltaMs(a, b));
   }
 
   private static void sleep(long ms) {
