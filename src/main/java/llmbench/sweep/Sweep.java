@@ -313,7 +313,7 @@ public final class Sweep implements Callable<Integer> {
   }
 
   /** This run's level results in the output folder, in the order they ran. */
-  static List<JsonNode> readResults(Path out) throws IOException {
+  public static List<JsonNode> readResults(Path out) throws IOException {
     List<JsonNode> results = new ArrayList<>();
     try (Stream<Path> files = Files.list(out)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {

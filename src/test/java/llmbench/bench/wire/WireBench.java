@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import llmbench.mock.GroundTruth;
+import llmbench.sweep.Sweep;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 
@@ -125,7 +125,7 @@ public final class WireBench {
     }
     Map<String, GroundTruth.Trace> mockTruth = trace == null ? Map.of() : GroundTruth.read(trace);
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (JsonNode result : results(out)) {
+    for (JsonNode result : Files.isDirectory(out) ? Sweep.readResults(out) : List.<JsonNode>of()) {
       String profile = result.path("profile").asText();
       String level = result.path("level").asText();
       Path timings = out.resolve("gatling").resolve(result.path("gatling_run").asText()).resolve(TraceFiles.FILE_NAME);
@@ -205,23 +205,6 @@ public final class WireBench {
         figure(r, "send_delay_ms", "mean"), r.get("new_connections"), figure(r, "client_cpu_us_per_chunk", "value"),
         figure(r, "client_jit_ms", "value"), figure(r, "client_event_loop_lag_p99_ms", "value"),
         figure(r, "client_event_loop_lag_max_ms", "value"), r.get("client_cpu_by_thread_ms"));
-  }
-
-  private static List<JsonNode> results(Path out) throws IOException {
-    List<JsonNode> results = new ArrayList<>();
-    if (!Files.isDirectory(out)) {
-      return results;
-    }
-    try (Stream<Path> files = Files.list(out)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-        JsonNode n = JSON.readTree(f.toFile());
-        if (n.has("gatling_run") && n.has("level")) {
-          results.add(n);
-        }
-      }
-    }
-    results.sort(Comparator.comparingLong(n -> n.path("level_start_epoch_ms").asLong()));
-    return results;
   }
 
   private static int freePort() throws IOException {
