@@ -26,8 +26,8 @@ public final class ThreadCpu {
 
   private ThreadCpu() {}
 
-  /** One reading: CPU ns so far, kind and name, per thread id. */
-  public record Reading(Map<String, Long> cpuNs, Map<String, String> kinds, Map<String, String> names) {
+  /** One reading: CPU ns so far and kind, per thread id. */
+  public record Reading(Map<String, Long> cpuNs, Map<String, String> kinds) {
     /** CPU ns so far of the live threads of one kind. */
     public long cpuNsOf(String kind) {
       return cpuNs.entrySet().stream().filter(e -> kind.equals(kinds.get(e.getKey())))
@@ -39,19 +39,16 @@ public final class ThreadCpu {
   public static Reading now() {
     Map<String, Long> cpu = new LinkedHashMap<>();
     Map<String, String> kinds = new LinkedHashMap<>();
-    Map<String, String> names = new LinkedHashMap<>();
     if (!Files.isDirectory(TASKS)) {
-      return new Reading(cpu, kinds, names);
+      return new Reading(cpu, kinds);
     }
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
       for (Path t : tasks) {
         try {
           String tid = t.getFileName().toString();
           String stat = Files.readString(t.resolve("stat"));
-          String name = Files.readString(t.resolve("comm")).trim();
           cpu.put(tid, cpuNs(stat));
-          kinds.put(tid, kind(name));
-          names.put(tid, name);
+          kinds.put(tid, kind(Files.readString(t.resolve("comm")).trim()));
         } catch (IOException gone) {
           // the thread ended between the listing and the read
         }
@@ -59,7 +56,7 @@ public final class ThreadCpu {
     } catch (IOException e) {
       // no /proc: nothing to say
     }
-    return new Reading(cpu, kinds, names);
+    return new Reading(cpu, kinds);
   }
 
   static String kind(String comm) {

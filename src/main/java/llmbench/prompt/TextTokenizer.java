@@ -110,16 +110,19 @@ public final class TextTokenizer implements AutoCloseable {
    * @param builtinMock whether the server under test says it is the built-in mock
    */
   public static TextTokenizer forRun(Path given, boolean builtinMock) {
+    requireUsable(given, builtinMock);
+    Path dir = given != null ? given : DEFAULT_DIR;
+    return hasTokenizer(dir) ? load(dir) : builtin();
+  }
+
+  /** {@link #forRun}'s rule without loading anything: fails in one line when the run has no tokenizer. */
+  public static void requireUsable(Path given, boolean builtinMock) {
     requireGiven(given);
     Path dir = given != null ? given : DEFAULT_DIR;
-    if (hasTokenizer(dir)) {
-      return load(dir);
+    if (!hasTokenizer(dir) && !builtinMock) {
+      throw new IllegalArgumentException("no tokenizer.json in " + dir + "/: copy the tested model's "
+          + "tokenizer.json and tokenizer_config.json there, or name another folder with --tokenizer");
     }
-    if (builtinMock) {
-      return builtin();
-    }
-    throw new IllegalArgumentException("no tokenizer.json in " + dir + "/: copy the tested model's "
-        + "tokenizer.json and tokenizer_config.json there, or name another folder with --tokenizer");
   }
 
   /** Fails in one line when the user named a folder without a tokenizer.json. */

@@ -173,8 +173,8 @@ public final class Sweep implements Callable<Integer> {
         System.err.println("error: " + e.getMessage());
         return 1;
       }
-      if (!TextTokenizer.hasTokenizer(tokenizerDir()) && !client.isBuiltinMock()) {
-        TextTokenizer.forRun(tokenizer, false); // throws the one-line reason
+      if (!TextTokenizer.hasTokenizer(tokenizerDir())) {
+        TextTokenizer.requireUsable(tokenizer, client.isBuiltinMock());
       }
       System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
           + found.maxModelLen() + " (" + found.maxModelLenSource() + ")");

@@ -94,7 +94,7 @@ final class FidelityBench implements AutoCloseable {
     Map<Long, List<long[]>> bySteps = new HashMap<>(); // engine step end -> [sent, stamped] of its chunks
     long chunks = 0;
     int failed = 0;
-    Path runDir = runFolder(dir.resolve("gatling"));
+    Path runDir = llmbench.testutil.GatlingRuns.only(dir.resolve("gatling"));
     List<RequestRecord> records = new ArrayList<>();
     TraceFiles.forEach(runDir.resolve(TraceFiles.FILE_NAME), records::add);
     for (RequestRecord r : records) {
@@ -293,12 +293,6 @@ final class FidelityBench implements AutoCloseable {
     props.put("llm.out", dir.resolve("out").toString());
     props.put("llm.gatlingResults", dir.resolve("gatling").toString());
     return props;
-  }
-
-  private static Path runFolder(Path results) throws IOException {
-    try (Stream<Path> s = Files.list(results)) {
-      return s.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
   }
 
   private static JsonNode levelResult(Path out) throws IOException {

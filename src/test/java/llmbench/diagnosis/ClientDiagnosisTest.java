@@ -95,8 +95,8 @@ class ClientDiagnosisTest {
     assertEquals(ThreadCpu.OTHER, ThreadCpu.kind("llmbench-trace-writer"));
     assertEquals(ThreadCpu.MOCK, ThreadCpu.kind("mock-io-1-2"));
     assertEquals(ThreadCpu.MOCK, ThreadCpu.kind("mock-engine"));
-    ThreadCpu.Reading a = new ThreadCpu.Reading(Map.of("1", 100L, "2", 50L), Map.of("1", "gc", "2", "jit_compiler"), Map.of());
-    ThreadCpu.Reading b = new ThreadCpu.Reading(Map.of("1", 300L), Map.of("1", "gc"), Map.of());
+    ThreadCpu.Reading a = new ThreadCpu.Reading(Map.of("1", 100L, "2", 50L), Map.of("1", "gc", "2", "jit_compiler"));
+    ThreadCpu.Reading b = new ThreadCpu.Reading(Map.of("1", 300L), Map.of("1", "gc"));
     // thread 2 ended: it loses its own share, the sum does not go negative
     assertEquals(Map.of("jit_compiler", 0.0, "gc", 200 / 1e6, "event_loops", 0.0, "mock", 0.0, "other", 0.0),
         ThreadCpu.deltaMs(a, b));

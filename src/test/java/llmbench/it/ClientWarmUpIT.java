@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import llmbench.gatlinglog.SimulationLog;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
@@ -16,6 +15,7 @@ import llmbench.prompt.BuiltinTokenizer;
 import llmbench.simulation.SmokeLoad;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
+import llmbench.testutil.GatlingRuns;
 import org.junit.jupiter.api.Test;
 import llmbench.testutil.Jvm;
 
@@ -44,10 +44,7 @@ class ClientWarmUpIT {
           .redirectOutput(results.resolve("client.log").toFile()).start();
       assertEquals(0, client.waitFor(), "the client JVM's exit status; see " + results.resolve("client.log"));
 
-      Path runDir;
-      try (Stream<Path> dirs = Files.list(results)) {
-        runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-      }
+      Path runDir = GatlingRuns.only(results);
       SimulationLog.Contents log = SimulationLog.read(runDir.resolve("simulation.log"));
       List<SimulationLog.Request> warmUp = log.requests().stream()
           .filter(r -> r.groups().get(0).startsWith("client-warmup")).toList();

@@ -5,18 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.simulation.RunTest;
 import llmbench.simulation.SmokeLoad;
 import llmbench.trace.RequestRecord;
-import llmbench.trace.TraceFiles;
+import llmbench.testutil.GatlingRuns;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,16 +40,7 @@ class ConnectionsIT {
           "llm.gatlingResults", results.toString(), "llm.warmup", "2", "llm.connections", connections));
       assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, props));
       long accepted = mock.connectionsAccepted();
-      List<RequestRecord> records = new ArrayList<>();
-      try (Stream<Path> dirs = Files.list(results)) {
-        Path run = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-        TraceFiles.forEach(run.resolve(TraceFiles.FILE_NAME), r -> {
-          if (!r.warmup()) {
-            records.add(r);
-          }
-        });
-      }
-      return new Run(accepted, records);
+      return new Run(accepted, GatlingRuns.measured(results));
     }
   }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import llmbench.gatlinglog.SimulationLog;
 import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
@@ -21,6 +20,7 @@ import llmbench.simulation.RunTest;
 import llmbench.stats.Distribution;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
+import llmbench.testutil.GatlingRuns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,9 +55,7 @@ class SimulationIT {
         "llm.out", out.toString(), "llm.gatlingResults", results.toString(), "llm.warmup", "64");
     int status = RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props);
     assertEquals(0, status, "Gatling's exit status");
-    try (Stream<Path> dirs = Files.list(results)) {
-      runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
+    runDir = GatlingRuns.only(results);
     result = new ObjectMapper().readTree(out.resolve("llmbench-8b_" + IN + "-" + OUT + "_"
         + CONCURRENCY * ROUNDS + ".json").toFile());
     TraceFiles.forEach(runDir.resolve(TraceFiles.FILE_NAME), records::add);

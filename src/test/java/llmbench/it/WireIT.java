@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import llmbench.bench.wire.HttpWire;
 import llmbench.bench.wire.Pcap;
 import llmbench.bench.wire.Tcpdump;
@@ -22,7 +20,7 @@ import llmbench.mock.StepModel;
 import llmbench.simulation.RunTest;
 import llmbench.simulation.SmokeLoad;
 import llmbench.trace.RequestRecord;
-import llmbench.trace.TraceFiles;
+import llmbench.testutil.GatlingRuns;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -68,15 +66,7 @@ class WireIT {
     TcpFlows flows = new TcpFlows(port);
     Pcap.read(pcap, flows);
     List<HttpWire.Exchange> wire = HttpWire.exchanges(flows.connections());
-    List<RequestRecord> client = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(results)) {
-      Path run = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-      TraceFiles.forEach(run.resolve(TraceFiles.FILE_NAME), r -> {
-        if (!r.warmup()) {
-          client.add(r);
-        }
-      });
-    }
+    List<RequestRecord> client = GatlingRuns.measured(results);
     assertEquals(16, client.size());
     List<WireJudge.Pair> pairs = WireJudge.pair(client, wire);
     assertEquals(16, pairs.size(), "every request found on the wire by its X-Request-Id");

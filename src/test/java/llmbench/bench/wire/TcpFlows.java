@@ -78,8 +78,7 @@ public final class TcpFlows implements Consumer<Pcap.Segment> {
         long at = e.getKey();
         byte[] p = e.getValue().payload();
         if (at > next) {
-          t.hole = true;
-          break; // a dropped segment: what follows cannot be placed
+          break; // a dropped segment (tcpdump counts them): what follows cannot be placed
         }
         int skip = (int) (next - at);
         if (skip >= p.length) {

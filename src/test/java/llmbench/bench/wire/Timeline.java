@@ -14,7 +14,6 @@ public final class Timeline {
   private long[] starts = new long[64]; // offset of each segment's first byte
   private long[] times = new long[64];
   private int segments;
-  boolean hole;
 
   void append(byte[] p, int from, long tsNs) {
     int n = p.length - from;
@@ -42,11 +41,6 @@ public final class Timeline {
 
   public byte[] slice(int from, int to) {
     return Arrays.copyOfRange(bytes, from, to);
-  }
-
-  /** True when a dropped segment cut the stream short. */
-  public boolean hole() {
-    return hole;
   }
 
   /** When byte {@code offset} could first be read (see the class comment). */
