@@ -57,7 +57,6 @@ class WireIT {
         assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, Map.of("llm.url", mock.baseUrl(),
             "llm.input", "50", "llm.output", "40", "llm.levels", "8", "llm.rounds", "2", "llm.warmup", "2",
             "llm.out", out.toString(), "llm.gatlingResults", results.toString())));
-        Thread.sleep(200);
       }
       offset = before + (WireJudge.realtimeMinusMonotonicNs() - before) / 2;
       mock.groundTruth().all().forEach(t -> truth.put(t.requestId(), t));

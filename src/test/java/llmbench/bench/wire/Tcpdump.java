@@ -64,8 +64,15 @@ public final class Tcpdump implements AutoCloseable {
     return dropped;
   }
 
+  /**
+   * Stops the capture. libpcap hands packets to tcpdump in blocks that the kernel retires up to 1 s
+   * after their first packet, and a block not yet retired is lost on SIGTERM without being counted
+   * as dropped: the last second of traffic would be missing (seen: a level's last responses). So it
+   * first waits that out.
+   */
   @Override
   public void close() throws IOException, InterruptedException {
+    Thread.sleep(1_500);
     process.destroy(); // SIGTERM: tcpdump flushes the file and prints its counts
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();

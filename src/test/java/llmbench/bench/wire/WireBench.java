@@ -111,7 +111,6 @@ public final class WireBench {
       }
       Process p = pb.start();
       status = p.waitFor();
-      Thread.sleep(200); // the last FINs
       capture.close();
       dropped = capture.dropped();
     }
@@ -143,7 +142,9 @@ public final class WireBench {
       row.put("level", level);
       row.put("capture_dropped_packets", dropped);
       row.put("clock_drift_us", (offsetAfter - offsetBefore) / 1e3);
-      row.putAll(WireJudge.level(WireJudge.pair(records, wire), offset, mockTruth));
+      List<WireJudge.Pair> pairs = WireJudge.pair(records, wire);
+      row.put("client_records_not_on_wire", records.size() - pairs.size()); // a cut capture shows here
+      row.putAll(WireJudge.level(pairs, offset, mockTruth));
       result.fields().forEachRemaining(f -> {
         if (f.getKey().startsWith("client_")) {
           row.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class));

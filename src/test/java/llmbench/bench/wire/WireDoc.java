@@ -42,6 +42,11 @@ public final class WireDoc {
       double cpu = worst(rows, "client_cpu_us_per_chunk", null);
       row(sb, "client CPU ≤ 30 µs per chunk inside every level, a fresh JVM's first included (" + name + ")",
           "worst level " + f(cpu) + " µs; median level " + f(median(rows, "client_cpu_us_per_chunk")) + " µs", cpu <= 30);
+      if (rows.get(0).containsKey("client_records_not_on_wire")) { // results from before it did not count
+        double lost = rows.stream().mapToDouble(r -> num(r.get("client_records_not_on_wire"))).sum();
+        row(sb, "every request the client recorded is found on the wire (" + name + ")", f(lost) + " not found",
+            lost == 0);
+      }
       if (rows.get(0).containsKey("wire_within_mock_write_flush")) {
         double agree = rows.stream().mapToDouble(r -> num(r.get("wire_within_mock_write_flush"))).min().orElse(0);
         row(sb, "the wire and the mock's record agree (" + name + ": captured chunks between the mock's write and flush stamps)",
