@@ -159,6 +159,10 @@ final class Scheduler implements Runnable {
       }
       waiting.pollFirst();
       running.add(s);
+      if (s.scheduledNs == 0) {
+        s.scheduledNs = System.nanoTime();
+        metrics.observeQueue((s.scheduledNs - s.arrivalNs) / 1e9);
+      }
       plan.add(s, chunk);
       budget -= chunk;
     }
@@ -190,7 +194,10 @@ final class Scheduler implements Runnable {
       if (s.generated == 0) {
         metrics.observeTtft((deadline - s.arrivalNs) / 1e9);
         metrics.addPromptTokens(s.promptLen);
+      } else {
+        metrics.observeItl((deadline - s.lastTokenNs) / 1e9);
       }
+      s.lastTokenNs = deadline;
       s.generated++;
       metrics.addGenerationTokens(1);
       String finish = null;
@@ -203,6 +210,7 @@ final class Scheduler implements Runnable {
       due.add(s.output.prepareToken(s.generated - 1, finish, deadline));
       if (finish != null) {
         finish(s);
+        metrics.observeFinished((deadline - s.arrivalNs) / 1e9, finish);
       }
     }
   }

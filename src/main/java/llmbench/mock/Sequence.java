@@ -29,6 +29,9 @@ final class Sequence {
   int generated;
   int blocks;
   int preemptions;
+  /** When it was first scheduled, and when its last token was sampled (nanoTime; 0 before). */
+  long scheduledNs;
+  long lastTokenNs;
   boolean finished;
   private volatile boolean cancelled;
 

@@ -17,6 +17,9 @@ import llmbench.gatlinglog.SimulationLog;
 import llmbench.stats.LevelMetrics;
 import llmbench.stats.Slo;
 import llmbench.stats.VllmMetrics;
+import llmbench.telemetry.LevelTelemetry;
+import llmbench.telemetry.MetricsScraper;
+import llmbench.telemetry.TelemetryCsv;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 
@@ -50,13 +53,15 @@ public final class PostProcessor {
         }
       });
       Map<String, int[]> gatlingCounts = gatlingCounts(runDir.resolve("simulation.log"));
+      List<TelemetryCsv.Scrape> scrapes = TelemetryCsv.read(runDir.resolve(MetricsScraper.FILE_NAME));
       Slo slo = Slo.parse(info.goodput());
       String date = VLLM_DATE.format(Instant.ofEpochMilli(info.startEpochMs()));
       if (outputDir != null) {
         Files.createDirectories(outputDir);
       }
       for (Map.Entry<String, VllmMetrics.Level> e : byLevel.entrySet()) {
-        reports.add(report(e.getKey(), e.getValue(), info, slo, date, gatlingCounts, runDir, outputDir, console));
+        reports.add(report(e.getKey(), e.getValue(), info, slo, date, gatlingCounts, scrapes, runDir, outputDir,
+            console));
         e.getValue().close();
       }
     } finally {
@@ -66,7 +71,8 @@ public final class PostProcessor {
   }
 
   private static LevelReport report(String label, VllmMetrics.Level level, RunInfo info, Slo slo, String date,
-      Map<String, int[]> gatlingCounts, Path runDir, Path outputDir, PrintStream console) throws IOException {
+      Map<String, int[]> gatlingCounts, List<TelemetryCsv.Scrape> scrapes, Path runDir, Path outputDir,
+      PrintStream console) throws IOException {
     RequestRecord first = level.first();
     LevelMetrics m = level.finish(info.percentiles(), slo);
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -104,7 +110,19 @@ public final class PostProcessor {
     }
     long startMs = level.minStartEpochMs();
     meta.put("level_start_epoch_ms", startMs);
-    meta.put("level_end_epoch_ms", startMs + Math.round(m.duration() * 1000));
+    long endMs = startMs + Math.round(m.duration() * 1000);
+    meta.put("level_end_epoch_ms", endMs);
+    Object engine = meta.containsKey("server_metrics_engine") ? meta.get("server_metrics_engine")
+        : scrapes.isEmpty() ? null : "server"; // an interrupted run's info was written before the first scrape
+    LevelTelemetry server = null;
+    try {
+      server = engine == null ? null : LevelTelemetry.of(engine.toString(), scrapes, label, startMs, endMs);
+    } catch (RuntimeException e) { // the server's numbers are a second opinion: never lose ours for them
+      console.println("warning: the server metrics of " + label + " could not be summarised: " + e);
+    }
+    if (server != null) {
+      meta.putAll(server.toMetadata());
+    }
     List<String> warnings = new ArrayList<>(info.notes());
     if (runDir.getFileName().toString().startsWith("interrupted")) {
       warnings.add("the run was interrupted: the last level holds only the requests that finished");
@@ -129,6 +147,10 @@ public final class PostProcessor {
         + ", " + first.requestedInput() + " in / " + first.requestedOutput() + " out, "
         + m.numPrompts() + " prompts]");
     console.print(ConsoleBlock.render(report));
+    if (server != null) {
+      LevelMetrics.Summary ttft = m.summaries().get("ttft");
+      console.println(server.consoleLine(ttft == null ? Double.NaN : ttft.mean()));
+    }
     for (String w : warnings) {
       console.println("warning: " + w);
     }

@@ -18,7 +18,7 @@ public final class SweepSummary {
 
   /** One level's line; {@code peakGpuMiB} is null without GPU samples. */
   public record Row(JsonNode result, Double peakGpuMiB) {
-    List<String> cells() {
+    public List<String> cells() {
       List<String> c = new ArrayList<>();
       c.add(result.path("profile").asText());
       c.add(result.path("level").asText());
@@ -41,6 +41,10 @@ public final class SweepSummary {
   }
 
   private SweepSummary() {}
+
+  public static List<String> header() {
+    return List.of(HEADER);
+  }
 
   private static String f(JsonNode n) {
     return n.isNumber() ? String.format(Locale.ROOT, "%.2f", n.asDouble()) : "";

@@ -93,8 +93,12 @@ public final class ServerClient {
   }
 
   public Answer getText(String path) {
+    return getText(path, Duration.ofSeconds(10));
+  }
+
+  public Answer getText(String path, Duration timeout) {
     try {
-      HttpResponse<String> res = http.send(request(path).GET().timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse<String> res = http.send(request(path).GET().timeout(timeout).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Answer(res.statusCode(), res.body());
     } catch (IOException e) {

@@ -23,6 +23,9 @@ import llmbench.prompt.NoiseImages;
 import llmbench.prompt.TextTokenizer;
 import llmbench.report.MemUsage;
 import llmbench.report.SweepSummary;
+import llmbench.report.html.ReportCharts;
+import llmbench.report.html.ReportModel;
+import llmbench.report.html.ReportPage;
 import llmbench.server.Discovery;
 import llmbench.server.EngineParams;
 import llmbench.server.GpuSampler;
@@ -90,6 +93,9 @@ public final class Sweep implements Callable<Integer> {
   String connections = "keep-alive";
   @Option(names = "--gpu-interval-ms", description = "nvidia-smi sampling interval (default: ${DEFAULT-VALUE}).")
   int gpuIntervalMs = 1000;
+  @Option(names = "--metrics-interval-ms", description = "Scrape the server's /metrics this often, and at "
+      + "each level's start and end, for the timeline and the server_* result keys; 0 = off (default: ${DEFAULT-VALUE}).")
+  int metricsIntervalMs = 1000;
   @Option(names = "--nvidia-smi", description = "nvidia-smi command (default: ${DEFAULT-VALUE}).", hidden = true)
   String nvidiaSmi = "nvidia-smi";
   @Option(names = "--mock-time-scale", description = "Mock only: simulated time per real time (default: ${DEFAULT-VALUE}).")
@@ -139,6 +145,9 @@ public final class Sweep implements Callable<Integer> {
     }
     if (rounds < 1 || timeout < 1 || gpuIntervalMs < 10) {
       throw new IllegalArgumentException("--rounds and --timeout must be >= 1, --gpu-interval-ms >= 10");
+    }
+    if (metricsIntervalMs != 0 && metricsIntervalMs < 100) {
+      throw new IllegalArgumentException("--metrics-interval-ms must be 0 (off) or at least 100");
     }
     if (!endpoint.equals("completions") && !endpoint.equals("chat")) {
       throw new IllegalArgumentException("--endpoint must be completions or chat");
@@ -233,6 +242,7 @@ public final class Sweep implements Callable<Integer> {
     p.put("llm.endpoint", endpoint);
     p.put("llm.rounds", Integer.toString(rounds));
     p.put("llm.connections", connections);
+    p.put("llm.metricsInterval", Integer.toString(metricsIntervalMs));
     p.put("llm.timeout", Integer.toString(timeout));
     p.put("llm.percentiles", percentiles);
     p.put("llm.seed", Long.toString(seed));
@@ -278,13 +288,30 @@ public final class Sweep implements Callable<Integer> {
       String md = SweepSummary.markdown(rows);
       Files.writeString(out.resolve("summary.md"), md);
       copyGatlingReports(results);
+      llmbench.server.GpuSamplesCsv.write(out.resolve(llmbench.server.GpuSamplesCsv.FILE_NAME), sampler.samples());
       System.out.println("\n=== sweep summary (" + out.resolve("summary.md") + ") ===\n" + md);
+      writeReport(out);
     } catch (IOException | RuntimeException e) {
       System.err.println("error: could not write the summary: " + e.getMessage());
     } finally {
       if (server != null) {
         server.close();
       }
+    }
+  }
+
+  /** report.html and its PNG charts; a failure here costs the report only, never the results. */
+  public static void writeReport(Path out) {
+    try {
+      if (readResults(out).isEmpty()) {
+        return;
+      }
+      ReportModel model = ReportModel.of(out);
+      Path page = ReportPage.write(model, out);
+      ReportCharts.write(model, out);
+      System.out.println("report: " + page + " (charts also as " + out.resolve("report_*.png") + ")");
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: could not write the HTML report: " + e);
     }
   }
 
@@ -303,6 +330,10 @@ public final class Sweep implements Callable<Integer> {
         Path dir = Files.createDirectories(gatlingResults.resolve("interrupted" + tag));
         Files.move(timings, dir.resolve(llmbench.trace.TraceFiles.FILE_NAME));
         Files.move(info, dir.resolve(llmbench.report.RunInfo.FILE_NAME));
+        Path metrics = gatlingResults.resolve(tag + "-metrics.csv");
+        if (Files.isRegularFile(metrics)) {
+          Files.move(metrics, dir.resolve(llmbench.telemetry.MetricsScraper.FILE_NAME));
+        }
         try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizerDir())) {
           llmbench.report.PostProcessor.process(dir, out, System.out, tok::countText);
         }
@@ -314,17 +345,7 @@ public final class Sweep implements Callable<Integer> {
 
   /** This run's level results in the output folder, in the order they ran. */
   public static List<JsonNode> readResults(Path out) throws IOException {
-    List<JsonNode> results = new ArrayList<>();
-    try (Stream<Path> files = Files.list(out)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-        JsonNode n = JSON.readTree(f.toFile());
-        if (n.has("level_start_epoch_ms") && n.has("tool")) {
-          results.add(n);
-        }
-      }
-    }
-    results.sort(Comparator.comparingLong(n -> n.path("level_start_epoch_ms").asLong()));
-    return results;
+    return llmbench.report.ResultFiles.read(out);
   }
 
   /** Gatling's HTML reports of this run, copied under the output folder so it travels whole. */

@@ -37,7 +37,8 @@ public record BenchSettings(
     int warmupRequests,
     NoiseImages.Spec image,
     boolean clientWarmup,
-    boolean keepAlive) {
+    boolean keepAlive,
+    int metricsIntervalMs) {
 
   public static BenchSettings fromSystemProperties() {
     return from(System.getProperties().entrySet().stream()
@@ -88,7 +89,8 @@ public record BenchSettings(
             positive(firstNonNull(p.apply("imageHeight"), "512"), "llm.imageHeight"),
             NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))),
         Boolean.parseBoolean(firstNonNull(p.apply("clientWarmup"), "true")),
-        connections(firstNonNull(p.apply("connections"), "keep-alive")));
+        connections(firstNonNull(p.apply("connections"), "keep-alive")),
+        atLeastZero(firstNonNull(p.apply("metricsInterval"), "1000"), "llm.metricsInterval"));
   }
 
   /** {@code keep-alive} (default: each user keeps its connection) or {@code per-request}. */

@@ -57,17 +57,21 @@ public final class LevelPlan {
   }
 
   /** Starts the client's self-check, just before the level's first request (the first caller wins). */
-  public synchronized void beginDiagnosis(ClientDiagnosis d) {
+  public synchronized boolean beginDiagnosis(ClientDiagnosis d) {
     if (diagnosisStart == null) {
       diagnosisStart = d.begin();
+      return true;
     }
+    return false;
   }
 
   /** Ends it once the level's last response is in (the first caller wins). */
-  public synchronized void endDiagnosis(ClientDiagnosis d) {
+  public synchronized boolean endDiagnosis(ClientDiagnosis d) {
     if (diagnosisStart != null && diagnosis == null) {
       diagnosis = d.end(diagnosisStart);
+      return true;
     }
+    return false;
   }
 
   /** What the client's self-check saw inside the level; null before it ended. */

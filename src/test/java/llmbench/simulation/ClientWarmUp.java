@@ -5,7 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import com.typesafe.config.ConfigFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import llmbench.jvm.JitSettle;
 import llmbench.mock.MockConfig;
@@ -16,7 +21,8 @@ import llmbench.trace.TraceSink;
 import llmbench.workload.LevelPlan;
 
 /**
- * Streams from in-process mocks (loopback, 0.25 ms engine steps) before the first profile a JVM runs,
+ * Streams from in-process mocks (loopback, 0.25 ms engine steps) before the first profile a JVM runs
+ * (as a Gatling run of its own, before the measured one starts),
  * then waits for the JIT to settle, so that the client's hot path (Netty, Gatling's SSE checks, our
  * recorder, the decoding and writing of the token timings) is compiled before anything is measured.
  * It takes every path a real run takes: the connection-opening GET, kept-alive connections, a server
@@ -48,7 +54,11 @@ final class ClientWarmUp {
   private final Thread watcher;
   private volatile boolean streaming = true;
 
+  private final int users;
+  private final AtomicInteger streams = new AtomicInteger();
+
   private ClientWarmUp(int users) {
+    this.users = users;
     int perTarget = Math.max(1, (users + 1) / 2);
     int rounds = Math.max(1, (CHUNKS + users * TOKENS - 1) / (users * TOKENS));
     this.targets = List.of(
@@ -86,8 +96,9 @@ final class ClientWarmUp {
   /** One line, once: how long the warm-up took and whether the JIT went idle. */
   void report() {
     if (reported.compareAndSet(false, true)) {
-      System.out.printf(java.util.Locale.ROOT, "client warm-up: %s after %.1f s%n",
-          settle.settled() ? "JIT settled" : "JIT still compiling at the limit", settle.waitedSeconds());
+      System.out.printf(java.util.Locale.ROOT, "client warm-up: %s after %.1f s, %d streams from its own "
+          + "in-process servers (not in Gatling's report)%n",
+          settle.settled() ? "JIT settled" : "JIT still compiling at the limit", settle.waitedSeconds(), streams.get());
     }
   }
 
@@ -103,9 +114,58 @@ final class ClientWarmUp {
     return new Target(mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"));
   }
 
-  /** A warm-up for the first profile of this JVM (null for the others, or when turned off). */
-  static ClientWarmUp startIfFirst(boolean enabled, int users) {
-    return enabled && DONE.compareAndSet(false, true) ? new ClientWarmUp(users) : null;
+  /** The warm-up that {@link ClientWarmUpSimulation} runs (Gatling builds simulations by reflection). */
+  private static volatile ClientWarmUp current;
+
+  static ClientWarmUp current() {
+    return current;
+  }
+
+  /**
+   * Before the first profile of this JVM (a no-op for the others, or when turned off): streams as a
+   * Gatling run of its own, with no console writer and no report, whose folder is then deleted, so
+   * that neither Gatling's console nor its HTML report nor the measured run's simulation.log shows
+   * it. Blocks until the JIT has settled (at most {@link #SETTLE_LIMIT}).
+   */
+  static void runIfFirst(boolean enabled, int users) {
+    if (!enabled || !DONE.compareAndSet(false, true)) {
+      return;
+    }
+    ClientWarmUp warm = new ClientWarmUp(users);
+    current = warm;
+    Path results = null;
+    Map<String, String> quiet = Map.of("gatling.data.writers.0", "file");
+    try {
+      results = Files.createTempDirectory("llmbench-client-warmup-");
+      quiet.forEach(System::setProperty);
+      ConfigFactory.invalidateCaches(); // Gatling reads its settings through Typesafe Config
+      io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", ClientWarmUpSimulation.class.getName(),
+          "-rf", results.toString(), "--no-reports"});
+      warm.report();
+    } catch (IOException | RuntimeException e) {
+      System.out.println("client warm-up failed (" + e.getMessage() + "): the first levels may run beside the JIT");
+    } finally {
+      quiet.keySet().forEach(System::clearProperty);
+      ConfigFactory.invalidateCaches();
+      warm.close();
+      current = null;
+      deleteTree(results);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      dir.toFile().deleteOnExit();
+    }
+  }
+
+  int users() {
+    return users;
   }
 
   /** The target of the user with this index: users alternate between the two servers. */
@@ -117,13 +177,9 @@ final class ClientWarmUp {
     return sink;
   }
 
-  /** {@link #close} on a thread of its own, once. */
-  void closeInBackground() {
-    if (!closed.get()) {
-      Thread t = new Thread(this::close, "llmbench-warmup-close");
-      t.setDaemon(true);
-      t.start();
-    }
+  /** Counts one finished warm-up stream. */
+  void streamed() {
+    streams.incrementAndGet();
   }
 
   void close() {

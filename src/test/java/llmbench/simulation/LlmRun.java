@@ -21,6 +21,7 @@ import llmbench.report.LevelReport;
 import llmbench.report.PostProcessor;
 import llmbench.report.RunInfo;
 import llmbench.server.ServerClient;
+import llmbench.telemetry.MetricsScraper;
 import llmbench.trace.TraceFiles;
 import llmbench.trace.TraceSink;
 import llmbench.workload.BenchSettings;
@@ -45,6 +46,8 @@ final class LlmRun {
   private final TextTokenizer tokenizer;
   private final Path pending;
   private final Path pendingInfo;
+  private final Path pendingMetrics;
+  final MetricsScraper scraper;
 
   LlmRun(Class<?> simulation, Profile profile, BenchSettings settings) {
     this.settings = settings;
@@ -67,8 +70,11 @@ final class LlmRun {
       Files.createDirectories(results);
       this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");
       this.pendingInfo = results.resolve(".llmbench-" + runTag + ".json");
+      this.pendingMetrics = results.resolve(".llmbench-" + runTag + "-metrics.csv");
       runInfo().write(pendingInfo);
       this.sink = new TraceSink(pending);
+      this.scraper = new MetricsScraper(new ServerClient(plan.baseUrl(), settings.apiKey()),
+          plan.skipped() ? 0 : settings.metricsIntervalMs(), pendingMetrics, System.out).start();
     } catch (IOException e) {
       stopMock();
       throw new UncheckedIOException(e);
@@ -90,9 +96,15 @@ final class LlmRun {
             l.diagnosis()));
       }
     }
+    Map<String, Object> metadata = new LinkedHashMap<>(plan.metadata());
+    if (scraper != null && scraper.engine() != null) {
+      metadata.put("server_metrics_engine", scraper.engine());
+    } else if (scraper != null && scraper.unavailable() != null) {
+      metadata.put("server_metrics", scraper.unavailable());
+    }
     return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
         plan.endpointType(), plan.maxModelLen(), startEpochMs, settings.percentileMetrics(),
-        settings.percentiles(), goodputSpec(settings), plan.notes(), plan.metadata(), levels);
+        settings.percentiles(), goodputSpec(settings), plan.notes(), metadata, levels);
   }
 
   /** Vision results go to {@code <out>/vision_WxH/}: they never collide with text or other sizes. */
@@ -119,12 +131,16 @@ final class LlmRun {
     }
     try {
       sink.close();
+      scraper.close();
       Path runDir = findRunFolder().orElseThrow(() -> new IllegalStateException(
           "cannot find this run's folder under " + settings.gatlingResults()
               + "; token timings kept in " + pending));
       Files.move(pending, runDir.resolve(TraceFiles.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
       runInfo().write(pendingInfo);
       Files.move(pendingInfo, runDir.resolve(RunInfo.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      if (Files.isRegularFile(pendingMetrics)) {
+        Files.move(pendingMetrics, runDir.resolve(MetricsScraper.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      }
       System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
       return PostProcessor.process(runDir, outputDir(), System.out,
           tokenizer::countText);
@@ -137,6 +153,9 @@ final class LlmRun {
   }
 
   void stopMock() {
+    if (scraper != null) {
+      scraper.close();
+    }
     if (mock != null) {
       mock.close();
     }

@@ -1,10 +1,8 @@
 package llmbench.simulation;
 
-import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
@@ -16,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import llmbench.server.ServerClient;
+import llmbench.telemetry.MetricsScraper;
 import llmbench.workload.BenchSettings;
 import llmbench.workload.LevelPlan;
 import llmbench.workload.Planner;
@@ -29,9 +28,7 @@ import llmbench.workload.RunPlan;
  */
 public abstract class ProfileSimulation extends Simulation {
   private static final String INDEX = "llmbench.userIndex";
-  private static final String OPEN_CONNECTION = "open connection";
   private final LlmRun run;
-  private final ClientWarmUp clientWarmUp;
 
   protected ProfileSimulation(Profile profile) {
     LlmRun r = null;
@@ -43,7 +40,6 @@ public abstract class ProfileSimulation extends Simulation {
       if (!Boolean.parseBoolean(System.getProperty("llm.exitOnError", "true"))) {
         System.setProperty("llm.lastError", e.getMessage()); // read by run_test.sh's sweep
         this.run = null;
-        this.clientWarmUp = null;
         setUp(scenario("not run: " + e.getMessage()).exec(s -> s).injectOpen(atOnceUsers(1)));
         return;
       }
@@ -51,21 +47,15 @@ public abstract class ProfileSimulation extends Simulation {
     }
     this.run = r;
     if (run.plan.skipped()) {
-      this.clientWarmUp = null;
       System.out.println("skipped: " + run.plan.skippedReason());
       setUp(scenario("skipped: " + run.plan.skippedReason()).exec(s -> s).injectOpen(atOnceUsers(1)));
       return;
     }
-    HttpProtocolBuilder protocol = http.baseUrl(run.plan.baseUrl())
-        .disableWarmUp()
-        .disableCaching()
-        .disableFollowRedirect()
-        .userAgentHeader("gatling-llm-bench");
+    HttpProtocolBuilder protocol = SseChain.protocol(run.plan.baseUrl());
     SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.settings.apiKey(),
         run.settings.keepAlive());
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
     run.plan.warmup().prepare();
-    this.clientWarmUp = ClientWarmUp.startIfFirst(run.settings.clientWarmup(), widest(run.plan));
     setUp(levels(chain, timeout).injectOpen(atOnceUsers(widest(run.plan)))).protocols(protocol);
   }
 
@@ -84,41 +74,22 @@ public abstract class ProfileSimulation extends Simulation {
           run.diagnosis.watch(session.asScala().eventLoop()); // the self-check probes every user's loop
           return session.set(INDEX, nextIndex.getAndIncrement());
         });
-    // the server's warm-up, and beside it the client's own (JIT) warm-up against its in-process mocks
+    // the server's warm-up (the client's own ran before this simulation: see before())
     LevelPlan warmup = run.plan.warmup();
-    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout));
-    if (clientWarmUp != null) {
-      ClientWarmUp warm = clientWarmUp;
-      // every user streams until the JIT has compiled what the streams made hot: HotSpot compiles
-      // only running code, so waiting idle for it would leave the work to the first levels
-      s = s.doIfOrElse(session -> session.getInt(INDEX) % 2 == 0)
-          .then(asLongAs(session -> warm.streaming()).on(warmUpOn(warm.target(0), warm, chain, timeout)))
-          .orElse(asLongAs(session -> warm.streaming()).on(warmUpOn(warm.target(1), warm, chain, timeout)))
-          .exec(session -> {
-            warm.report();
-            return session;
-          });
-    }
-    s = s.rendezVous(users);
-    if (clientWarmUp != null) {
-      ClientWarmUp warm = clientWarmUp;
-      s = s.exec(session -> {
-        warm.closeInBackground(); // stopping its servers takes a while: never on an event loop
-        return session;
-      });
-    }
+    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout))
+        .rendezVous(users);
     LevelPlan previous = warmup;
     for (LevelPlan level : run.plan.levels()) {
       LevelPlan before = previous;
       s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(session -> {
-        prepareOnce(before, level);
+        prepareOnce(before, level, run.scraper);
         return session;
       }));
       if (run.settings.keepAlive()) {
         // Each user of the level opens (or refreshes) its connection before the level starts, so that
         // no TTFT includes a TCP handshake; servers close idle connections after a few seconds
         // (uvicorn: 5 s), and a level's prompts may take longer than that to build.
-        s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(openConnection("/health"));
+        s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(SseChain.openConnection("/health"));
       }
       s = s.rendezVous(users)
           .exec(session -> {
@@ -128,26 +99,14 @@ public abstract class ProfileSimulation extends Simulation {
           .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level, timeout))
           .rendezVous(users)
           .exec(session -> {
-            level.endDiagnosis(run.diagnosis);
+            if (level.endDiagnosis(run.diagnosis)) {
+              run.scraper.scrapeNow(level.label(), "end"); // after the level's last response, before the next level
+            }
             return session;
           });
       previous = level;
     }
     return s;
-  }
-
-  /** A user's share of the client warm-up: its connection opened as in a level, then its streams. */
-  private ChainBuilder warmUpOn(ClientWarmUp.Target target, ClientWarmUp warm, SseChain chain, Duration timeout) {
-    return openConnection(target.health()).exec(chain.level(target.plan(), timeout, target.url(), warm.sink()));
-  }
-
-  /**
-   * One GET that leaves the user's connection in its pool. Its answer does not matter (a server
-   * without /health answers 404 on an open connection all the same), so it never fails the user's
-   * session, which would mark the user's next stream as failed.
-   */
-  private static ChainBuilder openConnection(String url) {
-    return exec(http(OPEN_CONNECTION).get(url).silent()).exec(Session::markAsSucceeded);
   }
 
   private static List<LevelPlan> allLevels(RunPlan plan) {
@@ -164,9 +123,10 @@ public abstract class ProfileSimulation extends Simulation {
   /**
    * The first user of a level builds its prompts and images (the others wait for it) before any
    * request is sent: nothing is built while the level is timed, and the previous level's bodies are
-   * dropped first.
+   * dropped first. Then it scrapes the server's metrics: no request is in flight until the level
+   * starts, so the server's counters at the level's start are exactly these.
    */
-  private static void prepareOnce(LevelPlan previous, LevelPlan level) {
+  private static void prepareOnce(LevelPlan previous, LevelPlan level, MetricsScraper scraper) {
     synchronized (level) {
       if (level.buildMs() >= 0) {
         return;
@@ -177,14 +137,20 @@ public abstract class ProfileSimulation extends Simulation {
       level.prepare();
       System.out.println("prepared " + level.numPrompts() + " requests for " + level.label() + " in "
           + level.buildMs() + " ms");
+      scraper.scrapeNow(level.label(), "start");
+    }
+  }
+
+  /** The client's JIT warm-up, before the first simulation of this JVM, outside this one's stats. */
+  @Override
+  public void before() {
+    if (run != null && !run.plan.skipped()) {
+      ClientWarmUp.runIfFirst(run.settings.clientWarmup(), widest(run.plan));
     }
   }
 
   @Override
   public void after() {
-    if (clientWarmUp != null) {
-      clientWarmUp.close();
-    }
     if (run != null && !run.plan.skipped()) {
       run.finish();
     } else if (run != null) {

@@ -7,7 +7,10 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
+import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.sse;
+
+import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.Session;
@@ -33,6 +36,7 @@ final class SseChain {
   private static final String BODY = "llmbench.body";
   private static final String SSE_NAME = "generate";
   private static final String CLOSE = "close";
+  private static final String OPEN_CONNECTION = "open connection";
 
   private final String path;
   private final String profile;
@@ -53,6 +57,21 @@ final class SseChain {
     this.profile = profile;
     this.sink = sink;
     this.runTag = runTag;
+  }
+
+  /** The HTTP protocol of every simulation: no Gatling warm-up, caching or redirects; baseUrl may be null. */
+  static HttpProtocolBuilder protocol(String baseUrl) {
+    HttpProtocolBuilder p = baseUrl == null ? http : http.baseUrl(baseUrl);
+    return p.disableWarmUp().disableCaching().disableFollowRedirect().userAgentHeader("gatling-llm-bench");
+  }
+
+  /**
+   * One GET that leaves the user's connection in its pool. Its answer does not matter (a server
+   * without /health answers 404 on an open connection all the same), so it never fails the user's
+   * session, which would mark the user's next stream as failed.
+   */
+  static ChainBuilder openConnection(String url) {
+    return exec(http(OPEN_CONNECTION).get(url).silent()).exec(Session::markAsSucceeded);
   }
 
   /** {@code rounds} requests per user, each in the level's group so the report shows them per level. */

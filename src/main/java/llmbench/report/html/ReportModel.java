@@ -1,0 +1,305 @@
+package llmbench.report.html;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import llmbench.report.MemUsage;
+import llmbench.report.ResultFiles;
+import llmbench.report.SweepSummary;
+import llmbench.server.GpuSample;
+import llmbench.server.GpuSamplesCsv;
+import llmbench.telemetry.MetricsScraper;
+import llmbench.telemetry.ServerSeries;
+import llmbench.telemetry.TelemetryCsv;
+
+/**
+ * Everything the sweep report shows, from an output folder alone (its level results, the copied
+ * Gatling run folders with the server's metrics, the GPU samples, engine_params.txt), so that an
+ * archived sweep renders as well as a fresh one. The page and the PNG charts both draw from this.
+ */
+public record ReportModel(
+    String title,
+    String percentile,
+    List<Setting> settings,
+    String engineParams,
+    List<Link> gatlingReports,
+    List<String> summaryHeader,
+    List<LevelView> levels,
+    Timeline timeline) {
+
+  public record Setting(String name, String value) {}
+
+  public record Link(String name, String href) {}
+
+  /** mean, median and the report's percentile of one metric, ms. */
+  public record Stat(Double mean, Double median, Double p) {}
+
+  /** Counts between consecutive edges (ms, log-spaced). */
+  public record Hist(List<Double> edges, List<Integer> counts) {}
+
+  /** One request: start, first token and end, seconds since the level's start; ok false when it failed. */
+  public record Bar(double start, double firstToken, double end, boolean ok) {}
+
+  public record LevelView(String name, String profile, String level, int concurrency, int inputLen, int outputLen,
+      double requestThroughput, double outputThroughput, double totalThroughput, int failed,
+      Map<String, Stat> stats, List<String> cells, List<String> warnings, Map<String, Object> server,
+      Hist ttftHist, Hist itlHist, List<Bar> requests) {}
+
+  /** A level's span on the sweep's time axis (seconds since {@code t0EpochMs}). */
+  public record Band(String name, double start, double end) {}
+
+  /** Series name → points [seconds since t0, value]. */
+  public record Timeline(long t0EpochMs, List<Band> levels, Map<String, List<double[]>> series) {}
+
+  static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
+
+  public static ReportModel of(Path out) throws IOException {
+    List<JsonNode> results = ResultFiles.read(out);
+    if (results.isEmpty()) {
+      throw new IllegalArgumentException(out + " holds no level results to report on");
+    }
+    String pct = percentileKey(results.get(0));
+    List<GpuSample> gpu = GpuSamplesCsv.read(out.resolve(GpuSamplesCsv.FILE_NAME));
+    List<MemUsage.Window> windows = new ArrayList<>();
+    for (JsonNode r : results) {
+      windows.add(new MemUsage.Window(name(r), r.path("level_start_epoch_ms").asLong(), r.path("level_end_epoch_ms").asLong()));
+    }
+    Map<String, Double> peaks = MemUsage.peakPerWindow(gpu, windows);
+    List<LevelView> levels = new ArrayList<>();
+    for (JsonNode r : results) {
+      levels.add(level(r, pct, peaks.get(name(r))));
+    }
+    JsonNode first = results.get(0);
+    List<Setting> settings = new ArrayList<>();
+    for (String k : List.of("model_id", "tokenizer_id", "endpoint_type", "base_url", "max_model_len", "backend",
+        "image_width", "image_height", "image_format", "server_metrics_engine", "server_metrics")) {
+      if (first.hasNonNull(k)) {
+        settings.add(new Setting(k, first.get(k).asText()));
+      }
+    }
+    settings.add(new Setting("percentiles", first.path("percentiles").isMissingNode() ? pct : first.path("percentiles").toString()));
+    Path params = out.resolve("engine_params.txt");
+    List<Link> links = new ArrayList<>();
+    for (String run : results.stream().map(r -> r.path("gatling_run").asText()).distinct().toList()) {
+      if (Files.isRegularFile(out.resolve("gatling").resolve(run).resolve("index.html"))) {
+        links.add(new Link(run, "gatling/" + run + "/index.html"));
+      }
+    }
+    return new ReportModel("gatling-llm-bench: " + first.path("model_id").asText() + " at " + first.path("base_url").asText(),
+        pct, settings, Files.isRegularFile(params) ? Files.readString(params) : "(no engine_params.txt)",
+        links, SweepSummary.header(), levels, timeline(out, results, gpu));
+  }
+
+  private static String name(JsonNode r) {
+    return r.path("profile").asText() + " " + r.path("level").asText();
+  }
+
+  /** "p99" when reported, else the first percentile the results hold. */
+  private static String percentileKey(JsonNode r) {
+    if (r.has("p99_ttft_ms")) {
+      return "p99";
+    }
+    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (f.matches("p[0-9.]+_ttft_ms")) {
+        return f.substring(0, f.indexOf('_'));
+      }
+    }
+    return "p99";
+  }
+
+  private static LevelView level(JsonNode r, String pct, Double peakGpu) {
+    Map<String, Stat> stats = new LinkedHashMap<>();
+    for (String m : METRICS) {
+      stats.put(m, new Stat(num(r, "mean_" + m + "_ms"), num(r, "median_" + m + "_ms"), num(r, pct + "_" + m + "_ms")));
+    }
+    List<String> warnings = new ArrayList<>();
+    r.path("warnings").forEach(w -> warnings.add(w.asText()));
+    Map<String, Object> server = new LinkedHashMap<>();
+    r.fields().forEachRemaining(e -> {
+      if (e.getKey().startsWith("server_") && e.getValue().isValueNode()) {
+        server.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : e.getValue().asText());
+      }
+    });
+    JsonNode errors = r.path("errors");
+    List<Double> ttftMs = new ArrayList<>();
+    List<Double> itlMs = new ArrayList<>();
+    List<Bar> bars = new ArrayList<>();
+    JsonNode starts = r.path("start_times");
+    for (int i = 0; i < r.path("ttfts").size(); i++) {
+      boolean ok = errors.path(i).asText("").isEmpty();
+      double ttft = r.path("ttfts").path(i).asDouble();
+      double start = starts.path(i).asDouble();
+      bars.add(new Bar(start, start + ttft, start + r.path("latencies").path(i).asDouble(), ok));
+      if (ok) {
+        ttftMs.add(ttft * 1000);
+        r.path("itls").path(i).forEach(x -> itlMs.add(x.asDouble() * 1000));
+      }
+    }
+    return new LevelView(name(r), r.path("profile").asText(), r.path("level").asText(), r.path("max_concurrency").asInt(),
+        r.path("random_input_len").asInt(), r.path("random_output_len").asInt(), r.path("request_throughput").asDouble(),
+        r.path("output_throughput").asDouble(), r.path("total_token_throughput").asDouble(), r.path("failed").asInt(),
+        stats, new SweepSummary.Row(r, peakGpu).cells(), warnings, server, logHist(ttftMs), logHist(itlMs), bars);
+  }
+
+  private static Double num(JsonNode r, String key) {
+    JsonNode n = r.get(key);
+    return n != null && n.isNumber() ? n.asDouble() : null;
+  }
+
+  /** 24 log-spaced bins from the smallest positive value to the largest. */
+  static Hist logHist(List<Double> values) {
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (double v : values) {
+      if (v > 0) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (hi <= 0) {
+      return new Hist(List.of(), List.of());
+    }
+    int bins = 24;
+    if (hi <= lo * 1.0001) {
+      hi = lo * 1.01;
+    }
+    double step = Math.log(hi / lo) / bins;
+    List<Double> edges = new ArrayList<>();
+    for (int i = 0; i <= bins; i++) {
+      edges.add(lo * Math.exp(step * i));
+    }
+    int[] counts = new int[bins];
+    for (double v : values) {
+      if (v > 0) {
+        counts[Math.min(bins - 1, (int) (Math.log(v / lo) / step))]++;
+      }
+    }
+    List<Integer> c = new ArrayList<>();
+    for (int n : counts) {
+      c.add(n);
+    }
+    return new Hist(edges, c);
+  }
+
+  private static Timeline timeline(Path out, List<JsonNode> results, List<GpuSample> gpu) throws IOException {
+    long t0 = results.stream().mapToLong(r -> r.path("level_start_epoch_ms").asLong()).min().orElse(0);
+    long tEnd = results.stream().mapToLong(r -> r.path("level_end_epoch_ms").asLong()).max().orElse(t0);
+    List<Band> bands = new ArrayList<>();
+    int seconds = (int) ((tEnd - t0) / 1000) + 1;
+    double[] tokens = new double[seconds];
+    double[] inFlight = new double[seconds];
+    for (JsonNode r : results) {
+      long levelStart = r.path("level_start_epoch_ms").asLong();
+      bands.add(new Band(name(r), (levelStart - t0) / 1000.0, (r.path("level_end_epoch_ms").asLong() - t0) / 1000.0));
+      double offset = (levelStart - t0) / 1000.0;
+      for (int i = 0; i < r.path("ttfts").size(); i++) {
+        double start = offset + r.path("start_times").path(i).asDouble();
+        double end = start + r.path("latencies").path(i).asDouble();
+        if (!r.path("errors").path(i).asText("").isEmpty()) {
+          end = start; // a failed request's length is unknown here
+        }
+        spread(inFlight, start, Math.max(start, end));
+        JsonNode itls = r.path("itls").path(i);
+        int chunks = itls.size() + 1;
+        double perChunk = r.path("output_lens").path(i).asDouble() / chunks;
+        double t = start + r.path("ttfts").path(i).asDouble();
+        if (perChunk > 0) {
+          add(tokens, t, perChunk);
+          for (JsonNode gap : itls) {
+            t += gap.asDouble();
+            add(tokens, t, perChunk);
+          }
+        }
+      }
+    }
+    Map<String, List<double[]>> series = new LinkedHashMap<>();
+    series.put("client output tok/s", perSecond(tokens));
+    series.put("client requests in flight", perSecond(inFlight));
+    List<TelemetryCsv.Scrape> scrapes = new ArrayList<>();
+    for (String run : results.stream().map(r -> r.path("gatling_run").asText()).distinct().toList()) {
+      scrapes.addAll(TelemetryCsv.read(out.resolve("gatling").resolve(run).resolve(MetricsScraper.FILE_NAME)));
+    }
+    scrapes.sort((a, b) -> Long.compare(a.epochMs(), b.epochMs()));
+    serverSeries(series, scrapes, t0, "server running", ServerSeries.RUNNING, 1);
+    serverSeries(series, scrapes, t0, "server waiting", ServerSeries.WAITING, 1);
+    serverSeries(series, scrapes, t0, "server KV cache %", ServerSeries.KV_CACHE_USAGE, 100);
+    gpuSeries(series, gpu, t0);
+    return new Timeline(t0, bands, series);
+  }
+
+  /** Adds the overlap of [from, to] with each second to that second (time-weighted mean). */
+  private static void spread(double[] perSecond, double from, double to) {
+    for (int s = Math.max(0, (int) from); s < perSecond.length && s < to; s++) {
+      perSecond[s] += Math.max(0, Math.min(to, s + 1) - Math.max(from, s));
+    }
+  }
+
+  private static void add(double[] perSecond, double t, double v) {
+    int s = (int) t;
+    if (s >= 0 && s < perSecond.length) {
+      perSecond[s] += v;
+    }
+  }
+
+  private static List<double[]> perSecond(double[] v) {
+    List<double[]> out = new ArrayList<>();
+    for (int s = 0; s < v.length; s++) {
+      out.add(new double[] {s + 0.5, Math.round(v[s] * 100) / 100.0});
+    }
+    return out;
+  }
+
+  private static void serverSeries(Map<String, List<double[]>> series, List<TelemetryCsv.Scrape> scrapes, long t0,
+      String name, String key, double scale) {
+    List<double[]> points = new ArrayList<>();
+    for (TelemetryCsv.Scrape s : scrapes) {
+      Double v = s.get(key);
+      if (v != null) {
+        points.add(new double[] {(s.epochMs() - t0) / 1000.0, v * scale});
+      }
+    }
+    if (!points.isEmpty()) {
+      series.put(name, points);
+    }
+  }
+
+  /** Memory and power summed over the GPUs, utilisation their mean, per reading round. */
+  private static void gpuSeries(Map<String, List<double[]>> series, List<GpuSample> gpu, long t0) {
+    TreeMap<Long, double[]> rounds = new TreeMap<>(); // time → mem, util sum, power, count
+    for (GpuSample g : gpu) {
+      double[] a = rounds.computeIfAbsent(g.epochMs(), k -> new double[4]);
+      a[0] += g.usedMiB();
+      a[1] += g.utilizationPct();
+      a[2] += g.powerW();
+      a[3]++;
+    }
+    if (rounds.isEmpty()) {
+      return;
+    }
+    List<double[]> mem = new ArrayList<>();
+    List<double[]> util = new ArrayList<>();
+    List<double[]> power = new ArrayList<>();
+    for (Map.Entry<Long, double[]> e : rounds.entrySet()) {
+      double t = (e.getKey() - t0) / 1000.0;
+      double[] a = e.getValue();
+      mem.add(new double[] {t, a[0]});
+      if (Double.isFinite(a[1])) {
+        util.add(new double[] {t, a[1] / a[3]});
+      }
+      if (Double.isFinite(a[2])) {
+        power.add(new double[] {t, a[2]});
+      }
+    }
+    series.put("GPU memory MiB", mem);
+    series.put("GPU utilisation %", util);
+    series.put("GPU power W", power);
+  }
+}
