@@ -68,7 +68,15 @@ class SweepIT {
     for (int c : new int[] {1, 4, 8, 16, 32}) {
       assertTrue(files.contains("llmbench-8b_100-150_" + c + ".json"), files.toString());
     }
-    assertTrue(files.containsAll(List.of("engine_params.txt", "mem_usage.txt", "summary.csv", "summary.md", "gatling")));
+    assertTrue(files.containsAll(List.of("engine_params.txt", "mem_usage.txt", "summary.csv", "summary.md", "gatling",
+        "gpu_samples.csv", "report.html", "report_ttft.png", "report_tpot.png", "report_throughput.png",
+        "report_latency_throughput.png", "report_timeline.png")), files.toString());
+    // the mock's /metrics beside each level: its scheduler runs the whole level (max_num_seqs 256)
+    com.fasterxml.jackson.databind.JsonNode c16 = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("llmbench-8b_100-150_16.json").toFile());
+    assertEquals("vllm", c16.get("server_metrics_engine").asText());
+    assertEquals(16.0, c16.get("server_requests_finished").asDouble());
+    assertTrue(c16.get("server_mean_ttft_ms").asDouble() > 0);
     String engine = Files.readString(out.resolve("engine_params.txt"));
     assertTrue(engine.contains("## Launch command\nsource: /proc"), engine);
     assertTrue(engine.contains("max_model_len: 16384 (source: /v1/models max_model_len)"));

@@ -55,8 +55,11 @@ public record ReportModel(
   /** A level's span on the sweep's time axis (seconds since {@code t0EpochMs}). */
   public record Band(String name, double start, double end) {}
 
-  /** Series name → points [seconds since t0, value]. */
-  public record Timeline(long t0EpochMs, List<Band> levels, Map<String, List<double[]>> series) {}
+  /**
+   * Series name → points [seconds since t0, value]; the client's series are per bin of
+   * {@code binSeconds} (1 s, finer for a short sweep so that its levels still show a shape).
+   */
+  public record Timeline(long t0EpochMs, double binSeconds, List<Band> levels, Map<String, List<double[]>> series) {}
 
   static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
 
@@ -193,9 +196,14 @@ public record ReportModel(
     long t0 = results.stream().mapToLong(r -> r.path("level_start_epoch_ms").asLong()).min().orElse(0);
     long tEnd = results.stream().mapToLong(r -> r.path("level_end_epoch_ms").asLong()).max().orElse(t0);
     List<Band> bands = new ArrayList<>();
-    int seconds = (int) ((tEnd - t0) / 1000) + 1;
-    double[] tokens = new double[seconds];
-    double[] inFlight = new double[seconds];
+    double total = (tEnd - t0) / 1000.0;
+    double bin = 1;
+    for (double w : new double[] {0.5, 0.25, 0.1}) {
+      bin = total / w <= 600 ? w : bin;
+    }
+    int bins = (int) Math.floor(total / bin + 1e-9) + 1;
+    double[] tokens = new double[bins];
+    double[] inFlight = new double[bins];
     for (JsonNode r : results) {
       long levelStart = r.path("level_start_epoch_ms").asLong();
       bands.add(new Band(name(r), (levelStart - t0) / 1000.0, (r.path("level_end_epoch_ms").asLong() - t0) / 1000.0));
@@ -206,23 +214,23 @@ public record ReportModel(
         if (!r.path("errors").path(i).asText("").isEmpty()) {
           end = start; // a failed request's length is unknown here
         }
-        spread(inFlight, start, Math.max(start, end));
+        spread(inFlight, start / bin, Math.max(start, end) / bin);
         JsonNode itls = r.path("itls").path(i);
         int chunks = itls.size() + 1;
         double perChunk = r.path("output_lens").path(i).asDouble() / chunks;
         double t = start + r.path("ttfts").path(i).asDouble();
         if (perChunk > 0) {
-          add(tokens, t, perChunk);
+          add(tokens, t / bin, perChunk / bin);
           for (JsonNode gap : itls) {
             t += gap.asDouble();
-            add(tokens, t, perChunk);
+            add(tokens, t / bin, perChunk / bin);
           }
         }
       }
     }
     Map<String, List<double[]>> series = new LinkedHashMap<>();
-    series.put("client output tok/s", perSecond(tokens));
-    series.put("client requests in flight", perSecond(inFlight));
+    series.put("client output tok/s", points(tokens, bin));
+    series.put("client requests in flight", points(inFlight, bin));
     List<TelemetryCsv.Scrape> scrapes = new ArrayList<>();
     for (String run : results.stream().map(r -> r.path("gatling_run").asText()).distinct().toList()) {
       scrapes.addAll(TelemetryCsv.read(out.resolve("gatling").resolve(run).resolve(MetricsScraper.FILE_NAME)));
@@ -232,27 +240,28 @@ public record ReportModel(
     serverSeries(series, scrapes, t0, "server waiting", ServerSeries.WAITING, 1);
     serverSeries(series, scrapes, t0, "server KV cache %", ServerSeries.KV_CACHE_USAGE, 100);
     gpuSeries(series, gpu, t0);
-    return new Timeline(t0, bands, series);
+    return new Timeline(t0, bin, bands, series);
   }
 
-  /** Adds the overlap of [from, to] with each second to that second (time-weighted mean). */
-  private static void spread(double[] perSecond, double from, double to) {
-    for (int s = Math.max(0, (int) from); s < perSecond.length && s < to; s++) {
-      perSecond[s] += Math.max(0, Math.min(to, s + 1) - Math.max(from, s));
+  /** Adds the overlap of [from, to] (in bins) with each bin to that bin: a time-weighted mean. */
+  private static void spread(double[] bins, double from, double to) {
+    for (int b = Math.max(0, (int) Math.floor(from + 1e-9)); b < bins.length && b < to; b++) {
+      bins[b] += Math.max(0, Math.min(to, b + 1) - Math.max(from, b));
     }
   }
 
-  private static void add(double[] perSecond, double t, double v) {
-    int s = (int) t;
-    if (s >= 0 && s < perSecond.length) {
-      perSecond[s] += v;
+  private static void add(double[] bins, double at, double v) {
+    int b = (int) Math.floor(at + 1e-9);
+    if (b >= 0 && b < bins.length) {
+      bins[b] += v;
     }
   }
 
-  private static List<double[]> perSecond(double[] v) {
+  /** One point per bin, at its middle. */
+  private static List<double[]> points(double[] v, double bin) {
     List<double[]> out = new ArrayList<>();
-    for (int s = 0; s < v.length; s++) {
-      out.add(new double[] {s + 0.5, Math.round(v[s] * 100) / 100.0});
+    for (int b = 0; b < v.length; b++) {
+      out.add(new double[] {(b + 0.5) * bin, Math.round(v[b] * 100) / 100.0});
     }
     return out;
   }

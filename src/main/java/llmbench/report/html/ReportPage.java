@@ -42,8 +42,9 @@ public final class ReportPage {
     for (String id : new String[] {"ttft", "tpot", "itl", "e2el", "throughput", "latency-throughput"}) {
       canvas(h, "chart-" + id, "box");
     }
-    h.append("</div>\n<h2 id=\"timeline\">Sweep timeline</h2>\n<p>Levels shaded; the client's output tokens and "
-        + "requests in flight per second, the server's own gauges from its /metrics, the GPU from nvidia-smi.</p>\n");
+    h.append("</div>\n<h2 id=\"timeline\">Sweep timeline</h2>\n<p>Levels shaded; the client's output tok/s and "
+        + "requests in flight in bins of ").append(m.timeline().binSeconds()).append(" s, the server's own gauges "
+        + "from its /metrics, the GPU from nvidia-smi.</p>\n");
     for (String id : new String[] {"client", "server", "gpu"}) {
       canvas(h, "chart-timeline-" + id, "wide");
     }

@@ -102,9 +102,9 @@
     });
     if (!datasets.length) {
       const c = document.getElementById(id);
-      c.parentElement.insertAdjacentHTML('beforeend', '<p class="none">' + title + ': nothing recorded</p>');
+      c.parentElement.insertAdjacentHTML('afterend', '<p class="none">' + title + ': nothing recorded</p>');
+      c.parentElement.style.display = 'none';
       c.dataset.rendered = '1';
-      c.style.display = 'none';
       rendered++;
       return;
     }

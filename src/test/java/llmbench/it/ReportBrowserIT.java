@@ -1,0 +1,89 @@
+package llmbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import llmbench.cli.Cli;
+import llmbench.simulation.RunTest;
+import llmbench.sweep.Sweep;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A mock sweep's report.html opened in a real browser (Debian's chromium, headless, in a network
+ * namespace of its own when it may make one, so that nothing could be fetched): every chart drew,
+ * no script failed; a screenshot is left in target/ for a person to look at.
+ */
+class ReportBrowserIT {
+  private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+
+  @Test
+  void everyChartOfAMockSweepRendersOffline() throws Exception {
+    String chromium = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : null;
+    Assumptions.assumeTrue(chromium != null, "no /usr/bin/chromium (apt-get install chromium; .ci/run does)");
+    Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "report");
+    Path smi = work.resolve("nvidia-smi");
+    Files.writeString(smi, String.join("\n", "#!/usr/bin/env bash",
+        "if [[ \"$*\" == *query-compute-apps* ]]; then echo '505, python3, 8634'; exit 0; fi",
+        "used=1000; while true; do",
+        "  echo \"$(date '+%Y/%m/%d %H:%M:%S.%3N'), 0, NVIDIA H100 80GB HBM3, $used, 81559, 35, 250.10\"",
+        "  used=$((used + 10)); sleep 0.1; done", ""));
+    Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path out = work.resolve("out");
+    assertEquals(0, Cli.run(new Sweep(RunTest::gatling), "--mock", "--profiles", "low", "--mock-time-scale", "0.3",
+        "--out", out.toString(), "--nvidia-smi", smi.toString(), "--gpu-interval-ms", "100",
+        "--metrics-interval-ms", "200", "--gatling-results", work.resolve("gatling").toString()));
+    Path page = out.resolve("report.html").toAbsolutePath();
+    assertTrue(Files.isRegularFile(page));
+
+    String dom = chromium(work, List.of("--dump-dom", page.toUri().toString()));
+    Matcher status = Pattern.compile("id=\"report-status\">rendered (\\d+) of (\\d+) charts<").matcher(dom);
+    assertTrue(status.find(), "the report's script did not finish: " + dom.substring(0, Math.min(600, dom.length())));
+    // 6 charts against concurrency, 3 timelines, and 3 for each of the low profile's 5 levels
+    assertEquals("24", status.group(2));
+    assertEquals(status.group(2), status.group(1), "charts that did not render");
+    assertEquals(24, count(dom, "<canvas [^>]*data-rendered=\"1\""), "canvases marked as drawn");
+    Matcher errors = Pattern.compile("<pre id=\"report-errors\">([^<]*)</pre>").matcher(dom);
+    assertTrue(errors.find());
+    assertEquals("", errors.group(1), "script errors");
+    assertEquals(0, count(dom, "<p class=\"none\">[A-Za-z (/.)-]+: nothing recorded</p>"),
+        "a timeline had no data: the mock's /metrics and the fake nvidia-smi's samples must be there");
+
+    Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
+    Files.deleteIfExists(shot);
+    chromium(work, List.of("--screenshot=" + shot, "--window-size=1400,2400", page.toUri().toString()));
+    assertTrue(Files.size(shot) > 50_000, "screenshot " + shot);
+  }
+
+  private static int count(String s, String regex) {
+    return (int) Pattern.compile(regex).matcher(s).results().count();
+  }
+
+  /** Runs chromium once with a fresh profile; in a network namespace without interfaces when allowed. */
+  private static String chromium(Path work, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    if (new ProcessBuilder("unshare", "-n", "true").start().waitFor() == 0) {
+      cmd.addAll(List.of("unshare", "-n"));
+    }
+    cmd.add("/usr/bin/chromium");
+    cmd.addAll(FLAGS);
+    cmd.add("--user-data-dir=" + Files.createTempDirectory(work, "chromium-profile"));
+    cmd.addAll(args);
+    Path log = Files.createTempFile(work, "chromium", ".log");
+    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    String stdout = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium hung");
+    assertEquals(0, p.exitValue(), "chromium failed: " + Files.readString(log));
+    return stdout;
+  }
+}
