@@ -35,6 +35,7 @@ public final class ReportMain implements Callable<Integer> {
     for (Path png : ReportCharts.write(model, out)) {
       System.out.println("chart: " + png);
     }
+    System.out.println("timeline: " + ReportCharts.writeTimelineCsv(model, out));
     return Cli.OK;
   }
 }

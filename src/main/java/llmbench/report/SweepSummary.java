@@ -14,7 +14,8 @@ public final class SweepSummary {
   private static final String[] HEADER = {"profile", "level", "concurrency", "in", "out", "prompts",
       "failed", "req/s", "output tok/s", "total tok/s", "mean TTFT ms", "median TTFT ms", "p99 TTFT ms",
       "mean TPOT ms", "median TPOT ms", "p99 TPOT ms", "mean ITL ms", "median ITL ms", "p99 ITL ms",
-      "mean E2EL ms", "median E2EL ms", "p99 E2EL ms", "peak GPU MiB"};
+      "mean E2EL ms", "median E2EL ms", "p99 E2EL ms", "peak GPU MiB", "server running max",
+      "server waiting max", "server KV cache max %", "server preemptions", "server mean TTFT ms"};
 
   /** One level's line; {@code peakGpuMiB} is null without GPU samples. */
   public record Row(JsonNode result, Double peakGpuMiB) {
@@ -36,6 +37,12 @@ public final class SweepSummary {
         c.add(f(result.path("p99_" + m + "_ms")));
       }
       c.add(peakGpuMiB == null ? "" : String.format(Locale.ROOT, "%.0f", peakGpuMiB));
+      // the server's own view (its /metrics), blank when it has none
+      c.add(f0(result.path("server_running_max")));
+      c.add(f0(result.path("server_waiting_max")));
+      c.add(f(result.path("server_kv_cache_usage_max_pct")));
+      c.add(f0(result.path("server_preemptions")));
+      c.add(f(result.path("server_mean_ttft_ms")));
       return c;
     }
   }
@@ -44,6 +51,10 @@ public final class SweepSummary {
 
   public static List<String> header() {
     return List.of(HEADER);
+  }
+
+  private static String f0(JsonNode n) {
+    return n.isNumber() ? String.format(Locale.ROOT, "%.0f", n.asDouble()) : "";
   }
 
   private static String f(JsonNode n) {

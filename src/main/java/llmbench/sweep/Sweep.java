@@ -31,6 +31,8 @@ import llmbench.server.EngineParams;
 import llmbench.server.GpuSampler;
 import llmbench.server.LaunchCommand;
 import llmbench.server.ServerClient;
+import llmbench.telemetry.MetricsScraper;
+import llmbench.telemetry.TelemetryCsv;
 import llmbench.workload.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -288,6 +290,7 @@ public final class Sweep implements Callable<Integer> {
       String md = SweepSummary.markdown(rows);
       Files.writeString(out.resolve("summary.md"), md);
       copyGatlingReports(results);
+      mergeServerMetrics(results);
       llmbench.server.GpuSamplesCsv.write(out.resolve(llmbench.server.GpuSamplesCsv.FILE_NAME), sampler.samples());
       System.out.println("\n=== sweep summary (" + out.resolve("summary.md") + ") ===\n" + md);
       writeReport(out);
@@ -300,6 +303,23 @@ public final class Sweep implements Callable<Integer> {
     }
   }
 
+  /** The profiles' server_metrics.csv as one file for the sweep, each level named with its profile. */
+  private void mergeServerMetrics(List<JsonNode> results) throws IOException {
+    List<TelemetryCsv.Scrape> all = new ArrayList<>();
+    Map<String, String> profileOfRun = new LinkedHashMap<>();
+    results.forEach(r -> profileOfRun.putIfAbsent(r.path("gatling_run").asText(), r.path("profile").asText()));
+    for (Map.Entry<String, String> run : profileOfRun.entrySet()) {
+      for (TelemetryCsv.Scrape s : TelemetryCsv.read(out.resolve("gatling").resolve(run.getKey())
+          .resolve(MetricsScraper.FILE_NAME))) {
+        all.add(new TelemetryCsv.Scrape(s.epochMs(), s.level().isEmpty() ? "" : run.getValue() + " " + s.level(),
+            s.event(), s.values()));
+      }
+    }
+    if (!all.isEmpty()) {
+      TelemetryCsv.write(out.resolve(MetricsScraper.FILE_NAME), all);
+    }
+  }
+
   /** report.html and its PNG charts; a failure here costs the report only, never the results. */
   public static void writeReport(Path out) {
     try {
@@ -309,6 +329,7 @@ public final class Sweep implements Callable<Integer> {
       ReportModel model = ReportModel.of(out);
       Path page = ReportPage.write(model, out);
       ReportCharts.write(model, out);
+      ReportCharts.writeTimelineCsv(model, out);
       System.out.println("report: " + page + " (charts also as " + out.resolve("report_*.png") + ")");
     } catch (IOException | RuntimeException e) {
       System.err.println("error: could not write the HTML report: " + e);

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * it), and its counters and histograms as deltas between the scrapes at the level's start and end
  * (sum and count deltas give the server's own mean TTFT, ITL, queue time and E2EL for the level).
  * A counter that drops between two scrapes means the server restarted: the delta counts from zero
- * there, and {@code restarted} says so. Null fields are what the server does not publish.
+ * there, and {@code restarted} says so. Null fields are what the server does not publish, and the
+ * gauges of a level that no tick fell inside.
  */
 public record LevelTelemetry(
     String engine,
@@ -67,9 +68,8 @@ public record LevelTelemetry(
         inside.add(s);
       }
     }
-    if (inside.isEmpty()) {
-      inside = span; // a level shorter than the interval: its edges are all there is
-    }
+    // a level shorter than the interval has no tick inside: its gauges are unknown (the edges see
+    // the server before and after the level, idle), and left out rather than reported as 0
     boolean[] restarted = {false};
     Function<String, Double> delta = series -> delta(span, series, restarted);
     Double hits = delta.apply(ServerSeries.PREFIX_HITS);

@@ -24,6 +24,19 @@ public final class TelemetryCsv {
 
   private TelemetryCsv() {}
 
+  /** Writes scrapes in the scraper's format. */
+  public static void write(Path file, List<Scrape> scrapes) throws IOException {
+    try (java.io.Writer w = Files.newBufferedWriter(file); org.apache.commons.csv.CSVPrinter p =
+        new org.apache.commons.csv.CSVPrinter(w, FORMAT)) {
+      p.printRecord((Object[]) MetricsScraper.HEADER);
+      for (Scrape s : scrapes) {
+        for (Map.Entry<String, Double> e : s.values().entrySet()) {
+          p.printRecord(s.epochMs(), s.level(), s.event(), e.getKey(), e.getValue());
+        }
+      }
+    }
+  }
+
   /** Every scrape in the file, in order; empty when there is no file. A torn last line is dropped. */
   public static List<Scrape> read(Path file) throws IOException {
     List<Scrape> out = new ArrayList<>();

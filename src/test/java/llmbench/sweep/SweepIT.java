@@ -62,7 +62,7 @@ class SweepIT {
   void mockSweepWritesTheWholeOutputFolder() throws IOException {
     Path out = work.resolve("out-mock");
     int status = sweep("--mock", "--profiles", "low", "--mock-time-scale", "0.3", "--out", out.toString(),
-        "--nvidia-smi", fakeSmi.toString(), "--gpu-interval-ms", "100");
+        "--nvidia-smi", fakeSmi.toString(), "--gpu-interval-ms", "100", "--metrics-interval-ms", "100");
     assertEquals(0, status);
     List<String> files = names(out);
     for (int c : new int[] {1, 4, 8, 16, 32}) {
@@ -88,7 +88,16 @@ class SweepIT {
     List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
     assertEquals(6, csv.size());
     assertTrue(csv.get(5).startsWith("low,c032,32,100,150,32,0,"), csv.get(5));
-    assertFalse(csv.get(5).endsWith(","), "peak GPU memory missing: " + csv.get(5));
+    List<String> header = List.of(csv.get(0).split(","));
+    List<String> c032 = List.of(csv.get(5).split(",", -1));
+    assertFalse(c032.get(header.indexOf("peak GPU MiB")).isEmpty(), "peak GPU memory missing: " + csv.get(5));
+    assertEquals("32", c032.get(header.indexOf("server running max")), csv.get(5));
+    assertEquals("0", c032.get(header.indexOf("server preemptions")), csv.get(5));
+    // the whole sweep's server metrics in one file, each level named with its profile
+    List<String> metrics = Files.readAllLines(out.resolve("server_metrics.csv"));
+    assertEquals("epoch_ms,level,event,metric,value", metrics.get(0));
+    assertTrue(metrics.stream().anyMatch(l -> l.contains(",low c032,start,running,")), "no start scrape of low c032");
+    assertTrue(Files.readAllLines(out.resolve("timeline.csv")).get(0).startsWith("seconds,series,value"));
     Path reports = out.resolve("gatling");
     assertTrue(Files.isRegularFile(reports.resolve(names(reports).get(0)).resolve("index.html")));
   }

@@ -74,6 +74,18 @@ class LevelTelemetryTest {
   }
 
   @Test
+  void aLevelWithoutATickInsideHasCountersButNoGauges() {
+    List<TelemetryCsv.Scrape> run = List.of(
+        scrape(1000, "c001", "start", 0, 0, 0, 0, 1.0, 10),
+        scrape(1300, "c001", "end", 0, 0, 0, 0, 1.5, 12));
+    LevelTelemetry t = LevelTelemetry.of("vllm", run, "c001", 1001, 1299);
+    assertNull(t.runningMax(), "the idle server before and after is not the level");
+    assertNull(t.kvCacheUsageMaxPct());
+    assertEquals(250.0, t.meanTtftMs(), 1e-9);
+    assertFalse(t.consoleLine(250).contains("running"));
+  }
+
+  @Test
   void noScrapesAroundTheLevelGiveNoSummary() {
     assertNull(LevelTelemetry.of("vllm", RUN, "c009", 9000, 9500));
     assertNull(LevelTelemetry.of("vllm", List.of(), "c001", 1000, 4000));

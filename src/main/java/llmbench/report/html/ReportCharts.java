@@ -43,6 +43,29 @@ public final class ReportCharts {
     return files;
   }
 
+  /**
+   * The sweep timeline as data ({@code timeline.csv}: seconds since the first level started, series,
+   * value): the client's bins, the server's scrapes and the GPU samples on one time axis.
+   */
+  public static Path writeTimelineCsv(ReportModel m, Path out) throws IOException {
+    Path f = out.resolve("timeline.csv");
+    try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(f);
+        org.apache.commons.csv.CSVPrinter p = new org.apache.commons.csv.CSVPrinter(w,
+            org.apache.commons.csv.CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+      p.printRecord("seconds", "series", "value");
+      for (ReportModel.Band b : m.timeline().levels()) {
+        p.printRecord(b.start(), "level start", b.name());
+        p.printRecord(b.end(), "level end", b.name());
+      }
+      for (java.util.Map.Entry<String, List<double[]>> e : m.timeline().series().entrySet()) {
+        for (double[] pt : e.getValue()) {
+          p.printRecord(pt[0], e.getKey(), pt[1]);
+        }
+      }
+    }
+    return f;
+  }
+
   private static Path png(Path out, String name, JFreeChart chart) throws IOException {
     Path f = out.resolve(name);
     ChartUtils.saveChartAsPNG(f.toFile(), chart, W, H);

@@ -1,0 +1,41 @@
+package llmbench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** One row per level; the server's own columns are blank when it published nothing. */
+class SweepSummaryTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static ObjectNode result() {
+    ObjectNode r = JSON.createObjectNode().put("profile", "low").put("level", "c032").put("max_concurrency", 32)
+        .put("random_input_len", 100).put("random_output_len", 150).put("num_prompts", 32).put("failed", 0)
+        .put("request_throughput", 30.123).put("output_throughput", 4500.0).put("total_token_throughput", 7700.0);
+    for (String m : List.of("ttft", "tpot", "itl", "e2el")) {
+      r.put("mean_" + m + "_ms", 1.0).put("median_" + m + "_ms", 2.0).put("p99_" + m + "_ms", 3.0);
+    }
+    return r;
+  }
+
+  @Test
+  void theServersColumnsComeFromItsKeys() {
+    ObjectNode r = result().put("server_running_max", 32.0).put("server_waiting_max", 3.0)
+        .put("server_kv_cache_usage_max_pct", 12.345).put("server_preemptions", 2.0).put("server_mean_ttft_ms", 70.126);
+    List<String> cells = new SweepSummary.Row(r, 81234.4).cells();
+    assertEquals(SweepSummary.header().size(), cells.size());
+    assertEquals(List.of("81234", "32", "3", "12.35", "2", "70.13"), cells.subList(22, 28));
+    assertEquals(List.of("low", "c032", "32", "100", "150", "32", "0", "30.12"), cells.subList(0, 8));
+  }
+
+  @Test
+  void withoutServerMetricsOrGpuTheyAreBlank() throws Exception {
+    List<String> cells = new SweepSummary.Row(result(), null).cells();
+    assertEquals(List.of("", "", "", "", "", ""), cells.subList(22, 28));
+    String csv = SweepSummary.csv(List.of(new SweepSummary.Row(result(), null))).lines().toList().get(1);
+    assertEquals(true, csv.endsWith(",,,,,,"), csv);
+  }
+}
