@@ -13,7 +13,7 @@ import java.util.function.Function;
  * (sum and count deltas give the server's own mean TTFT, ITL, queue time and E2EL for the level).
  * A counter that drops between two scrapes means the server restarted: the delta counts from zero
  * there, and {@code restarted} says so. Null fields are what the server does not publish, and the
- * gauges of a level that no tick fell inside.
+ * gauges of a level shorter than {@link #MIN_TICKS} scrape intervals.
  */
 public record LevelTelemetry(
     String engine,
@@ -31,6 +31,9 @@ public record LevelTelemetry(
     Double meanE2elMs,
     Double requestsFinished,
     boolean restarted) {
+
+  /** Ticks inside a level needed for its gauges (running, waiting, KV cache). */
+  public static final int MIN_TICKS = 3;
 
   /**
    * @param all every scrape of the run, in order
@@ -68,8 +71,13 @@ public record LevelTelemetry(
         inside.add(s);
       }
     }
-    // a level shorter than the interval has no tick inside: its gauges are unknown (the edges see
-    // the server before and after the level, idle), and left out rather than reported as 0
+    // Gauges need MIN_TICKS ticks inside the level: the edges see the server idle before and after
+    // it, and one or two ticks of a short level land on its ramp-up or its last ms (the server drops
+    // a request when it samples its last token, a little before the client has read it). Left out,
+    // not reported as 0 or as the mean of two transients.
+    if (inside.size() < MIN_TICKS) {
+      inside = List.of();
+    }
     boolean[] restarted = {false};
     Function<String, Double> delta = series -> delta(span, series, restarted);
     Double hits = delta.apply(ServerSeries.PREFIX_HITS);
@@ -109,7 +117,9 @@ public record LevelTelemetry(
   /** One console line beside vLLM's block; {@code ourTtftMs} is the client's mean TTFT. */
   public String consoleLine(double ourTtftMs) {
     StringBuilder b = new StringBuilder("server (" + engine + " /metrics):");
-    if (runningMax != null) {
+    if (runningMax == null) {
+      b.append(" (no gauges: the level was shorter than " + MIN_TICKS + " scrape intervals),");
+    } else {
       b.append(f(" running mean %.1f max %.0f,", runningMean, runningMax));
     }
     if (waitingMax != null) {

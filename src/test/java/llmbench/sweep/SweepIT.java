@@ -61,7 +61,8 @@ class SweepIT {
   @Test
   void mockSweepWritesTheWholeOutputFolder() throws IOException {
     Path out = work.resolve("out-mock");
-    int status = sweep("--mock", "--profiles", "low", "--mock-time-scale", "0.3", "--out", out.toString(),
+    // time scale 0.6: c032 lasts about 0.6 s, at least 3 scrapes of 100 ms for the server's gauges
+    int status = sweep("--mock", "--profiles", "low", "--mock-time-scale", "0.6", "--out", out.toString(),
         "--nvidia-smi", fakeSmi.toString(), "--gpu-interval-ms", "100", "--metrics-interval-ms", "100");
     assertEquals(0, status);
     List<String> files = names(out);

@@ -74,15 +74,17 @@ class LevelTelemetryTest {
   }
 
   @Test
-  void aLevelWithoutATickInsideHasCountersButNoGauges() {
+  void aLevelOfFewerThanThreeTicksHasCountersButNoGauges() {
     List<TelemetryCsv.Scrape> run = List.of(
         scrape(1000, "c001", "start", 0, 0, 0, 0, 1.0, 10),
+        scrape(1100, "c001", "tick", 4, 0, 0.1, 0, 1.2, 11),
+        scrape(1200, "c001", "tick", 0, 0, 0, 0, 1.5, 12), // the last ms: the server is done, the client not yet
         scrape(1300, "c001", "end", 0, 0, 0, 0, 1.5, 12));
     LevelTelemetry t = LevelTelemetry.of("vllm", run, "c001", 1001, 1299);
     assertNull(t.runningMax(), "the idle server before and after is not the level");
     assertNull(t.kvCacheUsageMaxPct());
     assertEquals(250.0, t.meanTtftMs(), 1e-9);
-    assertFalse(t.consoleLine(250).contains("running"));
+    assertTrue(t.consoleLine(250).contains("no gauges: the level was shorter than 3 scrape intervals"));
   }
 
   @Test
