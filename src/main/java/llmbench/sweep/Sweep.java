@@ -104,6 +104,9 @@ public final class Sweep implements Callable<Integer> {
   double mockTimeScale = 1.0;
   @Option(names = "--mock-max-model-len", description = "Mock only: its context length (default: ${DEFAULT-VALUE}).")
   int mockMaxModelLen = 16384;
+  @Option(names = "--mock-max-num-seqs", description = "Mock only: requests it runs at once, as vLLM's --max-num-seqs "
+      + "(default: ${DEFAULT-VALUE}).")
+  int mockMaxNumSeqs = 256;
   @Option(names = "--gatling-results", hidden = true)
   Path gatlingResults = Path.of("target", "gatling");
 
@@ -168,6 +171,7 @@ public final class Sweep implements Callable<Integer> {
     MockServer server = null;
     if (mock) {
       server = MockServer.start(MockConfig.builder().port(0).timeScale(mockTimeScale).maxModelLen(mockMaxModelLen)
+          .maxNumSeqs(mockMaxNumSeqs)
           .tokenizerDir(TextTokenizer.hasTokenizer(tokenizerDir()) ? tokenizerDir() : null).build());
       base = server.baseUrl();
       System.out.println("built-in mock vLLM server started at " + base);

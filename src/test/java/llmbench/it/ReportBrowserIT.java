@@ -59,6 +59,18 @@ class ReportBrowserIT {
     assertEquals(0, count(dom, "<p class=\"none\">[A-Za-z (/.)-]+: nothing recorded</p>"),
         "a timeline had no data: the mock's /metrics and the fake nvidia-smi's samples must be there");
 
+    // compare.html, of the sweep against itself: its overlaid charts drew too
+    Path cmp = work.resolve("compare");
+    assertEquals(0, Cli.run(new llmbench.cli.CompareMain(), out.toString(), out.toString(), "--out", cmp.toString()));
+    String cdom = chromium(work, List.of("--dump-dom", cmp.resolve("compare.html").toAbsolutePath().toUri().toString()));
+    Matcher cstatus = Pattern.compile("id=\"report-status\">rendered (\\d+) of (\\d+) charts<").matcher(cdom);
+    assertTrue(cstatus.find(), "compare.html's script did not finish");
+    assertEquals("7", cstatus.group(2));
+    assertEquals("7", cstatus.group(1));
+    Matcher cerrors = Pattern.compile("<pre id=\"report-errors\">([^<]*)</pre>").matcher(cdom);
+    assertTrue(cerrors.find());
+    assertEquals("", cerrors.group(1), "compare.html's script errors");
+
     Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
     Files.deleteIfExists(shot);
     chromium(work, List.of("--screenshot=" + shot, "--window-size=1400,2400", page.toUri().toString()));

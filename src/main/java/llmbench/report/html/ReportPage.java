@@ -154,7 +154,7 @@ public final class ReportPage {
     return in;
   }
 
-  private static String resource(String name) throws IOException {
+  static String resource(String name) throws IOException {
     try (InputStream in = resourceStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
