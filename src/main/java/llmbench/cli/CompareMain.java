@@ -74,6 +74,9 @@ public final class CompareMain implements Callable<Integer> {
     Comparison.Result result = Comparison.of(loaded);
     Path dir = out != null ? out : Path.of("output", "compare-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    if (Files.exists(dir.resolve("compare.md"))) {
+      throw new IllegalArgumentException(dir + " already holds a comparison: give another --out (nothing is overwritten)");
+    }
     Files.createDirectories(dir);
     String md = CompareTables.markdown(result);
     Files.writeString(dir.resolve("compare.md"), md);

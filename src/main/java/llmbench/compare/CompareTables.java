@@ -22,8 +22,8 @@ public final class CompareTables {
           .append(run.path()).append("`, ").append(run.model()).append(", ").append(run.levels().size()).append(" levels\n");
     }
     b.append("\nA change is judged on the per-request samples, two-sided, p < ").append(Comparison.ALPHA)
-        .append(" (means: Welch's t-test; medians: Mann–Whitney U; percentiles: a binomial test of the requests above ")
-        .append("the baseline's percentile), with at least ").append(Comparison.MIN_SAMPLES)
+        .append(" (means: Welch's t-test; medians: Mann–Whitney U; percentiles: binomial tests of the requests above ")
+        .append("the other run's percentile, both ways), with at least ").append(Comparison.MIN_SAMPLES)
         .append(" requests on each side; level-wide values (throughput, failures, GPU memory) have no noise test. ")
         .append("The tests see the noise within each run, not the drift between runs: repeat a sweep to see that.\n");
     List<String[]> engine = engineRows(r);

@@ -13,9 +13,10 @@ import org.apache.commons.math3.stat.inference.TTest;
  * concurrency; per level and metric each run's value, its change against the first run, and whether
  * that change is beyond the noise. Latency metrics are judged on their per-request samples, with the
  * test that fits the statistic (Commons Math, two-sided): a mean by Welch's t-test, a median by the
- * Mann–Whitney U test, a percentile by a binomial test of how many of the run's requests exceed the
- * baseline's percentile (a rank test misses a change in the tail alone: with max_num_seqs 32, half of
- * 64 requests queue, P99 TTFT rose 5-fold and Mann–Whitney gave p = 0.04). Level-wide values
+ * Mann–Whitney U test, a percentile by binomial tests of how many of the run's requests exceed the
+ * baseline's percentile and how many of the baseline's exceed the run's (a rank test misses a change
+ * in the tail alone: with max_num_seqs 32, half of 64 requests queue, P99 TTFT rose 5-fold and
+ * Mann–Whitney gave p = 0.04). Level-wide values
  * (throughput, failures, GPU memory) have no samples, so no test.
  */
 public final class Comparison {
@@ -107,8 +108,15 @@ public final class Comparison {
     if (metric.startsWith("median_")) {
       return new MannWhitneyUTest().mannWhitneyUTest(x, y);
     }
-    // pXX: under no change, each of y's requests exceeds x's XX-th percentile with probability 1 - XX/100
+    // pXX: under no change, each of y's requests exceeds x's XX-th percentile with probability
+    // 1 - XX/100, and each of x's exceeds y's; a rise shows in the first count, a fall in the second
     double q = Double.parseDouble(metric.substring(1, metric.indexOf('_'))) / 100;
+    double p = Math.min(exceedance(x, y, q), exceedance(y, x, q));
+    return Math.min(1, 2 * p); // two looks: Bonferroni
+  }
+
+  /** Binomial test of how many of y exceed x's q-quantile. */
+  private static double exceedance(double[] x, double[] y, double q) {
     double threshold = new Percentile().withEstimationType(Percentile.EstimationType.R_7).evaluate(x, q * 100);
     int above = 0;
     for (double v : y) {

@@ -53,6 +53,13 @@ class BundleIT {
     Result text = offline("./run_test.sh --mock --profiles low", bundle, env, 900);
     assertEquals(0, text.exit(), text.output());
     assertTrue(Files.isRegularFile(bundle.resolve("output/llmbench-8b_100-150_32.json")), text.output());
+    // the report's Chart.js and JFreeChart come with the bundle: the page and its PNGs are written offline
+    String page = Files.readString(bundle.resolve("output/report.html"));
+    assertTrue(page.contains("Chart.js v"), "report.html lacks the inlined Chart.js");
+    assertTrue(Files.size(bundle.resolve("output/report_ttft.png")) > 10_000, text.output());
+    Result compare = offline("./compare.sh output output --out output/compare-bundle", bundle, env, 120);
+    assertEquals(0, compare.exit(), compare.output());
+    assertTrue(Files.isRegularFile(bundle.resolve("output/compare-bundle/compare.html")), compare.output());
 
     Result vision = offline("./run_vision_test.sh 64 64 --mock --profiles vision2", bundle, env, 900);
     assertEquals(0, vision.exit(), vision.output());

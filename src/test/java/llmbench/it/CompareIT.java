@@ -86,5 +86,9 @@ class CompareIT {
     assertEquals(2, Cli.run(new CompareMain(), wide.toString(), work.resolve("missing").toString()));
     assertEquals(2, Cli.run(new CompareMain(), wide.toString(), narrow.toString(), "--fail-if", "ttft>10"));
     assertEquals(2, Cli.run(new CompareMain(), "--baseline", wide.toString())); // nothing archived there
+    String once = work.resolve("cmp-once").toString();
+    assertEquals(0, Cli.run(new CompareMain(), wide.toString(), wide.toString(), "--out", once));
+    assertEquals(2, Cli.run(new CompareMain(), wide.toString(), wide.toString(), "--out", once),
+        "an earlier comparison is never overwritten");
   }
 }

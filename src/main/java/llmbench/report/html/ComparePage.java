@@ -48,8 +48,8 @@ public final class ComparePage {
           .append(": ").append(ReportPage.esc(run.path().toString())).append("</li>");
     }
     h.append("</ul><p>Changes against the baseline; coloured when beyond the noise (the per-request samples, p &lt; ")
-        .append(Comparison.ALPHA).append(": means by Welch's t-test, medians by Mann–Whitney U, percentiles by a binomial "
-        + "test of the requests above the baseline's). Also as ").append(ReportPage.esc(markdownName))
+        .append(Comparison.ALPHA).append(": means by Welch's t-test, medians by Mann–Whitney U, percentiles by binomial "
+        + "tests of the requests above the other run's percentile, both ways). Also as ").append(ReportPage.esc(markdownName))
         .append(" and compare.csv.</p>\n<h2>Charts</h2><div class=\"grid\">");
     for (String c : CHARTS) {
       h.append("<div class=\"box\"><canvas id=\"chart-").append(c).append("\"></canvas></div>");
