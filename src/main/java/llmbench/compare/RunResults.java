@@ -125,7 +125,13 @@ public record RunResults(String name, Path path, String model, List<Level> level
     return new Level(label(r), ours ? r.path("profile").asText() : "vllm", in, out, concurrency, values, samples(r));
   }
 
-  /** Per successful request: TTFT, TPOT, its mean ITL and E2EL, in ms (vLLM's definitions). */
+  /** At most this many pooled ITL samples per level are kept (every k-th beyond). */
+  static final int MAX_ITL_SAMPLES = 200_000;
+
+  /**
+   * Per successful request: TTFT, TPOT and E2EL, in ms (vLLM's definitions), and every ITL gap pooled,
+   * as vLLM pools them for its ITL statistics.
+   */
   private static Map<String, double[]> samples(JsonNode r) {
     List<Double> ttft = new ArrayList<>();
     List<Double> tpot = new ArrayList<>();
@@ -144,14 +150,17 @@ public record RunResults(String name, Path path, String model, List<Level> level
       if (n > 1) {
         tpot.add((l - t) / (n - 1));
       }
-      JsonNode gaps = r.path("itls").path(i);
-      if (gaps.size() > 0) {
-        double sum = 0;
-        for (JsonNode g : gaps) {
-          sum += g.asDouble();
-        }
-        itl.add(sum / gaps.size() * 1000);
+      for (JsonNode g : r.path("itls").path(i)) {
+        itl.add(g.asDouble() * 1000);
       }
+    }
+    if (itl.size() > MAX_ITL_SAMPLES) {
+      int step = (itl.size() + MAX_ITL_SAMPLES - 1) / MAX_ITL_SAMPLES;
+      List<Double> kept = new ArrayList<>();
+      for (int i = 0; i < itl.size(); i += step) {
+        kept.add(itl.get(i));
+      }
+      itl = kept;
     }
     Map<String, double[]> s = new LinkedHashMap<>();
     s.put("ttft", ttft.stream().mapToDouble(Double::doubleValue).toArray());
