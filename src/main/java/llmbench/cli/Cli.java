@@ -1,5 +1,7 @@
 package llmbench.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Exit codes and error style shared by every entry point: one line, no stack trace for user errors. */
@@ -20,6 +22,11 @@ public final class Cli {
     if (name != null) {
       cl.setCommandName(name);
     }
+    if (command instanceof Examples e) {
+      List<String> footer = new ArrayList<>(List.of("", "Examples:"));
+      e.examples().forEach(x -> footer.add("  " + x));
+      cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+    }
     cl.setParameterExceptionHandler((ex, a) -> {
       System.err.println("error: " + ex.getMessage() + " (see --help)");
       return USAGE;
@@ -33,6 +40,11 @@ public final class Cli {
       return FAILED;
     });
     return cl.execute(args);
+  }
+
+  /** A command whose --help ends with example lines that depend on how it was started. */
+  public interface Examples {
+    List<String> examples();
   }
 
   /** A mistake the user can fix; its message says how. */

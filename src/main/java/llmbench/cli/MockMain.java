@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ./mock_server.sh}: the vLLM-compatible mock server, standalone. */
 @Command(name = "mock_server.sh", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "A vLLM-compatible OpenAI server with a simulated engine (no GPU). Ctrl-C stops it.")
+    description = "A vLLM-compatible OpenAI server with a simulated engine (no GPU). Ctrl-C stops it.",
+    footer = {"%nExamples:", "  ./mock_server.sh --port 8000", "  ./mock_server.sh --time-scale 0.1 --max-num-seqs 32",
+        "  ./mock_server.sh --busy-threads 2 --chunk-shape llamacpp --fault-rate 429=0.01"})
 public final class MockMain implements Callable<Integer> {
   @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";

@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 /** {@code ./postprocess.sh RUN_FOLDER}: rebuilds the vLLM results of an existing Gatling run folder. */
 @Command(name = "postprocess.sh", mixinStandardHelpOptions = true,
     description = "Rebuilds the vLLM-format results and console blocks of a Gatling run folder "
-        + "(target/gatling/<run>) from its simulation.log and token timings.")
+        + "(target/gatling/<run>) from its simulation.log and token timings.",
+    footer = {"%nExamples:", "  ./postprocess.sh target/gatling/lowload-20261201101500123",
+        "  ./postprocess.sh target/gatling/highload-20261201101500123 --out output",
+        "  ./postprocess.sh output/gatling/lowload-20261201101500123 --tokenizer DIR"})
 public final class PostProcessMain implements Callable<Integer> {
   @Parameters(index = "0", description = "The Gatling run folder.")
   Path runDir;

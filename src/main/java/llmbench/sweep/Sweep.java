@@ -47,7 +47,7 @@ import picocli.CommandLine.Parameters;
     description = "Benchmark an OpenAI-compatible server (vLLM first) with the seed's text profiles "
         + "(run_test.sh) or vision profiles (run_vision_test.sh [IM_WIDTH IM_HEIGHT]).%n"
         + "Results go to the output folder; an earlier run's files there move to archive/<date>/.")
-public final class Sweep implements Callable<Integer> {
+public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples {
   public static final String TOOL_VERSION = "0.1.0";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -122,6 +122,15 @@ public final class Sweep implements Callable<Integer> {
 
   public Sweep(Launcher launcher) {
     this(launcher, false);
+  }
+
+  @Override
+  public List<String> examples() {
+    return vision
+        ? List.of("./run_vision_test.sh 512 512 --mock", "./run_vision_test.sh 1024 1024 --url http://gpu-node:8000",
+            "./run_vision_test.sh 448 448 --image-format jpeg --rounds 4")
+        : List.of("./run_test.sh --mock", "./run_test.sh --url http://gpu-node:8000 --tokenizer fake_model",
+            "./run_test.sh --profiles low --rounds 10 --goodput ttft:500,tpot:50");
   }
 
   public String commandName() {
