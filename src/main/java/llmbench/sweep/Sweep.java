@@ -71,7 +71,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   @Option(names = "--rounds", description = "Prompts per level = concurrency × rounds (default: ${DEFAULT-VALUE}).")
   int rounds = 1;
   @Option(names = "--out", description = "Output folder (default: output; for run_vision_test.sh "
-      + "output/vision_WxH).")
+      + "output/vision_WxH, and DIR/vision_WxH for a DIR given).")
   Path out;
   @Option(names = "--tokenizer", description = "Folder with the model's tokenizer.json (default: fake_model; "
       + "the built-in mock brings its own).")
@@ -156,6 +156,9 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     }
     if (out == null) {
       out = vision ? Path.of("output", "vision_" + image.label()) : Path.of("output");
+    } else if (vision && (out.getFileName() == null || !out.getFileName().toString().equals("vision_" + image.label()))) {
+      // the simulations put vision results under <out>/vision_WxH: the sweep's own files go with them
+      out = out.resolve("vision_" + image.label());
     }
     if (rounds < 1 || timeout < 1 || gpuIntervalMs < 10) {
       throw new IllegalArgumentException("--rounds and --timeout must be >= 1, --gpu-interval-ms >= 10");

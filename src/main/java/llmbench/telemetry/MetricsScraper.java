@@ -51,7 +51,7 @@ public final class MetricsScraper implements AutoCloseable {
 
   public MetricsScraper start() {
     if (intervalMs <= 0) {
-      unavailable = "server metrics off (--metrics-interval-ms 0)";
+      unavailable = "server metrics off (--metrics-interval-ms 0, -Dllm.metricsInterval=0)";
       stopped = true;
       return this;
     }

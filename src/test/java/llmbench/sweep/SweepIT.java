@@ -230,6 +230,20 @@ class SweepIT {
   }
 
   @Test
+  void aVisionSweepWithAnOutFolderKeepsItsFilesWithItsResults() throws IOException {
+    Path out = work.resolve("out-vision");
+    assertEquals(0, Cli.runNamed(new Sweep(RunTest::gatling, true), "run_vision_test.sh", "64", "64", "--mock",
+        "--profiles", "vision2", "--mock-time-scale", "0.3", "--out", out.toString(),
+        "--gatling-results", work.resolve("gatling").toString()));
+    Path dir = out.resolve("vision_64x64");
+    List<String> files = names(dir);
+    assertTrue(files.containsAll(List.of("llmbench-8b_100-100_32.json", "summary.md", "engine_params.txt",
+        "mem_usage.txt", "report.html", "report_ttft.png")), files.toString());
+    List<String> summary = Files.readAllLines(dir.resolve("summary.csv"));
+    assertEquals(1 + 4, summary.size(), "one row per level of vision2: " + summary);
+  }
+
+  @Test
   void badArgumentsAreOneLineAndStatus2() throws IOException {
     BuiltinTokenizer.writeTo(Files.createDirectories(work.resolve("tok-for-unreachable")));
     PrintStream err = System.err;
@@ -253,6 +267,7 @@ class SweepIT {
       // an explicit tokenizer is never ignored, not even when the mock could stand in with its own
       assertEquals(2, sweep("--mock", "--tokenizer", "/nonexistent/tok"));
       assertEquals(2, sweep("--mock", "--connections", "sometimes"));
+      assertEquals(2, sweep("--mock", "--metrics-interval-ms", "50")); // 0 (off) or at least 100
       assertEquals(1, sweep("--mock-time-scale", "1", "--url", "http://127.0.0.1:1", "--tokenizer",
           work.resolve("tok-for-unreachable").toString(), "--out", work.resolve("out-unreachable").toString()));
     } catch (RuntimeException e) {
