@@ -107,6 +107,9 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   @Option(names = "--mock-max-num-seqs", description = "Mock only: requests it runs at once, as vLLM's --max-num-seqs "
       + "(default: ${DEFAULT-VALUE}).")
   int mockMaxNumSeqs = 256;
+  @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
+      + "(off: a live line per level says where the sweep is).")
+  boolean gatlingConsole;
   @Option(names = "--gatling-results", hidden = true)
   Path gatlingResults = Path.of("target", "gatling");
 
@@ -261,6 +264,10 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     p.put("llm.rounds", Integer.toString(rounds));
     p.put("llm.connections", connections);
     p.put("llm.metricsInterval", Integer.toString(metricsIntervalMs));
+    p.put("llm.progress", "true");
+    if (!gatlingConsole) {
+      p.put("gatling.data.writers.0", "file"); // Gatling's writers without its console one
+    }
     p.put("llm.timeout", Integer.toString(timeout));
     p.put("llm.percentiles", percentiles);
     p.put("llm.seed", Long.toString(seed));

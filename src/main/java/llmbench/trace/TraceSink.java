@@ -22,12 +22,18 @@ public final class TraceSink implements AutoCloseable {
   private final SequenceWriter writer;
   private final Thread thread;
   private volatile Throwable failure;
+  private volatile java.util.function.Consumer<RequestRecord> listener;
 
   public TraceSink(Path file) {
     this.writer = TraceFiles.writer(file);
     this.thread = new Thread(this::drain, "llmbench-trace-writer");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Also hands each record, once built, to {@code l} (on the writer thread; it must not block). */
+  public void setListener(java.util.function.Consumer<RequestRecord> l) {
+    this.listener = l;
   }
 
   private record Pending(long dueNs, Supplier<RequestRecord> record) {}
@@ -51,7 +57,12 @@ public final class TraceSink implements AutoCloseable {
         for (long wait; (wait = p.dueNs() - System.nanoTime()) > 0; ) {
           java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
-        writer.write(p.record().get());
+        RequestRecord r = p.record().get();
+        writer.write(r);
+        java.util.function.Consumer<RequestRecord> l = listener;
+        if (l != null) {
+          l.accept(r);
+        }
         if (queue.isEmpty()) {
           writer.flush(); // an interrupted run keeps every finished request
         }

@@ -38,7 +38,8 @@ public record BenchSettings(
     NoiseImages.Spec image,
     boolean clientWarmup,
     boolean keepAlive,
-    int metricsIntervalMs) {
+    int metricsIntervalMs,
+    boolean progress) {
 
   public static BenchSettings fromSystemProperties() {
     return from(System.getProperties().entrySet().stream()
@@ -90,7 +91,8 @@ public record BenchSettings(
             NoiseImages.Format.parse(firstNonNull(p.apply("imageFormat"), "png"))),
         Boolean.parseBoolean(firstNonNull(p.apply("clientWarmup"), "true")),
         connections(firstNonNull(p.apply("connections"), "keep-alive")),
-        atLeastZero(firstNonNull(p.apply("metricsInterval"), "1000"), "llm.metricsInterval"));
+        atLeastZero(firstNonNull(p.apply("metricsInterval"), "1000"), "llm.metricsInterval"),
+        Boolean.parseBoolean(firstNonNull(p.apply("progress"), "false")));
   }
 
   /** {@code keep-alive} (default: each user keeps its connection) or {@code per-request}. */

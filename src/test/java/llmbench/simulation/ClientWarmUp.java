@@ -134,10 +134,10 @@ final class ClientWarmUp {
     ClientWarmUp warm = new ClientWarmUp(users);
     current = warm;
     Path results = null;
-    Map<String, String> quiet = Map.of("gatling.data.writers.0", "file");
+    String writers = System.getProperty("gatling.data.writers.0"); // the measured run's own choice, restored after
     try {
       results = Files.createTempDirectory("llmbench-client-warmup-");
-      quiet.forEach(System::setProperty);
+      System.setProperty("gatling.data.writers.0", "file");
       ConfigFactory.invalidateCaches(); // Gatling reads its settings through Typesafe Config
       io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", ClientWarmUpSimulation.class.getName(),
           "-rf", results.toString(), "--no-reports"});
@@ -145,7 +145,11 @@ final class ClientWarmUp {
     } catch (IOException | RuntimeException e) {
       System.out.println("client warm-up failed (" + e.getMessage() + "): the first levels may run beside the JIT");
     } finally {
-      quiet.keySet().forEach(System::clearProperty);
+      if (writers == null) {
+        System.clearProperty("gatling.data.writers.0");
+      } else {
+        System.setProperty("gatling.data.writers.0", writers);
+      }
       ConfigFactory.invalidateCaches();
       warm.close();
       current = null;

@@ -18,6 +18,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.prompt.TextTokenizer;
 import llmbench.report.LevelReport;
+import llmbench.report.LiveProgress;
 import llmbench.report.PostProcessor;
 import llmbench.report.RunInfo;
 import llmbench.server.ServerClient;
@@ -48,6 +49,7 @@ final class LlmRun {
   private final Path pendingInfo;
   private final Path pendingMetrics;
   final MetricsScraper scraper;
+  private final LiveProgress progress;
 
   LlmRun(Class<?> simulation, Profile profile, BenchSettings settings) {
     this.settings = settings;
@@ -73,6 +75,10 @@ final class LlmRun {
       this.pendingMetrics = results.resolve(".llmbench-" + runTag + "-metrics.csv");
       runInfo().write(pendingInfo);
       this.sink = new TraceSink(pending);
+      this.progress = settings.progress() && !plan.skipped() ? LiveProgress.forConsole() : null;
+      if (progress != null) {
+        sink.setListener(progress::record);
+      }
       this.scraper = new MetricsScraper(new ServerClient(plan.baseUrl(), settings.apiKey()),
           plan.skipped() ? 0 : settings.metricsIntervalMs(), pendingMetrics, System.out).start();
     } catch (IOException e) {
@@ -132,6 +138,9 @@ final class LlmRun {
     try {
       sink.close();
       scraper.close();
+      if (progress != null) {
+        progress.close(); // every record is in: the last level's final line, before the blocks
+      }
       Path runDir = findRunFolder().orElseThrow(() -> new IllegalStateException(
           "cannot find this run's folder under " + settings.gatlingResults()
               + "; token timings kept in " + pending));
@@ -152,7 +161,23 @@ final class LlmRun {
     }
   }
 
+  /** The live console line follows this level (run_test.sh's; Gatling's own console otherwise). */
+  void levelStarted(LevelPlan level) {
+    if (progress != null) {
+      progress.levelStarted(plan.profile() + " " + level.label(), level.label(), level.numPrompts());
+    }
+  }
+
+  void levelEnded() {
+    if (progress != null) {
+      progress.levelEnded();
+    }
+  }
+
   void stopMock() {
+    if (progress != null) {
+      progress.close();
+    }
     if (scraper != null) {
       scraper.close();
     }

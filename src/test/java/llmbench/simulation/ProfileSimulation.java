@@ -93,13 +93,16 @@ public abstract class ProfileSimulation extends Simulation {
       }
       s = s.rendezVous(users)
           .exec(session -> {
-            level.beginDiagnosis(run.diagnosis);
+            if (level.beginDiagnosis(run.diagnosis)) {
+              run.levelStarted(level);
+            }
             return session;
           })
           .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level, timeout))
           .rendezVous(users)
           .exec(session -> {
             if (level.endDiagnosis(run.diagnosis)) {
+              run.levelEnded();
               run.scraper.scrapeNow(level.label(), "end"); // after the level's last response, before the next level
             }
             return session;

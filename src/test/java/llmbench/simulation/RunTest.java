@@ -30,6 +30,7 @@ public final class RunTest {
 
   public static int gatling(String simulationClass, Path results) {
     try {
+      com.typesafe.config.ConfigFactory.invalidateCaches(); // Gatling reads -Dgatling.* through Typesafe Config
       return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
           "-s", simulationClass, "-rf", results.toString()});
     } catch (RuntimeException | AssertionError e) {
