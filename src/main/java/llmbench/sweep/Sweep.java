@@ -374,6 +374,10 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
         Path dir = Files.createDirectories(gatlingResults.resolve("interrupted" + tag));
         Files.move(timings, dir.resolve(llmbench.trace.TraceFiles.FILE_NAME));
         Files.move(info, dir.resolve(llmbench.report.RunInfo.FILE_NAME));
+        Path clientLog = gatlingResults.resolve(tag + "-client.log");
+        if (Files.isRegularFile(clientLog)) {
+          Files.move(clientLog, dir.resolve("client.log"));
+        }
         Path metrics = gatlingResults.resolve(tag + "-metrics.csv");
         if (Files.isRegularFile(metrics)) {
           Files.move(metrics, dir.resolve(llmbench.telemetry.MetricsScraper.FILE_NAME));

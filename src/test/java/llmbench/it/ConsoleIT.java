@@ -19,6 +19,52 @@ import org.junit.jupiter.api.Test;
  * JVM's first stdout): a live line per level, not Gatling's periodic dumps, unless asked for.
  */
 class ConsoleIT {
+  private static Process start(Path work, Path log, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "-Dai.djl.offline=true", "-Dllm.clientWarmup=false", "-cp", Jvm.classpath(), RunTest.class.getName()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  @Test
+  void aServerDyingUnderItsStreamsCostsTheConsoleOneLine() throws Exception {
+    Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "console-kill");
+    Path tok = Files.createDirectories(work.resolve("tok"));
+    llmbench.prompt.BuiltinTokenizer.writeTo(tok);
+    Path gatling = Files.createDirectories(work.resolve("gatling"));
+    Path log = work.resolve("console.log");
+    llmbench.mock.MockServer mock = llmbench.mock.MockServer.start(llmbench.mock.MockConfig.builder().port(0).build());
+    Process client = start(work, log, List.of("--url", mock.baseUrl(), "--tokenizer", tok.toString(), "--profiles",
+        "medium", "--out", work.resolve("out").toString(), "--gatling-results", gatling.toString()));
+    try {
+      // the medium profile's timings file appears when it starts; its first level (32 streams, about
+      // 2 s) then runs: the server dies inside it
+      for (int i = 0; i < 1200 && !pending(gatling); i++) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(1500);
+    } finally {
+      mock.close();
+    }
+    assertTrue(client.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "the client did not end");
+    String console = Files.readString(log);
+    // no logged line per stream (HH:mm:ss.SSS LEVEL logger - message); Gatling's final error table stays
+    assertFalse(Pattern.compile("(?m)^[0-9:.]{12} (ERROR|WARN) .*Sse stream crashed").matcher(console).find(),
+        "per-stream lines on the console:\n" + console);
+    Matcher m = Pattern.compile("(?m)^(\\d+) lines from Gatling's HTTP layer and Netty about streams, from "
+        + "[0-9:.]+: .* all in (.*client\\.log)$").matcher(console);
+    assertTrue(m.find(), console);
+    String file = Files.readString(Path.of(m.group(2)));
+    assertEquals(Integer.parseInt(m.group(1)), file.lines().count(), "one line in the file per line counted");
+    assertTrue(file.contains("Sse stream crashed"), file);
+  }
+
+  private static boolean pending(Path gatling) throws java.io.IOException {
+    try (var s = Files.list(gatling)) {
+      return s.anyMatch(p -> p.getFileName().toString().matches("\\.llmbench-.*\\.jsonl"));
+    }
+  }
+
   private static String sweep(Path work, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "-Dai.djl.offline=true", "-Dllm.clientWarmup=false", "-cp", Jvm.classpath(), RunTest.class.getName(),

@@ -48,6 +48,7 @@ final class LlmRun {
   private final Path pending;
   private final Path pendingInfo;
   private final Path pendingMetrics;
+  private final Path pendingLog;
   final MetricsScraper scraper;
   private final LiveProgress progress;
 
@@ -73,6 +74,8 @@ final class LlmRun {
       this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");
       this.pendingInfo = results.resolve(".llmbench-" + runTag + ".json");
       this.pendingMetrics = results.resolve(".llmbench-" + runTag + "-metrics.csv");
+      this.pendingLog = results.resolve(".llmbench-" + runTag + "-client.log");
+      StreamLog.open(pendingLog);
       runInfo().write(pendingInfo);
       this.sink = new TraceSink(pending);
       this.progress = settings.progress() && !plan.skipped() ? LiveProgress.forConsole() : null;
@@ -150,6 +153,14 @@ final class LlmRun {
       if (Files.isRegularFile(pendingMetrics)) {
         Files.move(pendingMetrics, runDir.resolve(MetricsScraper.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
       }
+      StreamLog.Summary logged = StreamLog.close();
+      if (Files.isRegularFile(pendingLog)) {
+        Path log = runDir.resolve("client.log");
+        Files.move(pendingLog, log, StandardCopyOption.REPLACE_EXISTING);
+        if (logged.total() > 0) {
+          System.out.println(new StreamLog.Summary(logged.kinds(), logged.firstAt(), log).line());
+        }
+      }
       System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
       return PostProcessor.process(runDir, outputDir(), System.out,
           tokenizer::countText);
@@ -175,6 +186,7 @@ final class LlmRun {
   }
 
   void stopMock() {
+    StreamLog.close(); // a no-op after finish; after a failed start, stderr again
     if (progress != null) {
       progress.close();
     }
