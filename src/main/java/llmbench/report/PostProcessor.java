@@ -47,12 +47,15 @@ public final class PostProcessor {
     Map<String, VllmMetrics.Level> byLevel = new LinkedHashMap<>();
     List<LevelReport> reports = new ArrayList<>();
     try {
+      Path logFile = runDir.resolve("simulation.log");
+      SimulationLog.Contents log = Files.isRegularFile(logFile) ? SimulationLog.read(logFile) : null;
+      GatlingFailures failures = new GatlingFailures(log);
       TraceFiles.forEach(timings, r -> {
         if (!r.warmup()) {
-          byLevel.computeIfAbsent(r.level(), k -> new VllmMetrics.Level(runDir, counter)).add(r);
+          byLevel.computeIfAbsent(r.level(), k -> new VllmMetrics.Level(runDir, counter)).add(failures.refine(r));
         }
       });
-      Map<String, int[]> gatlingCounts = gatlingCounts(runDir.resolve("simulation.log"));
+      Map<String, int[]> gatlingCounts = gatlingCounts(log);
       List<TelemetryCsv.Scrape> scrapes = TelemetryCsv.read(runDir.resolve(MetricsScraper.FILE_NAME));
       Slo slo = Slo.parse(info.goodput());
       String date = VLLM_DATE.format(Instant.ofEpochMilli(info.startEpochMs()));
@@ -132,6 +135,12 @@ public final class PostProcessor {
     if (inputs != null && inputs.client() != null) {
       warnings.addAll(inputs.client().disturbances());
     }
+    java.util.List<String> errors = new ArrayList<>();
+    for (int i = 0; i < m.numPrompts(); i++) {
+      errors.add(m.perRequest().error(i));
+    }
+    Map<String, Integer> kinds = llmbench.trace.FailureKinds.count(errors);
+    meta.put("failures_by_kind", kinds);
     meta.put("warnings", warnings);
     LevelReport report = new LevelReport(date, info.endpointType(), info.modelId(), info.tokenizerId(),
         first.concurrency(), first.requestedInput(), first.requestedOutput(), meta,
@@ -150,6 +159,9 @@ public final class PostProcessor {
     if (server != null) {
       LevelMetrics.Summary ttft = m.summaries().get("ttft");
       console.println(server.consoleLine(ttft == null ? Double.NaN : ttft.mean()));
+    }
+    if (!kinds.isEmpty()) {
+      console.println("failures by kind: " + llmbench.trace.FailureKinds.describe(kinds));
     }
     for (String w : warnings) {
       console.println("warning: " + w);
@@ -176,12 +188,11 @@ public final class PostProcessor {
   }
 
   /** Per level group: [connect requests, failed connects, failed checks] from simulation.log. */
-  private static Map<String, int[]> gatlingCounts(Path log) throws IOException {
+  private static Map<String, int[]> gatlingCounts(SimulationLog.Contents c) {
     Map<String, int[]> counts = new LinkedHashMap<>();
-    if (!Files.isRegularFile(log)) {
+    if (c == null) {
       return counts;
     }
-    SimulationLog.Contents c = SimulationLog.read(log);
     for (SimulationLog.Request r : c.requests()) {
       if (r.groups().isEmpty()) {
         continue;

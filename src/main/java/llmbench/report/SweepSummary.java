@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -15,7 +16,8 @@ public final class SweepSummary {
       "failed", "req/s", "output tok/s", "total tok/s", "mean TTFT ms", "median TTFT ms", "p99 TTFT ms",
       "mean TPOT ms", "median TPOT ms", "p99 TPOT ms", "mean ITL ms", "median ITL ms", "p99 ITL ms",
       "mean E2EL ms", "median E2EL ms", "p99 E2EL ms", "peak GPU MiB", "server running max",
-      "server waiting max", "server KV cache max %", "server preemptions", "server mean TTFT ms"};
+      "server waiting max", "server KV cache max %", "server preemptions", "server mean TTFT ms",
+      "failures by kind"};
 
   /** One level's line; {@code peakGpuMiB} is null without GPU samples. */
   public record Row(JsonNode result, Double peakGpuMiB) {
@@ -43,6 +45,9 @@ public final class SweepSummary {
       c.add(f(result.path("server_kv_cache_usage_max_pct")));
       c.add(f0(result.path("server_preemptions")));
       c.add(f(result.path("server_mean_ttft_ms")));
+      Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+      result.path("failures_by_kind").fields().forEachRemaining(e -> kinds.put(e.getKey(), e.getValue().asInt()));
+      c.add(llmbench.trace.FailureKinds.describe(kinds));
       return c;
     }
   }

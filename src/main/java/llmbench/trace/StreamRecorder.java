@@ -28,6 +28,8 @@ public final class StreamRecorder {
   private boolean reconnected;
   private boolean sawChoiceWithoutRole;
   private long endNs;
+  private long failedNs;
+  private int timeoutSeconds;
   private Kind lastKind = Kind.OTHER;
 
   public StreamRecorder(String id) {
@@ -126,6 +128,15 @@ public final class StreamRecorder {
     return e.substring(from, end);
   }
 
+  /**
+   * Gatling failed the stream now (its await ran out, the connection closed, or the answer was not
+   * 200): kept to tell a timeout (no bytes for the whole await) from the rest.
+   */
+  public void markFailed(long nowNs, int awaitSeconds) {
+    failedNs = nowNs;
+    timeoutSeconds = awaitSeconds;
+  }
+
   public boolean sawChoices() {
     return sawChoices;
   }
@@ -167,14 +178,33 @@ public final class StreamRecorder {
         finished |= c.finishReason() != null;
       }
     }
+    if (error != null) {
+      error = FailureKinds.inBand(chunks, error);
+    }
     if (reconnected && error == null) {
-      error = "SSE stream reconnected after the connection dropped (the request was sent twice)";
+      error = FailureKinds.RECONNECT;
+    }
+    if (error == null && (failedNs > 0 || transportError != null)) {
+      long lastNs = n > 0 ? ns[n - 1] : startNs;
+      // Gatling's await runs from the request's start: a stream it ended there went silent (for at
+      // least half of it) or was still streaming when the whole await was up
+      long awaitNs = timeoutSeconds * 1_000_000_000L * 99 / 100;
+      boolean awaitUp = failedNs > 0 && timeoutSeconds > 0 && failedNs - startNs >= awaitNs;
+      if (awaitUp && failedNs - lastNs >= awaitNs / 2) {
+        error = FailureKinds.timeout((failedNs - lastNs) / 1e9);
+      } else if (awaitUp) {
+        error = FailureKinds.slow(timeoutSeconds, chunks);
+      } else if (chunks > 0 && !done && !finished) {
+        error = FailureKinds.closed(chunks);
+      } else if (chunks == 0) {
+        error = transportError != null ? transportError : FailureKinds.NO_ANSWER;
+      }
     }
     if (error == null && chunks == 0) {
-      error = transportError != null ? transportError : "no chunk with choices received";
+      error = "no chunk with choices received";
     }
     if (error == null && !done && !finished) {
-      error = transportError != null ? transportError : "stream ended without [DONE] or finish_reason";
+      error = FailureKinds.closed(chunks);
     }
     long end = chunks > 0 ? chunkNs[chunks - 1] : (endNs > 0 ? endNs : System.nanoTime());
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs,

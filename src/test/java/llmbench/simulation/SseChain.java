@@ -124,9 +124,11 @@ final class SseChain {
         .then(exec(sse(CLOSE, SSE_NAME).close()))
         .exec(session -> {
           StreamRecorder rec = recorder(session);
-          String transportError = session.isFailed() ? "stream failed or timed out (see simulation.log)" : null;
+          if (session.isFailed()) {
+            rec.markFailed(System.nanoTime(), (int) timeout.toSeconds());
+          }
           target.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
-              level.outputLen(), transportError));
+              level.outputLen(), null));
           return session.remove(RECORDER).remove(BODY).markAsSucceeded();
         });
   }

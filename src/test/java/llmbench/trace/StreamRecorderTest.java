@@ -40,7 +40,7 @@ class StreamRecorderTest {
     assertEquals(Kind.ERROR, r.onEvent("{\"data\":{\"error\":{\"message\":\"oom\",\"type\":\"x\",\"code\":500}}}"));
     RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
     assertFalse(rec.success());
-    assertEquals("oom", rec.error());
+    assertEquals("in-band error after 1 tokens: oom", rec.error());
     assertEquals(Kind.ERROR, new StreamRecorder("y").onEvent("{\"data\":{\"object\":\"error\",\"message\":\"old\"}}"));
   }
 
@@ -51,7 +51,30 @@ class StreamRecorderTest {
     assertEquals(Kind.RECONNECT, r.onEvent(chunk("c2", "a", null)));
     RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
     assertFalse(rec.success());
-    assertTrue(rec.error().contains("reconnected"));
+    assertEquals("SSE reconnect (request sent twice)", rec.error());
+  }
+
+  @Test
+  void gatlingsFailuresAreToldApartByWhatTheStreamSawBeforeThem() {
+    long s = 1_000_000_000L;
+    StreamRecorder stalled = new StreamRecorder("a");
+    stalled.onEvent(chunk("c1", "a", null));
+    stalled.markFailed(System.nanoTime() + 10 * s, 10); // nothing for the whole 10 s await
+    assertTrue(stalled.toRecord("p", "c001", 1, 7, 2, null).error().matches("no bytes for 10\\.0 s \\(timeout\\)"));
+    StreamRecorder closed = new StreamRecorder("b");
+    closed.onEvent(chunk("c1", "a", null));
+    closed.onEvent(chunk("c1", "b", null));
+    closed.markFailed(System.nanoTime(), 600);
+    assertEquals("connection closed after 2 tokens", closed.toRecord("p", "c001", 1, 7, 2, null).error());
+    StreamRecorder none = new StreamRecorder("c");
+    none.markFailed(System.nanoTime(), 600);
+    assertEquals(FailureKinds.NO_ANSWER, none.toRecord("p", "c001", 1, 7, 2, null).error());
+    assertEquals("HTTP 429 (the server's message is not read by Gatling's SSE client)",
+        FailureKinds.fromGatling("Server returned http response with code 429"));
+    assertEquals("HTTP 429", FailureKinds.kindOf(FailureKinds.fromGatling("Server returned http response with code 429")));
+    assertEquals("timeout", FailureKinds.kindOf("no bytes for 10.0 s (timeout)"));
+    assertEquals("timeout", FailureKinds.kindOf(FailureKinds.slow(600, 1500)));
+    assertEquals("connection refused", FailureKinds.kindOf(FailureKinds.fromGatling("finishConnect(..) failed: Connection refused")));
   }
 
   @Test
