@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 import llmbench.trace.RequestRecord;
 
 /**
- * The console's live line while a level runs, e.g. {@code high c005  3/5 done  0 failed  612 tok/s
+ * The console's live line while a level runs, e.g. {@code high c005  3/5 done  0 failed  612 chunks/s
  * TTFT p50 1.9 s  elapsed 14 s  ETA 6 s}: refreshed in place on a terminal, printed every few seconds
  * in a log, and once more, final, when the level's last record is in (records reach it from the
  * trace writer some 50 ms after their answers, so the next level may have started by then).
@@ -26,6 +26,7 @@ public final class LiveProgress implements AutoCloseable {
     int failed;
     long tokens;
     final List<Double> ttftsS = new ArrayList<>();
+    final long chunksAtStart = streamed.sum();
     long endedNs;
 
     Level(String name, String label, int planned) {
@@ -51,8 +52,12 @@ public final class LiveProgress implements AutoCloseable {
     String line() {
       long now = endedNs > 0 ? endedNs : clock.getAsLong();
       double elapsed = (now - startNs) / 1e9;
-      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s  %d/%d done  %d failed  %.0f tok/s", name,
-          done, planned, failed, elapsed > 0 ? tokens / elapsed : 0.0));
+      // while it runs, the chunks streamed so far (long requests finish late); once ended, the tokens
+      String rate = endedNs > 0 || done >= planned
+          ? String.format(Locale.ROOT, "%.0f tok/s", elapsed > 0 ? tokens / elapsed : 0.0)
+          : String.format(Locale.ROOT, "%.0f chunks/s", elapsed > 0 ? (streamed.sum() - chunksAtStart) / elapsed : 0.0);
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s  %d/%d done  %d failed  %s", name,
+          done, planned, failed, rate));
       if (!ttftsS.isEmpty()) {
         List<Double> sorted = new ArrayList<>(ttftsS);
         sorted.sort(null);
@@ -72,6 +77,7 @@ public final class LiveProgress implements AutoCloseable {
   private final long periodNs;
   private final LongSupplier clock;
   private final Thread ticker;
+  private final java.util.concurrent.atomic.LongAdder streamed = new java.util.concurrent.atomic.LongAdder();
   private Level current;
   private Level finishing;
   private long lastPrintNs;
@@ -107,6 +113,11 @@ public final class LiveProgress implements AutoCloseable {
     finishing = current != null && current.endedNs > 0 ? current : null;
     current = new Level(name, label, planned);
     lastPrintNs = current.startNs;
+  }
+
+  /** Any event loop: one chunk with choices arrived (a LongAdder: a few ns, no lock). */
+  public void chunk() {
+    streamed.increment();
   }
 
   /** Its last answer is in; the final line follows once its records are counted (at most 1 s later). */

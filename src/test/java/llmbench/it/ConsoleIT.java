@@ -34,15 +34,16 @@ class ConsoleIT {
     Path gatling = Files.createDirectories(work.resolve("gatling"));
     Path log = work.resolve("console.log");
     llmbench.mock.MockServer mock = llmbench.mock.MockServer.start(llmbench.mock.MockConfig.builder().port(0).build());
+    // --timeout bounds each stream: Gatling re-POSTs a dropped stream (SSE reconnect) until its await ends
     Process client = start(work, log, List.of("--url", mock.baseUrl(), "--tokenizer", tok.toString(), "--profiles",
-        "medium", "--out", work.resolve("out").toString(), "--gatling-results", gatling.toString()));
+        "medium", "--timeout", "15", "--out", work.resolve("out").toString(), "--gatling-results", gatling.toString()));
     try {
-      // the medium profile's timings file appears when it starts; its first level (32 streams, about
-      // 2 s) then runs: the server dies inside it
+      // the medium profile's timings file appears once its preflight passed: the server dies then, and
+      // every stream of its levels fails (killed inside a level instead, a few streams connected to the
+      // dying mock can wait for headers far beyond --timeout: Gatling's SSE connect has no request timeout)
       for (int i = 0; i < 1200 && !pending(gatling); i++) {
-        Thread.sleep(50);
+        Thread.sleep(20);
       }
-      Thread.sleep(1500);
     } finally {
       mock.close();
     }

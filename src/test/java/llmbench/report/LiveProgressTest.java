@@ -35,10 +35,15 @@ class LiveProgressTest {
     p.record(record("c005", now.get(), 1.9, 2048, true));
     p.record(record("c004", now.get(), 9, 2048, true)); // another level's: not counted
     p.record(record("warmup", now.get(), 9, 16, true));
+    for (int i = 0; i < 7000; i++) {
+      p.chunk(); // streamed so far, by the five requests
+    }
     now.addAndGet(10 * S);
-    // 3 of 5 in 10 s: 6,144 tokens / 10 s; the median TTFT of 1.5, 1.9, 2.3; 2 more at 10 s / 3 each
-    assertEquals("high c005  3/5 done  0 failed  614 tok/s  TTFT p50 1.9 s  elapsed 10 s  ETA 6.7 s", p.line());
+    // 3 of 5 in 10 s: 7,000 chunks / 10 s while it runs; the median TTFT of 1.5, 1.9, 2.3; 2 more at 10 s / 3 each
+    assertEquals("high c005  3/5 done  0 failed  700 chunks/s  TTFT p50 1.9 s  elapsed 10 s  ETA 6.7 s", p.line());
     p.record(record("c005", now.get(), 0, 0, false));
+    p.levelEnded();
+    // ended: the tokens of the finished requests (3 × 2,048 over 10 s)
     assertTrue(p.line().startsWith("high c005  4/5 done  1 failed  614 tok/s  TTFT p50 1.9 s"), p.line());
   }
 
@@ -60,7 +65,7 @@ class LiveProgressTest {
     p.tickOnce();
     String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
     assertEquals(2, lines.length, buf.toString());
-    assertEquals("low c002  0/2 done  0 failed  0 tok/s  elapsed 5.0 s", lines[0]);
+    assertEquals("low c002  0/2 done  0 failed  0 chunks/s  elapsed 5.0 s", lines[0]);
     assertEquals("low c002  2/2 done  0 failed  60 tok/s  TTFT p50 500 ms  elapsed 5.0 s", lines[1]);
   }
 

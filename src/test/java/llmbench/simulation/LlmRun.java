@@ -172,6 +172,12 @@ final class LlmRun {
     }
   }
 
+  /** What the SSE chain runs for every chunk with choices: the live line's count, or nothing. */
+  Runnable chunkCounter() {
+    LiveProgress p = progress;
+    return p == null ? () -> { } : p::chunk;
+  }
+
   /** The live console line follows this level (run_test.sh's; Gatling's own console otherwise). */
   void levelStarted(LevelPlan level) {
     if (progress != null) {

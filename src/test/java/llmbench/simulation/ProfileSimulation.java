@@ -53,7 +53,7 @@ public abstract class ProfileSimulation extends Simulation {
     }
     HttpProtocolBuilder protocol = SseChain.protocol(run.plan.baseUrl());
     SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.settings.apiKey(),
-        run.settings.keepAlive());
+        run.settings.keepAlive(), run.chunkCounter());
     Duration timeout = Duration.ofSeconds(run.settings.timeoutSeconds());
     run.plan.warmup().prepare();
     setUp(levels(chain, timeout).injectOpen(atOnceUsers(widest(run.plan)))).protocols(protocol);

@@ -45,12 +45,19 @@ final class SseChain {
   private final AtomicLong ids = new AtomicLong();
   private final String authorization;
   private final boolean keepAlive;
+  private final Runnable onChunk;
 
   /**
    * @param apiKey sent as a bearer token to the server only (never to the client warm-up's mock); may be null
    * @param keepAlive keep each user's connection for its next request (else a new one per request)
    */
   SseChain(String path, String profile, TraceSink sink, String runTag, String apiKey, boolean keepAlive) {
+    this(path, profile, sink, runTag, apiKey, keepAlive, () -> { });
+  }
+
+  /** @param onChunk run on the event loop for every chunk with choices (the live console line counts them) */
+  SseChain(String path, String profile, TraceSink sink, String runTag, String apiKey, boolean keepAlive, Runnable onChunk) {
+    this.onChunk = onChunk;
     this.path = path;
     this.keepAlive = keepAlive;
     this.authorization = apiKey == null || apiKey.isEmpty() ? null : "Bearer " + apiKey;
@@ -114,10 +121,10 @@ final class SseChain {
             .asJson()
             .await(timeout).on(
                 sse.checkMessage(GatlingNames.FIRST_TOKEN)
-                    .matching(bodyString().transformWithSession(SseChain::firstTokenSeen).is(true))
+                    .matching(bodyString().transformWithSession(this::firstTokenSeen).is(true))
                     .check(bodyString().transformWithSession((b, s) -> verdict(s, Kind.CHOICES)).is("ok")),
                 sse.checkMessage(GatlingNames.FULL_RESPONSE)
-                    .matching(bodyString().transformWithSession(SseChain::streamEnded).is(true))
+                    .matching(bodyString().transformWithSession(this::streamEnded).is(true))
                     .check(bodyString().transformWithSession((b, s) -> verdict(s, Kind.DONE)).is("ok"))))
         // a failed or timed-out stream is closed at once, so that the server stops generating for it
         .doIf(session -> session.isFailed() || !keepAlive || recorder(session).lastKind() != Kind.DONE)
@@ -138,13 +145,19 @@ final class SseChain {
   }
 
   // Runs once per SSE event while the first check is armed: records it, never throws.
-  private static boolean firstTokenSeen(String event, Session session) {
+  private boolean firstTokenSeen(String event, Session session) {
     Kind k = recorder(session).onEvent(event);
+    if (k == Kind.CHOICES) {
+      onChunk.run();
+    }
     return k != Kind.OTHER;
   }
 
-  private static boolean streamEnded(String event, Session session) {
+  private boolean streamEnded(String event, Session session) {
     Kind k = recorder(session).onEvent(event);
+    if (k == Kind.CHOICES) {
+      onChunk.run();
+    }
     return k == Kind.DONE || k == Kind.ERROR || k == Kind.RECONNECT;
   }
 
