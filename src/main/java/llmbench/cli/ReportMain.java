@@ -3,7 +3,6 @@ package llmbench.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import llmbench.report.ResultFiles;
 import llmbench.report.html.ReportCharts;
 import llmbench.report.html.ReportModel;
 import llmbench.report.html.ReportPage;
@@ -27,10 +26,10 @@ public final class ReportMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(out) || ResultFiles.read(out).isEmpty()) {
-      throw new IllegalArgumentException(out + " holds no level results: give a sweep's output folder");
+    if (!Files.isDirectory(out)) {
+      throw new IllegalArgumentException(out + " is not a folder: give a sweep's output folder");
     }
-    ReportModel model = ReportModel.of(out);
+    ReportModel model = ReportModel.of(out); // one line, status 2, for a folder without results
     System.out.println("report: " + ReportPage.write(model, out));
     for (Path png : ReportCharts.write(model, out)) {
       System.out.println("chart: " + png);

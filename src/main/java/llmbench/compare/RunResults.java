@@ -69,8 +69,7 @@ public record RunResults(String name, Path path, String model, List<Level> level
     Map<String, String> engine = Map.of();
     if (!ours.isEmpty()) {
       List<GpuSample> gpu = GpuSamplesCsv.read(path.resolve(GpuSamplesCsv.FILE_NAME));
-      List<MemUsage.Window> windows = ours.stream().map(r -> new MemUsage.Window(label(r),
-          r.path("level_start_epoch_ms").asLong(), r.path("level_end_epoch_ms").asLong())).toList();
+      List<MemUsage.Window> windows = ours.stream().map(MemUsage.Window::of).toList();
       peaks = MemUsage.peakPerWindow(gpu, windows);
       engine = EngineFacts.read(path.resolve("engine_params.txt"));
     }
@@ -148,7 +147,7 @@ public record RunResults(String name, Path path, String model, List<Level> level
       ttft.add(t);
       e2el.add(l);
       if (n > 1) {
-        tpot.add((l - t) / (n - 1));
+        tpot.add(llmbench.stats.VllmMetrics.tpot(t, l, n));
       }
       for (JsonNode g : r.path("itls").path(i)) {
         itl.add(g.asDouble() * 1000);

@@ -24,6 +24,11 @@ import llmbench.trace.RequestRecord;
  */
 public final class VllmMetrics {
   public static final List<String> DEFAULT_PERCENTILE_METRICS = List.of("ttft", "tpot", "itl", "e2el");
+
+  /** One request's TPOT (any unit, as its TTFT and E2EL); defined only for more than one output token. */
+  public static double tpot(double ttft, double latency, int outputTokens) {
+    return (latency - ttft) / (outputTokens - 1);
+  }
   public static final List<Double> DEFAULT_PERCENTILES = List.of(99.0);
 
   /** Counts output tokens from generated text when the server sent no usage. */
@@ -174,7 +179,7 @@ public final class VllmMetrics {
         int output = outputLen[i];
         double tpot = 0;
         if (output > 1) {
-          tpot = (latency - ttft) / (output - 1);
+          tpot = tpot(ttft, latency, output);
           okTpot.add(tpot);
         }
         if (slo.good(ttft, tpot, latency)) {

@@ -297,11 +297,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     try {
       sampler.close();
       List<JsonNode> results = readResults(out);
-      List<MemUsage.Window> windows = new ArrayList<>();
-      for (JsonNode r : results) {
-        windows.add(new MemUsage.Window(r.path("profile").asText() + " " + r.path("level").asText(),
-            r.path("level_start_epoch_ms").asLong(), r.path("level_end_epoch_ms").asLong()));
-      }
+      List<MemUsage.Window> windows = results.stream().map(MemUsage.Window::of).toList();
       Files.writeString(out.resolve("mem_usage.txt"), MemUsage.render(sampler.unavailable(), gpuIntervalMs,
           sampler.samples(), windows, sampler.processSnapshots()));
       Map<String, Double> peaks = MemUsage.peakPerWindow(sampler.samples(), windows);
@@ -316,7 +312,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       mergeServerMetrics(results);
       llmbench.server.GpuSamplesCsv.write(out.resolve(llmbench.server.GpuSamplesCsv.FILE_NAME), sampler.samples());
       System.out.println("\n=== sweep summary (" + out.resolve("summary.md") + ") ===\n" + md);
-      writeReport(out);
+      writeReport(out, results);
     } catch (IOException | RuntimeException e) {
       System.err.println("error: could not write the summary: " + e.getMessage());
     } finally {
@@ -344,12 +340,12 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   }
 
   /** report.html and its PNG charts; a failure here costs the report only, never the results. */
-  public static void writeReport(Path out) {
+  private static void writeReport(Path out, List<JsonNode> results) {
+    if (results.isEmpty()) {
+      return;
+    }
     try {
-      if (readResults(out).isEmpty()) {
-        return;
-      }
-      ReportModel model = ReportModel.of(out);
+      ReportModel model = ReportModel.of(out, results);
       Path page = ReportPage.write(model, out);
       ReportCharts.write(model, out);
       ReportCharts.writeTimelineCsv(model, out);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,13 +31,7 @@ class ReportBrowserIT {
     String chromium = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : null;
     Assumptions.assumeTrue(chromium != null, "no /usr/bin/chromium (apt-get install chromium; .ci/run does)");
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "report");
-    Path smi = work.resolve("nvidia-smi");
-    Files.writeString(smi, String.join("\n", "#!/usr/bin/env bash",
-        "if [[ \"$*\" == *query-compute-apps* ]]; then echo '505, python3, 8634'; exit 0; fi",
-        "used=1000; while true; do",
-        "  echo \"$(date '+%Y/%m/%d %H:%M:%S.%3N'), 0, NVIDIA H100 80GB HBM3, $used, 81559, 35, 250.10\"",
-        "  used=$((used + 10)); sleep 0.1; done", ""));
-    Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path smi = llmbench.testutil.FakeNvidiaSmi.write(work);
     Path out = work.resolve("out");
     assertEquals(0, Cli.run(new Sweep(RunTest::gatling), "--mock", "--profiles", "low", "--mock-time-scale", "0.3",
         "--out", out.toString(), "--nvidia-smi", smi.toString(), "--gpu-interval-ms", "100",

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,17 +30,7 @@ class SweepIT {
   @BeforeAll
   static void setUp() throws IOException {
     work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "sweep");
-    // A fake nvidia-smi printing the real H100 lines (our query shape) every 100 ms, and the process list.
-    fakeSmi = work.resolve("nvidia-smi");
-    Files.writeString(fakeSmi, String.join("\n",
-        "#!/usr/bin/env bash",
-        "if [[ \"$*\" == *query-compute-apps* ]]; then echo '505, python3, 8634'; exit 0; fi",
-        "used=1000",
-        "while true; do",
-        "  echo \"$(date '+%Y/%m/%d %H:%M:%S.%3N'), 0, NVIDIA H100 80GB HBM3, $used, 81559, 35, 250.10\"",
-        "  used=$((used + 10)); sleep 0.1",
-        "done", ""));
-    Files.setPosixFilePermissions(fakeSmi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    fakeSmi = llmbench.testutil.FakeNvidiaSmi.write(work);
   }
 
   static int sweep(String... args) {

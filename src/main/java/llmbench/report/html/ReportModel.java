@@ -64,16 +64,17 @@ public record ReportModel(
   static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
 
   public static ReportModel of(Path out) throws IOException {
-    List<JsonNode> results = ResultFiles.read(out);
+    return of(out, ResultFiles.read(out));
+  }
+
+  /** @param results the folder's level results, as {@link ResultFiles#read} gives them */
+  public static ReportModel of(Path out, List<JsonNode> results) throws IOException {
     if (results.isEmpty()) {
       throw new IllegalArgumentException(out + " holds no level results to report on");
     }
     String pct = percentileKey(results.get(0));
     List<GpuSample> gpu = GpuSamplesCsv.read(out.resolve(GpuSamplesCsv.FILE_NAME));
-    List<MemUsage.Window> windows = new ArrayList<>();
-    for (JsonNode r : results) {
-      windows.add(new MemUsage.Window(name(r), r.path("level_start_epoch_ms").asLong(), r.path("level_end_epoch_ms").asLong()));
-    }
+    List<MemUsage.Window> windows = results.stream().map(MemUsage.Window::of).toList();
     Map<String, Double> peaks = MemUsage.peakPerWindow(gpu, windows);
     List<LevelView> levels = new ArrayList<>();
     for (JsonNode r : results) {
@@ -101,7 +102,7 @@ public record ReportModel(
   }
 
   private static String name(JsonNode r) {
-    return r.path("profile").asText() + " " + r.path("level").asText();
+    return MemUsage.Window.of(r).name();
   }
 
   /** "p99" when reported, else the first percentile the results hold. */
