@@ -28,11 +28,15 @@ public record RunResults(String name, Path path, String model, List<Level> level
    * and the per-request samples (ms) that the noise tests use.
    */
   public record Level(String label, String profile, int inputLen, int outputLen, int concurrency,
-      Map<String, Double> values, Map<String, double[]> samples) {
+      Map<String, Double> values, Map<String, double[]> samples, String requestRate) {
 
-    /** Same shape: same concurrency, lengths within 2 % (a vLLM file holds measured, not requested, lengths). */
+    /**
+     * Same shape: same concurrency and request rate ("inf" for closed-model levels, as vLLM writes
+     * them), lengths within 2 % (a vLLM file holds measured, not requested, lengths).
+     */
     public boolean matches(Level o) {
-      return concurrency == o.concurrency && close(inputLen, o.inputLen) && close(outputLen, o.outputLen);
+      return concurrency == o.concurrency && requestRate.equals(o.requestRate) && close(inputLen, o.inputLen)
+          && close(outputLen, o.outputLen);
     }
 
     private static boolean close(int a, int b) {
@@ -40,7 +44,8 @@ public record RunResults(String name, Path path, String model, List<Level> level
     }
 
     public String shape() {
-      return inputLen + " in / " + outputLen + " out, concurrency " + concurrency;
+      return inputLen + " in / " + outputLen + " out, " + (requestRate.equals("inf") ? "" : requestRate + " req/s, ")
+          + "concurrency " + concurrency;
     }
   }
 
@@ -121,7 +126,8 @@ public record RunResults(String name, Path path, String model, List<Level> level
     if (peakGpu != null) {
       values.put(Metrics.PEAK_GPU, peakGpu);
     }
-    return new Level(label(r), ours ? r.path("profile").asText() : "vllm", in, out, concurrency, values, samples(r));
+    String rate = r.path("request_rate").isNumber() ? new java.math.BigDecimal(r.get("request_rate").asText()).stripTrailingZeros().toPlainString() : "inf";
+    return new Level(label(r), ours ? r.path("profile").asText() : "vllm", in, out, concurrency, values, samples(r), rate);
   }
 
   /** At most this many pooled ITL samples per level are kept (every k-th beyond). */

@@ -24,7 +24,12 @@ public final class ConsoleBlock {
     sb.append(center(" Serving Benchmark Result ", '=')).append('\n');
     line(sb, "Successful requests:", Integer.toString(m.completed()));
     line(sb, "Failed requests:", Integer.toString(m.failed()));
-    line(sb, "Maximum request concurrency:", Integer.toString(r.concurrency()));
+    if (r.maxConcurrency() != null) {
+      line(sb, "Maximum request concurrency:", Integer.toString(r.maxConcurrency()));
+    }
+    if (r.schedule() != null && !r.schedule().requestRate().equals("inf")) {
+      line(sb, "Request rate configured (RPS):", f2(Double.parseDouble(r.schedule().requestRate())));
+    }
     line(sb, "Benchmark duration (s):", f2(m.duration()));
     line(sb, "Total input tokens:", Long.toString(m.totalInput()));
     line(sb, "Total generated tokens:", Long.toString(m.totalOutput()));

@@ -50,8 +50,6 @@ final class GatlingFailures {
       return r;
     }
     candidates.remove(best);
-    return new RequestRecord(r.id(), r.profile(), r.level(), r.concurrency(), r.requestedInput(), r.requestedOutput(),
-        r.startNs(), r.endNs(), r.startEpochMs(), r.chunkNs(), r.promptTokens(), r.completionTokens(),
-        r.generatedText(), false, FailureKinds.fromGatling(best.message()));
+    return r.failedWith(FailureKinds.fromGatling(best.message()));
   }
 }

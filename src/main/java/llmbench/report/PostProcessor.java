@@ -45,6 +45,7 @@ public final class PostProcessor {
     // one pass over the timings; each level keeps a few numbers per request in the heap and the
     // chunks in temporary files beside them, so memory does not grow with the chunks
     Map<String, VllmMetrics.Level> byLevel = new LinkedHashMap<>();
+    Map<String, llmbench.stats.ScheduleLag> lags = new LinkedHashMap<>();
     List<LevelReport> reports = new ArrayList<>();
     try {
       Path logFile = runDir.resolve("simulation.log");
@@ -53,6 +54,7 @@ public final class PostProcessor {
       TraceFiles.forEach(timings, r -> {
         if (!r.warmup()) {
           byLevel.computeIfAbsent(r.level(), k -> new VllmMetrics.Level(runDir, counter)).add(failures.refine(r));
+          lags.computeIfAbsent(r.level(), k -> new llmbench.stats.ScheduleLag()).add(r);
         }
       });
       Map<String, int[]> gatlingCounts = gatlingCounts(log);
@@ -63,8 +65,8 @@ public final class PostProcessor {
         Files.createDirectories(outputDir);
       }
       for (Map.Entry<String, VllmMetrics.Level> e : byLevel.entrySet()) {
-        reports.add(report(e.getKey(), e.getValue(), info, slo, date, gatlingCounts, scrapes, runDir, outputDir,
-            console));
+        reports.add(report(e.getKey(), e.getValue(), lags.get(e.getKey()), info, slo, date, gatlingCounts, scrapes,
+            runDir, outputDir, console));
         e.getValue().close();
       }
     } finally {
@@ -73,7 +75,8 @@ public final class PostProcessor {
     return reports;
   }
 
-  private static LevelReport report(String label, VllmMetrics.Level level, RunInfo info, Slo slo, String date,
+  private static LevelReport report(String label, VllmMetrics.Level level, llmbench.stats.ScheduleLag lag,
+      RunInfo info, Slo slo, String date,
       Map<String, int[]> gatlingCounts, List<TelemetryCsv.Scrape> scrapes, Path runDir, Path outputDir,
       PrintStream console) throws IOException {
     RequestRecord first = level.first();
@@ -111,6 +114,13 @@ public final class PostProcessor {
         meta.put("client_disturbed", !c.disturbances().isEmpty());
       }
     }
+    RunInfo.Schedule schedule = info.schedule(label);
+    if (schedule != null) {
+      meta.put("arrival_seed", schedule.arrivalSeed());
+      if (!lag.isEmpty()) {
+        meta.putAll(lag.toMetadata(schedule.requestRate(), schedule.maxConcurrency() != null));
+      }
+    }
     long startMs = level.minStartEpochMs();
     meta.put("level_start_epoch_ms", startMs);
     long endMs = startMs + Math.round(m.duration() * 1000);
@@ -131,6 +141,9 @@ public final class PostProcessor {
       warnings.add("the run was interrupted: the last level holds only the requests that finished");
     }
     warnings.addAll(crossCheck(label, level.size(), m, gatlingCounts));
+    if (schedule != null && !lag.isEmpty() && lag.warning() != null) {
+      warnings.add(lag.warning());
+    }
     warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
     if (inputs != null && inputs.client() != null) {
       warnings.addAll(inputs.client().disturbances());
@@ -144,7 +157,7 @@ public final class PostProcessor {
     meta.put("warnings", warnings);
     LevelReport report = new LevelReport(date, info.endpointType(), info.modelId(), info.tokenizerId(),
         first.concurrency(), first.requestedInput(), first.requestedOutput(), meta,
-        info.percentileMetrics(), info.percentiles(), !slo.isEmpty(), m);
+        info.percentileMetrics(), info.percentiles(), !slo.isEmpty(), m, schedule);
     ResultJson.write(report, runDir.resolve(report.fileName()));
     if (outputDir != null) {
       Path target = outputDir.resolve(report.fileName());
@@ -152,9 +165,19 @@ public final class PostProcessor {
       Files.copy(runDir.resolve(report.fileName()), target);
     }
     console.println();
-    console.println("[" + info.profile() + " " + label + ": concurrency " + first.concurrency()
+    String load = schedule == null ? "concurrency " + first.concurrency()
+        : schedule.requestRate() + " req/s" + (schedule.burstiness() == 1.0 ? "" : ", burstiness " + schedule.burstiness())
+            + (schedule.maxConcurrency() == null ? "" : ", max concurrency " + schedule.maxConcurrency());
+    console.println("[" + info.profile() + " " + label + ": " + load
         + ", " + first.requestedInput() + " in / " + first.requestedOutput() + " out, "
         + m.numPrompts() + " prompts]");
+    if (schedule != null && !lag.isEmpty()) {
+      Map<String, Object> l = lag.toMetadata(schedule.requestRate(), false);
+      console.printf(java.util.Locale.ROOT, "schedule: %s, lag p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+          l.get("achieved_request_rate") == null ? "all at once"
+              : String.format(java.util.Locale.ROOT, "achieved %.2f req/s", (Double) l.get("achieved_request_rate")),
+          (Double) l.get("schedule_lag_p50_ms"), (Double) l.get("schedule_lag_p99_ms"), (Double) l.get("schedule_lag_max_ms"));
+    }
     console.print(ConsoleBlock.render(report));
     if (server != null) {
       LevelMetrics.Summary ttft = m.summaries().get("ttft");

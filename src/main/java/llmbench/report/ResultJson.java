@@ -37,9 +37,18 @@ public final class ResultJson {
       for (Map.Entry<String, Object> e : r.metadata().entrySet()) {
         field(g, e.getKey(), e.getValue());
       }
-      g.writeStringField("request_rate", "inf");
-      g.writeNumberField("burstiness", 1.0);
-      g.writeNumberField("max_concurrency", r.concurrency());
+      RunInfo.Schedule schedule = r.schedule();
+      if (schedule == null || schedule.requestRate().equals("inf")) {
+        g.writeStringField("request_rate", "inf");
+      } else {
+        g.writeNumberField("request_rate", Double.parseDouble(schedule.requestRate()));
+      }
+      g.writeNumberField("burstiness", schedule == null ? 1.0 : schedule.burstiness());
+      if (r.maxConcurrency() == null) {
+        g.writeNullField("max_concurrency");
+      } else {
+        g.writeNumberField("max_concurrency", r.maxConcurrency());
+      }
       g.writeNumberField("duration", m.duration());
       g.writeNumberField("completed", m.completed());
       g.writeNumberField("failed", m.failed());

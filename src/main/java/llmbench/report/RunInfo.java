@@ -26,7 +26,30 @@ public record RunInfo(
     String goodput,
     List<String> notes,
     Map<String, Object> metadata,
-    Map<String, LevelInputs> levels) {
+    Map<String, LevelInputs> levels,
+    Map<String, Schedule> schedules) {
+
+  /** A run without request-rate levels. */
+  public RunInfo(String profile, String simulation, String baseUrl, String modelId, String tokenizerId,
+      String endpointType, int maxModelLen, long startEpochMs, List<String> percentileMetrics,
+      List<Double> percentiles, String goodput, List<String> notes, Map<String, Object> metadata,
+      Map<String, LevelInputs> levels) {
+    this(profile, simulation, baseUrl, modelId, tokenizerId, endpointType, maxModelLen, startEpochMs,
+        percentileMetrics, percentiles, goodput, notes, metadata, levels, null);
+  }
+
+  /**
+   * A request-rate level's arrivals, in vLLM's result terms.
+   *
+   * @param requestRate "4" or "inf"
+   * @param maxConcurrency null when uncapped
+   */
+  public record Schedule(String requestRate, double burstiness, Integer maxConcurrency, long arrivalSeed) {}
+
+  /** The schedule of level {@code label}; null for a closed-model level. */
+  public Schedule schedule(String label) {
+    return schedules == null ? null : schedules.get(label);
+  }
 
   /**
    * When and how fast a level's request bodies were built (before the level started), and the client's

@@ -12,7 +12,7 @@ import org.apache.commons.csv.CSVPrinter;
 
 /** The sweep across levels, one row per level, from the levels' result files: CSV and Markdown. */
 public final class SweepSummary {
-  private static final String[] HEADER = {"profile", "level", "concurrency", "in", "out", "prompts",
+  private static final String[] HEADER = {"profile", "level", "concurrency", "request rate", "in", "out", "prompts",
       "failed", "req/s", "output tok/s", "total tok/s", "mean TTFT ms", "median TTFT ms", "p99 TTFT ms",
       "mean TPOT ms", "median TPOT ms", "p99 TPOT ms", "mean ITL ms", "median ITL ms", "p99 ITL ms",
       "mean E2EL ms", "median E2EL ms", "p99 E2EL ms", "peak GPU MiB", "server running max",
@@ -25,7 +25,10 @@ public final class SweepSummary {
       List<String> c = new ArrayList<>();
       c.add(result.path("profile").asText());
       c.add(result.path("level").asText());
-      c.add(result.path("max_concurrency").asText());
+      c.add(result.path("max_concurrency").isNumber() ? result.get("max_concurrency").asText() : "");
+      JsonNode rate = result.path("request_rate");
+      c.add(!result.has("arrival_seed") ? "" // a closed-model level has none
+          : rate.isNumber() ? new java.math.BigDecimal(rate.asText()).stripTrailingZeros().toPlainString() : rate.asText());
       c.add(result.path("random_input_len").asText());
       c.add(result.path("random_output_len").asText());
       c.add(result.path("num_prompts").asText());

@@ -88,8 +88,19 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   String goodput;
   @Option(names = "--timeout", description = "Seconds a request may take (default: ${DEFAULT-VALUE}).")
   int timeout = 600;
-  @Option(names = "--seed", description = "Prompt seed (default: ${DEFAULT-VALUE}).")
-  long seed = 0;
+  @Option(names = "--request-rate", paramLabel = "RATES", description = "Request-rate levels instead of concurrency "
+      + "levels, e.g. 1,2,4,inf (req/s; inf = all at once), with vLLM's arrivals: gamma gaps, seeded.")
+  String requestRate;
+  @Option(names = "--burstiness", description = "Request-rate levels: the gamma shape; 1 = Poisson, < 1 burstier (default: 1).")
+  Double burstiness;
+  @Option(names = "--max-concurrency", description = "Request-rate levels: at most this many requests in flight.")
+  Integer maxConcurrency;
+  @Option(names = "--num-prompts", description = "Request-rate levels: requests per level (default: "
+      + llmbench.workload.BenchSettings.DEFAULT_NUM_PROMPTS + ").")
+  Integer numPrompts;
+  @Option(names = "--seed", description = "Prompt and arrival seed (default: a fresh one per run, in the results; "
+      + "give it to send the same prompts again).")
+  Long seed;
   @Option(names = "--connections", description = "keep-alive (default: each virtual user keeps its connection, "
       + "as the OpenAI SDK does) or per-request (a new TCP connection for every request).")
   String connections = "keep-alive";
@@ -176,8 +187,14 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       throw new IllegalArgumentException("--connections must be keep-alive or per-request");
     }
     TextTokenizer.requireGiven(tokenizer);
+    if (seed == null) {
+      seed = llmbench.workload.BenchSettings.freshSeed();
+    }
+
     String base = url != null ? url : System.getenv().getOrDefault("OPENAI_BASE_URL", "http://localhost:8000");
     base = base.replaceAll("/+$", "").replaceAll("/v1$", "");
+    // every llm.* setting is checked here, before anything starts: a mistake is one line, status 2
+    llmbench.workload.BenchSettings.from(properties(base, new Discovery.Result("model", 1, "check", List.of())), Map.of());
     Files.createDirectories(out);
     Path archived = archivePreviousRun(out);
     if (archived != null) {
@@ -208,6 +225,8 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       }
       System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
           + found.maxModelLen() + " (" + found.maxModelLenSource() + ")");
+      System.out.println("seed " + seed + " (--seed " + seed + " sends the same prompts"
+          + (requestRate != null ? " at the same times" : "") + " again)");
       Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
           LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
       sampler.start();
@@ -271,6 +290,10 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     p.put("llm.timeout", Integer.toString(timeout));
     p.put("llm.percentiles", percentiles);
     p.put("llm.seed", Long.toString(seed));
+    putIfGiven(p, "llm.requestRate", requestRate);
+    putIfGiven(p, "llm.burstiness", burstiness);
+    putIfGiven(p, "llm.maxConcurrency", maxConcurrency);
+    putIfGiven(p, "llm.numPrompts", numPrompts);
     p.put("llm.out", out.toString());
     p.put("llm.gatlingResults", gatlingResults.toString());
     p.put("llm.mock", "false"); // the sweep's own mock (if any) serves every profile
@@ -284,6 +307,12 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       p.put("llm.goodput", goodput);
     }
     return p;
+  }
+
+  private static void putIfGiven(Map<String, String> p, String key, Object value) {
+    if (value != null) {
+      p.put(key, value.toString());
+    }
   }
 
   private volatile boolean finished;

@@ -9,6 +9,8 @@ package llmbench.trace;
  * @param promptTokens {@code usage.prompt_tokens} of the last usage seen, -1 if none
  * @param completionTokens {@code usage.completion_tokens} of the last usage seen, -1 if none
  * @param error null when the request succeeded
+ * @param dueNs open model: when the schedule had the request due; 0 in a closed-model level
+ * @param readyNs open model: when it could go, the later of due and a user being free (the cap); 0 closed
  */
 public record RequestRecord(
     String id,
@@ -25,7 +27,28 @@ public record RequestRecord(
     int completionTokens,
     String generatedText,
     boolean success,
-    String error) {
+    String error,
+    long dueNs,
+    long readyNs) {
+
+  /** A closed-model request (no schedule). */
+  public RequestRecord(String id, String profile, String level, int concurrency, int requestedInput,
+      int requestedOutput, long startNs, long endNs, long startEpochMs, long[] chunkNs, int promptTokens,
+      int completionTokens, String generatedText, boolean success, String error) {
+    this(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs, startEpochMs, chunkNs,
+        promptTokens, completionTokens, generatedText, success, error, 0, 0);
+  }
+
+  /** The same request, now failed with {@code why}. */
+  public RequestRecord failedWith(String why) {
+    return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs,
+        startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, false, why, dueNs, readyNs);
+  }
+
+  /** Open model: how late the client sent it after it could go (ns); 0 in a closed-model level. */
+  public long scheduleLagNs() {
+    return dueNs == 0 ? 0 : startNs - readyNs;
+  }
 
   public boolean warmup() {
     return "warmup".equals(level);

@@ -31,6 +31,8 @@ public final class StreamRecorder {
   private long failedNs;
   private int timeoutSeconds;
   private Kind lastKind = Kind.OTHER;
+  private long dueNs;
+  private long readyNs;
 
   public StreamRecorder(String id) {
     this.id = id;
@@ -40,6 +42,13 @@ public final class StreamRecorder {
 
   public String id() {
     return id;
+  }
+
+  /** Open model: when the request was due, and when it could go (a user free); see {@link RequestRecord}. */
+  public StreamRecorder scheduled(long dueNs, long readyNs) {
+    this.dueNs = dueNs;
+    this.readyNs = readyNs;
+    return this;
   }
 
   /** What the SSE checks need to know about an event right away. */
@@ -209,7 +218,7 @@ public final class StreamRecorder {
     long end = chunks > 0 ? chunkNs[chunks - 1] : (endNs > 0 ? endNs : System.nanoTime());
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs,
         end, startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(),
-        error == null, error);
+        error == null, error, dueNs, readyNs);
   }
 
   private static String unescape(String jsonStringBody) {

@@ -39,7 +39,21 @@ public record BenchSettings(
     boolean clientWarmup,
     boolean keepAlive,
     int metricsIntervalMs,
-    boolean progress) {
+    boolean progress,
+    List<Double> requestRates,
+    double burstiness,
+    Integer maxConcurrency,
+    int numPrompts,
+    int prefixLen,
+    int numPrefixes) {
+
+  /** Requests per open-model level when {@code llm.numPrompts} is not given. */
+  public static final int DEFAULT_NUM_PROMPTS = 200;
+
+  /** A seed for a run that did not ask for one: a fresh one, so no run re-sends an earlier run's prompts. */
+  public static long freshSeed() {
+    return new java.security.SecureRandom().nextInt(Integer.MAX_VALUE - 1) + 1;
+  }
 
   public static BenchSettings fromSystemProperties() {
     return from(System.getProperties().entrySet().stream()
@@ -65,7 +79,7 @@ public record BenchSettings(
         throw new IllegalArgumentException("llm.percentileMetrics: unknown metric '" + m + "' (use ttft,tpot,itl,e2el)");
       }
     }
-    return new BenchSettings(
+    BenchSettings s = new BenchSettings(
         url,
         p.apply("model"),
         env.get("OPENAI_API_KEY"),
@@ -80,7 +94,7 @@ public record BenchSettings(
         doubles(firstNonNull(p.apply("percentiles"), "99"), "llm.percentiles"),
         metricList,
         Slo.parse(p.apply("goodput")),
-        Long.parseLong(firstNonNull(p.apply("seed"), "0")),
+        p.apply("seed") == null ? freshSeed() : seed(p.apply("seed")),
         Boolean.parseBoolean(firstNonNull(p.apply("mock"), "false")),
         Double.parseDouble(firstNonNull(p.apply("mockTimeScale"), "1.0")),
         Path.of(firstNonNull(p.apply("out"), "output")),
@@ -92,7 +106,60 @@ public record BenchSettings(
         Boolean.parseBoolean(firstNonNull(p.apply("clientWarmup"), "true")),
         connections(firstNonNull(p.apply("connections"), "keep-alive")),
         atLeastZero(firstNonNull(p.apply("metricsInterval"), "1000"), "llm.metricsInterval"),
-        Boolean.parseBoolean(firstNonNull(p.apply("progress"), "false")));
+        Boolean.parseBoolean(firstNonNull(p.apply("progress"), "false")),
+        rates(p.apply("requestRate")),
+        openOnly(p, "burstiness", () -> Double.parseDouble(p.apply("burstiness")), 1.0),
+        openOnly(p, "maxConcurrency", () -> positive(p.apply("maxConcurrency"), "llm.maxConcurrency"), null),
+        openOnly(p, "numPrompts", () -> positive(p.apply("numPrompts"), "llm.numPrompts"), DEFAULT_NUM_PROMPTS),
+        p.apply("prefixLen") == null ? 0 : atLeastZero(p.apply("prefixLen"), "llm.prefixLen"),
+        p.apply("numPrefixes") == null ? 1 : positive(p.apply("numPrefixes"), "llm.numPrefixes"));
+    if (s.open()) {
+      s.requestRates.forEach(r -> new Arrivals(r, s.burstiness, s.maxConcurrency)); // its checks, before anything runs
+    }
+    return s;
+  }
+
+  /** An open-model setting: given without {@code llm.requestRate} it would be ignored, so it is an error. */
+  private static <T> T openOnly(Function<String, String> p, String key, java.util.function.Supplier<T> value, T dflt) {
+    if (p.apply(key) == null) {
+      return dflt;
+    }
+    if (p.apply("requestRate") == null) {
+      throw new IllegalArgumentException("llm." + key + " (--" + key.replaceAll("([A-Z])", "-$1").toLowerCase()
+          + ") applies to request-rate levels only: give llm.requestRate (--request-rate) too");
+    }
+    try {
+      return value.get();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("llm." + key + ": '" + p.apply(key) + "' is not a number");
+    }
+  }
+
+  private static List<Double> rates(String v) {
+    if (v == null) {
+      return null;
+    }
+    List<Double> out = new ArrayList<>();
+    for (String r : v.split("\\s*,\\s*")) {
+      out.add(Arrivals.parseRate(r));
+    }
+    if (out.stream().distinct().count() != out.size()) {
+      throw new IllegalArgumentException("llm.requestRate lists a rate twice: '" + v + "'");
+    }
+    return out;
+  }
+
+  private static long seed(String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("llm.seed must be a whole number, not '" + v + "'");
+    }
+  }
+
+  /** True when the levels are request rates (open model) rather than concurrencies. */
+  public boolean open() {
+    return requestRates != null;
   }
 
   /** {@code keep-alive} (default: each user keeps its connection) or {@code per-request}. */
@@ -106,6 +173,9 @@ public record BenchSettings(
 
   /** The profile with this run's overrides applied. */
   public Profile apply(Profile profile) {
+    if (levels != null && requestRates != null) {
+      throw new IllegalArgumentException("give concurrency levels (llm.levels) or request rates (llm.requestRate), not both");
+    }
     Profile p = profile.withLengths(inputLen, outputLen);
     return levels == null ? p : p.withLevels(levels);
   }

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * One concurrency level: its shape, and its request bodies, built by {@link #prepare} before the
+ * One level: closed model (a number of users, each sending its share back to back) or open model
+ * ({@link Arrivals}: requests due on a seeded schedule); its shape, and its request bodies, built by {@link #prepare} before the
  * level starts (never while timing) and dropped by {@link #release} after it, so that only one
  * level's bodies (images can be megabytes each) are in memory at a time.
  */
@@ -17,7 +18,12 @@ public final class LevelPlan {
   private final int outputLen;
   private final int numPrompts;
   private final IntFunction<byte[]> bodyFactory;
+  private final Arrivals arrivals;
+  private final long[] dueOffsetsNs;
+  private final long arrivalSeed;
   private final AtomicInteger cursor = new AtomicInteger();
+  private final AtomicInteger claimed = new AtomicInteger();
+  private volatile long zeroNs;
   private volatile List<byte[]> bodies;
   private volatile long buildMs = -1;
   private volatile long builtAtEpochMs;
@@ -26,6 +32,21 @@ public final class LevelPlan {
 
   public LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,
       IntFunction<byte[]> bodyFactory) {
+    this(label, concurrency, inputLen, outputLen, numPrompts, bodyFactory, null, 0);
+  }
+
+  /** An open-model level of {@code numPrompts} requests due as {@code arrivals} says, drawn with {@code seed}. */
+  public static LevelPlan open(Arrivals arrivals, int inputLen, int outputLen, int numPrompts, long seed,
+      IntFunction<byte[]> bodyFactory) {
+    int users = arrivals.maxConcurrency() != null ? Math.min(arrivals.maxConcurrency(), numPrompts) : numPrompts;
+    return new LevelPlan(arrivals.label(), users, inputLen, outputLen, numPrompts, bodyFactory, arrivals, seed);
+  }
+
+  private LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,
+      IntFunction<byte[]> bodyFactory, Arrivals arrivals, long arrivalSeed) {
+    this.arrivals = arrivals;
+    this.arrivalSeed = arrivalSeed;
+    this.dueOffsetsNs = arrivals == null ? null : arrivals.offsetsNs(numPrompts, arrivalSeed);
     this.label = label;
     this.concurrency = concurrency;
     this.inputLen = inputLen;
@@ -60,9 +81,58 @@ public final class LevelPlan {
   public synchronized boolean beginDiagnosis(ClientDiagnosis d) {
     if (diagnosisStart == null) {
       diagnosisStart = d.begin();
+      zeroNs = System.nanoTime(); // every user passes here before it claims a request
       return true;
     }
     return false;
+  }
+
+  /**
+   * Open model: the index of the next request to send, in schedule order, or -1 once all are
+   * claimed. A user claims the next request only when it is free, so with a cap a request due while
+   * all users are busy waits for the first to end, as vLLM's semaphore does.
+   */
+  public int claim() {
+    int i = claimed.getAndIncrement();
+    return i < numPrompts ? i : -1;
+  }
+
+  /**
+   * The client warm-up's endless open level: a schedule starting now once the last one is spent
+   * (or none started); its requests go to an in-process server, so reusing one does no harm.
+   */
+  public synchronized void restartIfSpent() {
+    if (zeroNs == 0 || claimed.get() >= numPrompts) {
+      zeroNs = System.nanoTime();
+      claimed.set(0);
+    }
+  }
+
+  /** When request {@code index} is due, on the {@link System#nanoTime()} clock. */
+  public long dueNs(int index) {
+    return zeroNs + dueOffsetsNs[index];
+  }
+
+  /** Request {@code index}'s body (open model: bodies go by schedule position). */
+  public byte[] body(int index) {
+    List<byte[]> b = bodies;
+    if (b == null) {
+      throw new IllegalStateException("level " + label + " was not prepared before it started");
+    }
+    return b.get(index);
+  }
+
+  /** The level's arrivals; null for a closed-model level. */
+  public Arrivals arrivals() {
+    return arrivals;
+  }
+
+  public boolean open() {
+    return arrivals != null;
+  }
+
+  public long arrivalSeed() {
+    return arrivalSeed;
   }
 
   /** Ends it once the level's last response is in (the first caller wins). */
@@ -92,6 +162,7 @@ public final class LevelPlan {
     return label;
   }
 
+  /** Closed model: users, each with one request in flight; open model: users that send (the cap, or one per request). */
   public int concurrency() {
     return concurrency;
   }
@@ -108,7 +179,7 @@ public final class LevelPlan {
     return numPrompts;
   }
 
-  /** Requests per virtual user: the level keeps exactly {@code concurrency} requests in flight. */
+  /** Closed model: requests per virtual user; the level keeps exactly {@code concurrency} requests in flight. */
   public int rounds() {
     return numPrompts / concurrency;
   }

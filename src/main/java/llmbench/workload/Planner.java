@@ -115,12 +115,22 @@ public final class Planner {
         i -> body.build(1 + i, WARMUP_OUTPUT));
     List<LevelPlan> levels = new ArrayList<>();
     long base = 1_000_000;
-    for (int c : profile.levels()) {
-      long levelBase = base;
-      levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, c * s.rounds(),
-          i -> body.build(levelBase + i, output)));
-      base += 1_000_000;
+    if (s.open()) {
+      for (double rate : s.requestRates()) {
+        long levelBase = base;
+        levels.add(LevelPlan.open(new Arrivals(rate, s.burstiness(), s.maxConcurrency()), input, output,
+            s.numPrompts(), s.seed() * 31 + levelBase, i -> body.build(levelBase + i, output)));
+        base += 1_000_000;
+      }
+    } else {
+      for (int c : profile.levels()) {
+        long levelBase = base;
+        levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, c * s.rounds(),
+            i -> body.build(levelBase + i, output)));
+        base += 1_000_000;
+      }
     }
+    meta.put("seed", s.seed());
     return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
   }
 }

@@ -27,17 +27,24 @@ class SweepSummaryTest {
         .put("server_kv_cache_usage_max_pct", 12.345).put("server_preemptions", 2.0).put("server_mean_ttft_ms", 70.126);
     List<String> cells = new SweepSummary.Row(r, 81234.4).cells();
     assertEquals(SweepSummary.header().size(), cells.size());
-    assertEquals(List.of("81234", "32", "3", "12.35", "2", "70.13", ""), cells.subList(22, 29));
+    assertEquals(List.of("81234", "32", "3", "12.35", "2", "70.13", ""), cells.subList(23, 30));
     r.putObject("failures_by_kind").put("HTTP 429", 3).put("timeout", 1);
-    assertEquals("HTTP 429 × 3, timeout × 1", new SweepSummary.Row(r, null).cells().get(28));
-    assertEquals(List.of("low", "c032", "32", "100", "150", "32", "0", "30.12"), cells.subList(0, 8));
+    assertEquals("HTTP 429 × 3, timeout × 1", new SweepSummary.Row(r, null).cells().get(29));
+    assertEquals(List.of("low", "c032", "32", "", "100", "150", "32", "0", "30.12"), cells.subList(0, 9));
   }
 
   @Test
   void withoutServerMetricsOrGpuTheyAreBlank() throws Exception {
     List<String> cells = new SweepSummary.Row(result(), null).cells();
-    assertEquals(List.of("", "", "", "", "", "", ""), cells.subList(22, 29));
+    assertEquals(List.of("", "", "", "", "", "", ""), cells.subList(23, 30));
     String csv = SweepSummary.csv(List.of(new SweepSummary.Row(result(), null))).lines().toList().get(1);
     assertEquals(true, csv.endsWith(",,,,,,"), csv);
+  }
+
+  @Test
+  void aRequestRateLevelShowsItsRateAndNoCapAsBlank() {
+    ObjectNode r = result().put("level", "r4").put("arrival_seed", 9L).put("request_rate", 4.0);
+    r.putNull("max_concurrency");
+    assertEquals(List.of("low", "r4", "", "4"), new SweepSummary.Row(r, null).cells().subList(0, 4));
   }
 }

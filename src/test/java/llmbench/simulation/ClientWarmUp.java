@@ -107,9 +107,12 @@ final class ClientWarmUp {
         .stepModel(StepModel.fixed(0.25)).maxNumSeqs(1024).numGpuBlocks(1_000_000)
         .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).build());
     String model = mock.config().modelId();
-    LevelPlan plan = new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds,
-        i -> chat ? RequestBodies.chat(model, "client warm-up " + i, null, TOKENS)
-            : RequestBodies.completions(model, "client warm-up " + i, TOKENS));
+    java.util.function.IntFunction<byte[]> bodies = i -> chat ? RequestBodies.chat(model, "client warm-up " + i, null, TOKENS)
+        : RequestBodies.completions(model, "client warm-up " + i, TOKENS);
+    // the kept-alive target takes the request-rate path (claims, pauses until due), the other the
+    // closed one: a rate level's first requests must not be its chain's first run
+    LevelPlan plan = close ? new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds, bodies)
+        : LevelPlan.open(new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS, users * rounds, 1, bodies);
     plan.prepare();
     return new Target(mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"));
   }

@@ -38,6 +38,12 @@ public final class ClientWarmUpSimulation extends Simulation {
   /** A user's share: its connection opened as before a level, then streams while the JIT is busy. */
   private static ChainBuilder streams(ClientWarmUp.Target target, ClientWarmUp warm, SseChain chain, Duration timeout) {
     return asLongAs(session -> warm.streaming()).on(SseChain.openConnection(target.health())
+        .exec(session -> {
+          if (target.plan().open()) {
+            target.plan().restartIfSpent();
+          }
+          return session;
+        })
         .exec(chain.level(target.plan(), timeout, target.url(), warm.sink()))
         .exec(session -> {
           warm.streamed();

@@ -111,9 +111,17 @@ final class LlmRun {
     } else if (scraper != null && scraper.unavailable() != null) {
       metadata.put("server_metrics", scraper.unavailable());
     }
+    Map<String, RunInfo.Schedule> schedules = new LinkedHashMap<>();
+    for (LevelPlan l : plan.levels()) {
+      if (l.open()) {
+        schedules.put(l.label(), new RunInfo.Schedule(l.arrivals().rateText(), l.arrivals().burstiness(),
+            l.arrivals().maxConcurrency(), l.arrivalSeed()));
+      }
+    }
     return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
         plan.endpointType(), plan.maxModelLen(), startEpochMs, settings.percentileMetrics(),
-        settings.percentiles(), goodputSpec(settings), plan.notes(), metadata, levels);
+        settings.percentiles(), goodputSpec(settings), plan.notes(), metadata, levels,
+        schedules.isEmpty() ? null : schedules);
   }
 
   /** Vision results go to {@code <out>/vision_WxH/}: they never collide with text or other sizes. */

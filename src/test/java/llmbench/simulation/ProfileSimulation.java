@@ -138,7 +138,7 @@ public abstract class ProfileSimulation extends Simulation {
         previous.release();
       }
       level.prepare();
-      System.out.println("prepared " + level.numPrompts() + " requests for " + level.label() + " in "
+      System.out.println("prepared " + level.numPrompts() + (level.numPrompts() == 1 ? " request" : " requests") + " for " + level.label() + " in "
           + level.buildMs() + " ms");
       scraper.scrapeNow(level.label(), "start");
     }

@@ -1,6 +1,7 @@
 package llmbench.simulation;
 
 import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
@@ -34,6 +35,8 @@ import llmbench.workload.LevelPlan;
 final class SseChain {
   private static final String RECORDER = "llmbench.recorder";
   private static final String BODY = "llmbench.body";
+  private static final String CLAIM = "llmbench.claim";
+  private static final String CLAIM_NS = "llmbench.claimNs";
   private static final String SSE_NAME = "generate";
   private static final String CLOSE = "close";
   private static final String OPEN_CONNECTION = "open connection";
@@ -91,8 +94,38 @@ final class SseChain {
    * warm-up), with its token timings going to {@code target}; the server's API key is not sent.
    */
   ChainBuilder level(LevelPlan level, Duration timeout, String url, TraceSink target) {
+    if (level.open()) {
+      return openLevel(level, timeout, url, target);
+    }
     String group = GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
     return repeat(level.rounds()).on(group(group).on(request(level, timeout, url, target)));
+  }
+
+  /**
+   * An open-model level: each user claims the next request of the schedule once it is free, waits
+   * until it is due and sends it. With one user per request (uncapped) every request goes at its
+   * time; with the cap as the number of users, a request due while all are busy waits for the first
+   * to end, vLLM's semaphore.
+   */
+  private ChainBuilder openLevel(LevelPlan level, Duration timeout, String url, TraceSink target) {
+    String group = GatlingNames.openGroup(level.label(), level.arrivals(), level.inputLen(), level.outputLen());
+    return exec(session -> claim(session, level))
+        .asLongAs(session -> session.getInt(CLAIM) >= 0).on(
+            group(group).on(request(level, timeout, url, target))
+                .exec(session -> claim(session, level)));
+  }
+
+  private static Session claim(Session session, LevelPlan level) {
+    return session.set(CLAIM, level.claim()).set(CLAIM_NS, System.nanoTime());
+  }
+
+  /**
+   * Until the claimed request is due, rounded up to Gatling's millisecond pauses (so that nothing
+   * goes early); zero when it is already due: one turn of the user's event loop, as below.
+   */
+  private static Duration untilDue(Session session, LevelPlan level) {
+    long wait = level.dueNs(session.getInt(CLAIM)) - System.nanoTime();
+    return wait <= 0 ? Duration.ZERO : Duration.ofMillis((wait + 999_999) / 1_000_000);
   }
 
   private ChainBuilder request(LevelPlan level, Duration timeout, String url, TraceSink target) {
@@ -111,11 +144,20 @@ final class SseChain {
     // chunk be read first: Gatling runs the chain on from [DONE] inside that read, and only once the
     // chunk is handled is the connection back in the user's pool, and the close below a no-op that
     // frees the stream's name (closing right after [DONE], Gatling's habit, costs a new connection).
-    return exec(pause(Duration.ZERO))
+    // An open-model request waits there until it is due.
+    return exec(level.open() ? pause(session -> untilDue(session, level)) : pause(Duration.ZERO))
         .doIf(session -> session.contains(SSE_NAME)).then(exec(sse(CLOSE, SSE_NAME).close()))
-        .exec(session -> session
-            .set(BODY, level.next())
-            .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet())))
+        .exec(session -> {
+          if (!level.open()) {
+            return session.set(BODY, level.next())
+                .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet()));
+          }
+          int index = session.getInt(CLAIM);
+          long due = level.dueNs(index);
+          StreamRecorder rec = new StreamRecorder(runTag + "-" + ids.incrementAndGet())
+              .scheduled(due, Math.max(due, session.getLong(CLAIM_NS)));
+          return session.set(BODY, level.body(index)).set(RECORDER, rec);
+        })
         .exec(connect
             .body(ByteArrayBody(session -> session.<byte[]>get(BODY)))
             .asJson()
@@ -134,7 +176,9 @@ final class SseChain {
           if (session.isFailed()) {
             rec.markFailed(System.nanoTime(), (int) timeout.toSeconds());
           }
-          target.submit(() -> rec.toRecord(profile, level.label(), level.concurrency(), level.inputLen(),
+          int concurrency = !level.open() ? level.concurrency()
+              : level.arrivals().maxConcurrency() == null ? 0 : level.arrivals().maxConcurrency();
+          target.submit(() -> rec.toRecord(profile, level.label(), concurrency, level.inputLen(),
               level.outputLen(), null));
           return session.remove(RECORDER).remove(BODY).markAsSucceeded();
         });

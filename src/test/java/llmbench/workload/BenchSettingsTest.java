@@ -32,4 +32,38 @@ class BenchSettingsTest {
         () -> BenchSettings.from(Map.of("llm.connections", "pooled"), Map.of()));
     assertEquals("llm.connections must be keep-alive or per-request, not 'pooled'", e.getMessage());
   }
+
+  @Test
+  void requestRatesAndTheirOptions() {
+    BenchSettings closed = BenchSettings.from(Map.of(), Map.of());
+    assertFalse(closed.open());
+    BenchSettings open = BenchSettings.from(Map.of("llm.requestRate", "1, 2.5,inf", "llm.burstiness", "0.5",
+        "llm.maxConcurrency", "8", "llm.numPrompts", "50"), Map.of());
+    assertEquals(java.util.List.of(1.0, 2.5, Double.POSITIVE_INFINITY), open.requestRates());
+    assertEquals(0.5, open.burstiness());
+    assertEquals(8, open.maxConcurrency());
+    assertEquals(50, open.numPrompts());
+    assertEquals(BenchSettings.DEFAULT_NUM_PROMPTS, BenchSettings.from(Map.of("llm.requestRate", "4"), Map.of()).numPrompts());
+    // an option that only a rate level reads is an error without one, not silently ignored
+    assertEquals("llm.maxConcurrency (--max-concurrency) applies to request-rate levels only: give llm.requestRate "
+        + "(--request-rate) too", assertThrows(IllegalArgumentException.class,
+            () -> BenchSettings.from(Map.of("llm.maxConcurrency", "8"), Map.of())).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.requestRate", "2,2"), Map.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchSettings.from(Map.of("llm.requestRate", "2", "llm.burstiness", "-1"), Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.requestRate", "2",
+        "llm.levels", "4"), Map.of()).apply(Profile.LOW));
+  }
+
+  @Test
+  void aRunWithoutASeedGetsAFreshOneAndAGivenSeedRepeats() {
+    java.util.Set<Long> seeds = new java.util.HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      seeds.add(BenchSettings.from(Map.of(), Map.of()).seed());
+    }
+    assertEquals(5, seeds.size(), "five runs, five seeds: " + seeds);
+    assertEquals(42L, BenchSettings.from(Map.of("llm.seed", "42"), Map.of()).seed());
+    assertEquals("llm.seed must be a whole number, not 'x'",
+        assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.seed", "x"), Map.of())).getMessage());
+  }
 }

@@ -35,8 +35,8 @@ public final class ReportCharts {
     System.setProperty("java.awt.headless", "true");
     List<Path> files = new ArrayList<>();
     String p = m.percentile().toUpperCase(java.util.Locale.ROOT);
-    files.add(png(out, "report_ttft.png", latency(m, "ttft", "TTFT (ms) against concurrency", p)));
-    files.add(png(out, "report_tpot.png", latency(m, "tpot", "TPOT (ms) against concurrency", p)));
+    files.add(png(out, "report_ttft.png", latency(m, "ttft", "TTFT (ms) against " + m.loadAxis(), p)));
+    files.add(png(out, "report_tpot.png", latency(m, "tpot", "TPOT (ms) against " + m.loadAxis(), p)));
     files.add(png(out, "report_throughput.png", throughput(m)));
     files.add(png(out, "report_latency_throughput.png", latencyThroughput(m, p)));
     files.add(png(out, "report_timeline.png", timeline(m)));
@@ -92,20 +92,20 @@ public final class ReportCharts {
     XYSeriesCollection data = new XYSeriesCollection();
     for (String prof : profiles(m)) {
       List<ReportModel.LevelView> ls = m.levels().stream().filter(l -> l.profile().equals(prof)).toList();
-      data.addSeries(series(prof + " median", ls, ReportModel.LevelView::concurrency, l -> l.stats().get(metric).median()));
-      data.addSeries(series(prof + " " + p, ls, ReportModel.LevelView::concurrency, l -> l.stats().get(metric).p()));
+      data.addSeries(series(prof + " median", ls, ReportModel.LevelView::load, l -> l.stats().get(metric).median()));
+      data.addSeries(series(prof + " " + p, ls, ReportModel.LevelView::load, l -> l.stats().get(metric).p()));
     }
-    return chart(title, concurrencyAxis(), new NumberAxis("ms"), data, true);
+    return chart(title, loadAxis(m), new NumberAxis("ms"), data, true);
   }
 
   private static JFreeChart throughput(ReportModel m) {
     XYSeriesCollection data = new XYSeriesCollection();
     for (String prof : profiles(m)) {
       List<ReportModel.LevelView> ls = m.levels().stream().filter(l -> l.profile().equals(prof)).toList();
-      data.addSeries(series(prof + " output tok/s", ls, ReportModel.LevelView::concurrency, l -> l.outputThroughput()));
-      data.addSeries(series(prof + " total tok/s", ls, ReportModel.LevelView::concurrency, l -> l.totalThroughput()));
+      data.addSeries(series(prof + " output tok/s", ls, ReportModel.LevelView::load, l -> l.outputThroughput()));
+      data.addSeries(series(prof + " total tok/s", ls, ReportModel.LevelView::load, l -> l.totalThroughput()));
     }
-    return chart("Throughput against concurrency", concurrencyAxis(), new NumberAxis("tok/s"), data, true);
+    return chart("Throughput against " + m.loadAxis(), loadAxis(m), new NumberAxis("tok/s"), data, true);
   }
 
   private static JFreeChart latencyThroughput(ReportModel m, String p) {
@@ -152,8 +152,14 @@ public final class ReportCharts {
     return c;
   }
 
-  private static LogAxis concurrencyAxis() {
-    LogAxis x = new LogAxis("concurrency");
+  /** Concurrency on a log-2 axis (levels double); request throughput on a plain one. */
+  private static org.jfree.chart.axis.ValueAxis loadAxis(ReportModel m) {
+    if (!m.loadAxis().equals("concurrency")) {
+      NumberAxis x = new NumberAxis(m.loadAxis());
+      x.setAutoRangeIncludesZero(true);
+      return x;
+    }
+    LogAxis x = new LogAxis(m.loadAxis());
     x.setBase(2);
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     return x;

@@ -32,7 +32,8 @@ public record ReportModel(
     List<Link> gatlingReports,
     List<String> summaryHeader,
     List<LevelView> levels,
-    Timeline timeline) {
+    Timeline timeline,
+    String loadAxis) {
 
   public record Setting(String name, String value) {}
 
@@ -50,7 +51,7 @@ public record ReportModel(
   public record LevelView(String name, String profile, String level, int concurrency, int inputLen, int outputLen,
       double requestThroughput, double outputThroughput, double totalThroughput, int failed,
       Map<String, Stat> stats, List<String> cells, List<String> warnings, Map<String, Object> server,
-      Hist ttftHist, Hist itlHist, List<Bar> requests) {}
+      Hist ttftHist, Hist itlHist, List<Bar> requests, double load, String loadText) {}
 
   /** A level's span on the sweep's time axis (seconds since {@code t0EpochMs}). */
   public record Band(String name, double start, double end) {}
@@ -98,7 +99,21 @@ public record ReportModel(
     }
     return new ReportModel("gatling-llm-bench: " + first.path("model_id").asText() + " at " + first.path("base_url").asText(),
         pct, settings, Files.isRegularFile(params) ? Files.readString(params) : "(no engine_params.txt)",
-        links, SweepSummary.header(), levels, timeline(out, results, gpu));
+        links, SweepSummary.header(), levels, timeline(out, results, gpu), loadAxis(results));
+  }
+
+  /**
+   * What the charts' x axis is: the concurrency of closed-model levels, the achieved request
+   * throughput of request-rate levels (a latency-throughput curve, which an {@code inf} level joins).
+   */
+  private static String loadAxis(List<JsonNode> results) {
+    long open = results.stream().filter(ReportModel::open).count();
+    return open == 0 ? "concurrency" : open == results.size() ? "request throughput (req/s)"
+        : "concurrency, or req/s for request-rate levels";
+  }
+
+  private static boolean open(JsonNode r) {
+    return r.has("arrival_seed");
   }
 
   private static String name(JsonNode r) {
@@ -150,7 +165,18 @@ public record ReportModel(
     return new LevelView(name(r), r.path("profile").asText(), r.path("level").asText(), r.path("max_concurrency").asInt(),
         r.path("random_input_len").asInt(), r.path("random_output_len").asInt(), r.path("request_throughput").asDouble(),
         r.path("output_throughput").asDouble(), r.path("total_token_throughput").asDouble(), r.path("failed").asInt(),
-        stats, new SweepSummary.Row(r, peakGpu).cells(), warnings, server, logHist(ttftMs), logHist(itlMs), bars);
+        stats, new SweepSummary.Row(r, peakGpu).cells(), warnings, server, logHist(ttftMs), logHist(itlMs), bars,
+        open(r) ? r.path("request_throughput").asDouble() : r.path("max_concurrency").asInt(), loadText(r));
+  }
+
+  /** "concurrency 8", or "4 req/s", "inf req/s, max concurrency 8" for a request-rate level. */
+  static String loadText(JsonNode r) {
+    if (!open(r)) {
+      return "concurrency " + r.path("max_concurrency").asText();
+    }
+    double b = r.path("burstiness").asDouble(1);
+    return r.path("request_rate").asText() + " req/s" + (b == 1 ? "" : ", burstiness " + b)
+        + (r.path("max_concurrency").isNumber() ? ", max concurrency " + r.get("max_concurrency").asInt() : "");
   }
 
   private static Double num(JsonNode r, String key) {

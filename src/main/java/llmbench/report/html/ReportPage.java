@@ -38,7 +38,7 @@ public final class ReportPage {
     h.append("<nav><a href=\"#summary\">summary</a> · <a href=\"#charts\">charts</a> · <a href=\"#timeline\">timeline</a>"
         + " · <a href=\"#levels\">levels</a> · <a href=\"#server\">server</a> · <a href=\"#engine\">engine and settings</a></nav>\n");
     summary(h, m);
-    h.append("<h2 id=\"charts\">Latency and throughput against concurrency</h2>\n<div class=\"grid\">");
+    h.append("<h2 id=\"charts\">Latency and throughput against ").append(esc(m.loadAxis())).append("</h2>\n<div class=\"grid\">");
     for (String id : new String[] {"ttft", "tpot", "itl", "e2el", "throughput", "latency-throughput"}) {
       canvas(h, "chart-" + id, "box");
     }
@@ -51,7 +51,7 @@ public final class ReportPage {
     h.append("<h2 id=\"levels\">Per level</h2>\n");
     for (int i = 0; i < m.levels().size(); i++) {
       ReportModel.LevelView l = m.levels().get(i);
-      h.append("<h3>").append(esc(l.name())).append(" (concurrency ").append(l.concurrency()).append(", ")
+      h.append("<h3>").append(esc(l.name())).append(" (").append(esc(l.loadText())).append(", ")
           .append(l.inputLen()).append(" in / ").append(l.outputLen()).append(" out)</h3>\n<div class=\"grid\">");
       canvas(h, "chart-" + i + "-ttft", "box");
       canvas(h, "chart-" + i + "-itl", "box");

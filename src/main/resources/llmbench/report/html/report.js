@@ -54,38 +54,40 @@
   const axis = (title, extra) => Object.assign({ title: { display: true, text: title } }, extra || {});
   const titled = text => ({ title: { display: true, text: text } });
 
-  // latency against concurrency: median solid, percentile dashed, one colour per profile
+  // concurrency doubles level to level: a log axis; a request throughput: a plain one
+  const loadScale = D.loadAxis === 'concurrency' ? { type: 'logarithmic' } : { type: 'linear', beginAtZero: true };
+  // latency against the load (concurrency, or req/s): median solid, percentile dashed, one colour per profile
   ['ttft', 'tpot', 'itl', 'e2el'].forEach(m => {
     const datasets = [];
     profiles.forEach((p, i) => {
       const ls = byProfile(p);
-      datasets.push({ label: p + ' median', data: ls.map(l => ({ x: l.concurrency, y: l.stats[m].median })),
+      datasets.push({ label: p + ' median', data: ls.map(l => ({ x: l.load, y: l.stats[m].median })),
         borderColor: color(i), backgroundColor: color(i) });
-      datasets.push({ label: p + ' ' + P, data: ls.map(l => ({ x: l.concurrency, y: l.stats[m].p })),
+      datasets.push({ label: p + ' ' + P, data: ls.map(l => ({ x: l.load, y: l.stats[m].p })),
         borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4] });
     });
     make('chart-' + m, { type: 'line', data: { datasets },
-      options: { plugins: titled(m.toUpperCase() + ' (ms) against concurrency'),
-        scales: { x: axis('concurrency', { type: 'logarithmic' }), y: axis('ms', { beginAtZero: true }) } } });
+      options: { plugins: titled(m.toUpperCase() + ' (ms) against ' + D.loadAxis),
+        scales: { x: axis(D.loadAxis, loadScale), y: axis('ms', { beginAtZero: true }) } } });
   });
 
   const tput = [];
   profiles.forEach((p, i) => {
     const ls = byProfile(p);
-    tput.push({ label: p + ' output tok/s', data: ls.map(l => ({ x: l.concurrency, y: l.outputThroughput })),
+    tput.push({ label: p + ' output tok/s', data: ls.map(l => ({ x: l.load, y: l.outputThroughput })),
       borderColor: color(i), backgroundColor: color(i) });
-    tput.push({ label: p + ' total tok/s', data: ls.map(l => ({ x: l.concurrency, y: l.totalThroughput })),
+    tput.push({ label: p + ' total tok/s', data: ls.map(l => ({ x: l.load, y: l.totalThroughput })),
       borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4] });
   });
   make('chart-throughput', { type: 'line', data: { datasets: tput },
-    options: { plugins: titled('Throughput against concurrency'),
-      scales: { x: axis('concurrency', { type: 'logarithmic' }), y: axis('tok/s', { beginAtZero: true }) } } });
+    options: { plugins: titled('Throughput against ' + D.loadAxis),
+      scales: { x: axis(D.loadAxis, loadScale), y: axis('tok/s', { beginAtZero: true }) } } });
 
   make('chart-latency-throughput', { type: 'scatter', data: { datasets: profiles.map((p, i) => ({
       label: p, showLine: true, borderColor: color(i), backgroundColor: color(i),
-      data: byProfile(p).map(l => ({ x: l.outputThroughput, y: l.stats.tpot.p, c: l.concurrency })) })) },
+      data: byProfile(p).map(l => ({ x: l.outputThroughput, y: l.stats.tpot.p, c: l.loadText })) })) },
     options: { plugins: Object.assign(titled(P + ' TPOT against output throughput (one point per level)'),
-      { tooltip: { callbacks: { label: c => 'concurrency ' + c.raw.c + ': ' + c.raw.x.toFixed(0) + ' tok/s, '
+      { tooltip: { callbacks: { label: c => c.raw.c + ': ' + c.raw.x.toFixed(0) + ' tok/s, '
         + c.raw.y.toFixed(2) + ' ms' } } }),
       scales: { x: axis('output tok/s', { beginAtZero: true }), y: axis(P + ' TPOT ms', { beginAtZero: true }) } } });
 
