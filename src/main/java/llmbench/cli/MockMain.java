@@ -62,6 +62,8 @@ public final class MockMain implements Callable<Integer> {
   @Option(names = "--close-connections", description = "Close each streamed connection after [DONE] while "
       + "answering keep-alive, as llama.cpp's server does.")
   boolean closeConnections;
+  @Option(names = "--no-enable-prefix-caching", description = "No prefix cache (vLLM's flag; on by default, as in vLLM V1).")
+  boolean noPrefixCaching;
   @Option(names = "--chunk-shape", description = "Streamed chunks shaped like vllm (default), llamacpp, sglang or tgi.")
   String chunkShape = "vllm";
 
@@ -85,6 +87,7 @@ public final class MockMain implements Callable<Integer> {
         .stepModel(fixedStepMs == null ? StepModel.H100_8B : StepModel.fixed(fixedStepMs))
         .timeScale(timeScale).jitter(jitter).eosProbability(eos).seed(seed).apiKey(apiKey)
         .traceFile(trace).faults(faults).busyThreads(busyThreads).closeConnections(closeConnections)
+        .prefixCaching(!noPrefixCaching)
         .chunkShape(chunkShape).build();
     MockServer server = MockServer.start(config);
     CountDownLatch stop = new CountDownLatch(1);

@@ -30,7 +30,8 @@ public record MockConfig(
     Faults faults,
     int busyThreads,
     boolean closeConnections,
-    String chunkShape) {
+    String chunkShape,
+    boolean prefixCaching) {
 
   public static Builder builder() {
     return new Builder();
@@ -62,6 +63,8 @@ public record MockConfig(
     public int busyThreads = 0;
     public boolean closeConnections = false;
     public String chunkShape = "vllm";
+    /** On by default, as in vLLM V1. */
+    public boolean prefixCaching = true;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -85,6 +88,7 @@ public record MockConfig(
     public Builder busyThreads(int v) { busyThreads = v; return this; }
     public Builder closeConnections(boolean v) { closeConnections = v; return this; }
     public Builder chunkShape(String v) { chunkShape = v; return this; }
+    public Builder prefixCaching(boolean v) { prefixCaching = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -101,7 +105,7 @@ public record MockConfig(
       return new MockConfig(host, port, modelId, maxModelLen, tokenizerDir, maxNumSeqs,
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
-          closeConnections, chunkShape);
+          closeConnections, chunkShape, prefixCaching);
     }
   }
 }

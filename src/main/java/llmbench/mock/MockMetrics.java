@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The simulated engine's state in vLLM's Prometheus names and buckets (vllm/v1/metrics/loggers.py):
  * what the scheduler really did, observed at the simulated step's end, as vLLM observes it per
- * iteration. The mock has no prefix cache: every prompt token is a query and none a hit.
+ * iteration. Prefix-cache queries and hits are counted in tokens, as vLLM counts them.
  */
 final class MockMetrics {
   private static final double[] TTFT_BUCKETS = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1,
@@ -64,6 +64,8 @@ final class MockMetrics {
   private final AtomicLong preemptions = new AtomicLong();
   private final AtomicLong promptTokens = new AtomicLong();
   private final AtomicLong generationTokens = new AtomicLong();
+  private final AtomicLong prefixQueries = new AtomicLong();
+  private final AtomicLong prefixHits = new AtomicLong();
   private final Map<String, AtomicLong> finished = new ConcurrentHashMap<>();
   private final Histogram ttft = new Histogram("vllm:time_to_first_token_seconds",
       "Histogram of time to first token in seconds.", TTFT_BUCKETS);
@@ -86,6 +88,11 @@ final class MockMetrics {
 
   void addPromptTokens(long n) {
     promptTokens.addAndGet(n);
+  }
+
+  void addPrefixCacheQuery(long promptTokens, long cachedTokens) {
+    prefixQueries.addAndGet(promptTokens);
+    prefixHits.addAndGet(cachedTokens);
   }
 
   void addGenerationTokens(long n) {
@@ -123,8 +130,9 @@ final class MockMetrics {
     counter(sb, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", model, promptTokens.get());
     counter(sb, "vllm:generation_tokens_total", "Number of generation tokens processed.", model, generationTokens.get());
     counter(sb, "vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.",
-        model, promptTokens.get());
-    counter(sb, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", model, 0);
+        model, prefixQueries.get());
+    counter(sb, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", model,
+        prefixHits.get());
     sb.append("# HELP vllm:request_success Count of successfully processed requests.\n");
     sb.append("# TYPE vllm:request_success counter\n");
     for (String reason : new String[] {"stop", "length"}) {
@@ -139,7 +147,8 @@ final class MockMetrics {
     sb.append("# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig\n");
     sb.append("# TYPE vllm:cache_config_info gauge\n");
     sb.append("vllm:cache_config_info{block_size=\"").append(config.blockSize())
-        .append("\",cache_dtype=\"auto\",enable_prefix_caching=\"False\",gpu_memory_utilization=\"0.9\",")
+        .append("\",cache_dtype=\"auto\",enable_prefix_caching=\"").append(config.prefixCaching() ? "True" : "False")
+        .append("\",gpu_memory_utilization=\"0.9\",")
         .append("num_cpu_blocks=\"0\",num_gpu_blocks=\"").append(config.numGpuBlocks())
         .append("\",max_num_seqs=\"").append(config.maxNumSeqs()).append("\"} 1.0\n");
     return sb.toString();

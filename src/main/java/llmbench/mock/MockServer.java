@@ -266,13 +266,17 @@ public final class MockServer implements AutoCloseable {
     return JSON.createObjectNode().put("prompt", tokenizer.decode(ids));
   }
 
-  private int promptTokens(boolean chat, JsonNode body, List<String> images) {
+  /** The prompt's token count (images included) and its text's token ids (for the prefix cache). */
+  private record Prompt(int tokens, long[] textIds) {}
+
+  private Prompt prompt(boolean chat, JsonNode body, List<String> images) {
     if (chat) {
       JsonNode messages = body.path("messages");
       if (!messages.isArray() || messages.isEmpty()) {
         throw ApiError.badRequest("'messages' must be a non-empty list");
       }
-      int n = tokenizer.count(ChatTemplate.render(messages), false);
+      long[] ids = tokenizer.encode(ChatTemplate.render(messages), false);
+      int n = ids.length;
       for (JsonNode m : messages) {
         for (JsonNode part : m.path("content")) {
           if ("image_url".equals(part.path("type").asText())) {
@@ -289,17 +293,22 @@ public final class MockServer implements AutoCloseable {
           }
         }
       }
-      return n;
+      return new Prompt(n, ids);
     }
     JsonNode prompt = body.get("prompt");
     if (prompt == null) {
       throw ApiError.badRequest("'prompt' is required");
     }
     if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isNumber()) {
-      return prompt.size(); // token ids: vLLM adds no BOS to them
+      long[] ids = new long[prompt.size()]; // token ids: vLLM adds no BOS to them
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = prompt.get(i).asLong();
+      }
+      return new Prompt(ids.length, ids);
     }
     if (prompt.isTextual()) {
-      return tokenizer.count(prompt.asText(), true);
+      long[] ids = tokenizer.encode(prompt.asText(), true);
+      return new Prompt(ids.length, ids);
     }
     throw ApiError.badRequest("'prompt' must be a string or a list of token ids");
   }
@@ -311,7 +320,8 @@ public final class MockServer implements AutoCloseable {
       throw new ApiError(404, "NotFoundError", "model", "The model `" + model + "` does not exist.");
     }
     List<String> images = new ArrayList<>();
-    int prompt = promptTokens(chat, body, images);
+    Prompt parsed = prompt(chat, body, images);
+    int prompt = parsed.tokens();
     if (prompt > config.maxModelLen()) {
       throw ApiError.badRequest("This model's maximum context length is " + config.maxModelLen()
           + " tokens. However, your request has " + prompt
@@ -357,6 +367,9 @@ public final class MockServer implements AutoCloseable {
         includeUsage, keepAlive, fault, arrivalNs, images);
     Sequence seq = new Sequence(traceId, prompt, maxTokens, body.path("min_tokens").asInt(0),
         body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
+    if (config.prefixCaching() && images.isEmpty()) { // image tokens would need the image's hash: none cached
+      seq.blockHashes = PrefixCache.blockHashes(parsed.textIds(), config.blockSize());
+    }
     out.sequence = seq;
     ch.closeFuture().addListener(f -> out.clientClosed());
     Runnable begin = () -> {

@@ -34,6 +34,7 @@ final class Scheduler implements Runnable {
   private volatile boolean stopped;
   private int freeBlocks;
   private final BusyThreads busy;
+  private final PrefixCache prefixCache;
 
   /** @param busy threads to keep spinning while there is work, or null */
   Scheduler(MockConfig config, MockMetrics metrics, BusyThreads busy) {
@@ -41,6 +42,7 @@ final class Scheduler implements Runnable {
     this.metrics = metrics;
     this.busy = busy;
     this.freeBlocks = config.numGpuBlocks();
+    this.prefixCache = config.prefixCaching() ? new PrefixCache(config.blockSize(), config.numGpuBlocks()) : null;
     this.jitterRandom = new SplittableRandom(config.seed());
   }
 
@@ -153,12 +155,22 @@ final class Scheduler implements Runnable {
     }
     while (budget > 0 && !waiting.isEmpty() && running.size() < config.maxNumSeqs()) {
       Sequence s = waiting.peekFirst();
+      if (s.computed == 0 && !s.lookedUp) {
+        // a new (or preempted) request: its cached prefix needs no prefill
+        int cached = prefixCache == null ? 0 : prefixCache.cachedTokens(s.blockHashes, s.promptLen);
+        s.computed = cached;
+        s.lookedUp = true;
+        metrics.addPrefixCacheQuery(s.promptLen, cached);
+      }
       int chunk = Math.min(s.pendingTokens(), budget);
       if (!allocate(s, s.computed + chunk)) {
         break;
       }
       waiting.pollFirst();
       running.add(s);
+      if (prefixCache != null) {
+        prefixCache.insert(s.blockHashes);
+      }
       if (s.scheduledNs == 0) {
         s.scheduledNs = System.nanoTime();
         metrics.observeQueue((s.scheduledNs - s.arrivalNs) / 1e9);
@@ -234,6 +246,7 @@ final class Scheduler implements Runnable {
     freeBlocks += s.blocks;
     s.blocks = 0;
     s.computed = 0;
+    s.lookedUp = false;
     s.preemptions++;
     waiting.addFirst(s);
     metrics.addPreemption();

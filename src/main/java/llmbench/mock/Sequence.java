@@ -25,7 +25,11 @@ final class Sequence {
   final SplittableRandom random;
   final Output output;
 
+  /** The prompt's full blocks for the prefix cache (none when it is off, or the prompt has images). */
+  long[] blockHashes = new long[0];
   int computed;
+  /** True once the prefix cache was asked for this admission (again after a preemption). */
+  boolean lookedUp;
   int generated;
   int blocks;
   int preemptions;

@@ -47,28 +47,43 @@ public final class PromptBuilder {
   }
 
   public String buildText(int target, long index) {
+    return buildText(new long[0], target, index);
+  }
+
+  /**
+   * A text of exactly {@code target} tokens whose first tokens are exactly {@code head} (a shared
+   * prefix, as the tokenizer encodes it alone: {@link #prefix}), the rest random and unique; a merge
+   * across the seam that would change the head's tokens is drawn again, so that every prompt of a
+   * prefix shares its blocks in the server's prefix cache.
+   */
+  public String buildText(long[] head, int target, long index) {
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
-    if (target < 1) {
+    if (target < 1 || target <= head.length) {
       throw new IllegalArgumentException("the input length leaves no room for text after the "
-          + "tokens the tokenizer or chat template adds");
+          + "tokens the tokenizer or chat template adds" + (head.length > 0 ? " and the shared prefix" : ""));
     }
-    int totalTokens = target;
     for (int attempt = 0; attempt < 50; attempt++) {
-      String text = exact(target, random);
+      String text = exact(head, target, random);
       if (text == null) {
         continue;
       }
       long[] ids = tokenizer.encode(text, false);
-      List<Long> prefix = new ArrayList<>(PREFIX_BLOCK);
-      for (int i = 0; i < Math.min(PREFIX_BLOCK, ids.length); i++) {
-        prefix.add(ids[i]);
+      // unique where the prompts start to differ: vLLM's prefix cache works in 16-token blocks
+      List<Long> start = new ArrayList<>(PREFIX_BLOCK);
+      for (int i = head.length; i < Math.min(head.length + PREFIX_BLOCK, ids.length); i++) {
+        start.add(ids[i]);
       }
-      if (prefixes.add(prefix)) {
+      if (prefixes.add(start)) {
         return text;
       }
     }
-    throw new IllegalStateException("could not build a unique prompt of " + totalTokens
+    throw new IllegalStateException("could not build a unique prompt of " + target
         + " tokens with tokenizer " + tokenizer.source());
+  }
+
+  /** Shared prefix number {@code k} of {@code tokens} tokens: its token ids (for {@link #buildText(long[], int, long)}). */
+  public long[] prefix(int tokens, int k) {
+    return tokenizer.encode(buildText(tokens, -1L - k), false);
   }
 
   /** {@code count} prompts, built in parallel (each seeded by its index: the same list every time). */
@@ -78,11 +93,16 @@ public final class PromptBuilder {
         .mapToObj(i -> build(totalTokens, first + i)).toList();
   }
 
-  private String exact(int target, SplittableRandom random) {
-    long[] ids = randomIds(target, random);
+  private String exact(long[] head, int target, SplittableRandom random) {
+    long[] ids = Arrays.copyOf(head, target);
+    long[] tail = randomIds(target - head.length, random);
+    System.arraycopy(tail, 0, ids, head.length, tail.length);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
       String text = tokenizer.decode(ids);
       long[] again = tokenizer.encode(text, false);
+      if (!Arrays.equals(again, 0, Math.min(head.length, again.length), head, 0, head.length)) {
+        return null; // the seam merged into the prefix: draw another tail
+      }
       if (again.length == target) {
         return text;
       }

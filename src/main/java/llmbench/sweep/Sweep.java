@@ -98,6 +98,12 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   @Option(names = "--num-prompts", description = "Request-rate levels: requests per level (default: "
       + llmbench.workload.BenchSettings.DEFAULT_NUM_PROMPTS + ").")
   Integer numPrompts;
+  @Option(names = "--prefix-len", description = "Tokens of a shared prefix before each prompt's own input (vLLM's "
+      + "--random-prefix-len): prompts are prefix + input tokens long, for the server's prefix cache.")
+  Integer prefixLen;
+  @Option(names = "--num-prefixes", description = "With --prefix-len: this many different prefixes, request i "
+      + "takes prefix i mod K (default: 1).")
+  Integer numPrefixes;
   @Option(names = "--seed", description = "Prompt and arrival seed (default: a fresh one per run, in the results; "
       + "give it to send the same prompts again).")
   Long seed;
@@ -294,6 +300,8 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     putIfGiven(p, "llm.burstiness", burstiness);
     putIfGiven(p, "llm.maxConcurrency", maxConcurrency);
     putIfGiven(p, "llm.numPrompts", numPrompts);
+    putIfGiven(p, "llm.prefixLen", prefixLen);
+    putIfGiven(p, "llm.numPrefixes", numPrefixes);
     p.put("llm.out", out.toString());
     p.put("llm.gatlingResults", gatlingResults.toString());
     p.put("llm.mock", "false"); // the sweep's own mock (if any) serves every profile

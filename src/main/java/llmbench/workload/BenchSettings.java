@@ -112,7 +112,7 @@ public record BenchSettings(
         openOnly(p, "maxConcurrency", () -> positive(p.apply("maxConcurrency"), "llm.maxConcurrency"), null),
         openOnly(p, "numPrompts", () -> positive(p.apply("numPrompts"), "llm.numPrompts"), DEFAULT_NUM_PROMPTS),
         p.apply("prefixLen") == null ? 0 : atLeastZero(p.apply("prefixLen"), "llm.prefixLen"),
-        p.apply("numPrefixes") == null ? 1 : positive(p.apply("numPrefixes"), "llm.numPrefixes"));
+        numPrefixes(p));
     if (s.open()) {
       s.requestRates.forEach(r -> new Arrivals(r, s.burstiness, s.maxConcurrency)); // its checks, before anything runs
     }
@@ -147,6 +147,16 @@ public record BenchSettings(
       throw new IllegalArgumentException("llm.requestRate lists a rate twice: '" + v + "'");
     }
     return out;
+  }
+
+  private static int numPrefixes(Function<String, String> p) {
+    if (p.apply("numPrefixes") == null) {
+      return 1;
+    }
+    if (p.apply("prefixLen") == null || p.apply("prefixLen").equals("0")) {
+      throw new IllegalArgumentException("llm.numPrefixes (--num-prefixes) needs a shared prefix: give llm.prefixLen (--prefix-len) too");
+    }
+    return positive(p.apply("numPrefixes"), "llm.numPrefixes");
   }
 
   private static long seed(String v) {

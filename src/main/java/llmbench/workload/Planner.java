@@ -48,8 +48,15 @@ public final class Planner {
     if (reason != null) {
       return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta, reason);
     }
-    int input = profile.inputFor(maxLen);
+    // a shared prefix comes before the profile's own input, as vLLM's --random-prefix-len does
+    int prefixLen = s.prefixLen();
+    int input = profile.inputFor(maxLen) + prefixLen;
     int output = profile.outputLen();
+    if (prefixLen > 0 && input + output > maxLen) {
+      return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta,
+          "profile " + profile.name() + " with a " + prefixLen + "-token prefix needs " + (input + output)
+              + " tokens of context but the server's max_model_len is " + maxLen);
+    }
     PromptBuilder prompts = new PromptBuilder(tokenizer, s.seed() * 1_000_003L + profile.name().hashCode());
     // Text benchmarks: the server counts exactly `input` tokens (template included for chat).
     // Vision: the text part itself has `input` tokens, as vLLM's random-mm dataset does.
@@ -64,12 +71,23 @@ public final class Planner {
       }
     }
     final int text = textTokens;
+    // the shared prefixes, each as the tokenizer encodes it alone; request i starts with prefix i mod K
+    long[][] heads = new long[prefixLen > 0 ? s.numPrefixes() : 0][];
+    for (int k = 0; k < heads.length; k++) {
+      heads[k] = prompts.prefix(prefixLen, k);
+    }
+    java.util.function.LongFunction<long[]> head = i -> heads.length == 0 ? new long[0] : heads[(int) (i % heads.length)];
+    if (prefixLen > 0) {
+      meta.put("random_prefix_len", prefixLen);
+      meta.put("num_prefixes", heads.length);
+    }
+    int special = tokenizer.specialTokensAdded();
     // body number `index` (unique over the run): its prompt and its image are seeded by it, so
     // bodies can be built in parallel and repeat run after run; one distinct image per request
     long imageSeed = s.seed() * 7_919L + profile.name().hashCode();
     BodyFactory body = (index, maxTokens) -> !chat
-        ? RequestBodies.completions(model, prompts.build(input, index), maxTokens)
-        : RequestBodies.chat(model, prompts.buildText(text, index),
+        ? RequestBodies.completions(model, prompts.buildText(head.apply(index), input - special, index), maxTokens)
+        : RequestBodies.chat(model, prompts.buildText(head.apply(index), text, index),
             image == null ? null : NoiseImages.dataUrl(image, imageSeed + index), maxTokens);
 
     ServerClient.Preflight pre;

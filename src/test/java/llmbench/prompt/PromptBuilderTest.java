@@ -71,4 +71,39 @@ class PromptBuilderTest {
       assertThrows(IllegalArgumentException.class, () -> new PromptBuilder(tok, 1).build(1));
     }
   }
+
+  /** Every prompt of a prefix starts with its exact tokens (what the server's block hashes see), then differs. */
+  static void checkSharedPrefix(TextTokenizer tok) {
+    PromptBuilder b = new PromptBuilder(tok, 3);
+    long[][] heads = {b.prefix(96, 0), b.prefix(96, 1)};
+    assertEquals(96, heads[0].length);
+    Set<List<Long>> starts = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      long[] head = heads[i % 2];
+      String text = b.buildText(head, 160, i);
+      long[] ids = tok.encode(text, false);
+      assertEquals(160, ids.length, tok.source() + " prompt " + i);
+      assertEquals(java.util.Arrays.toString(head), java.util.Arrays.toString(java.util.Arrays.copyOf(ids, 96)),
+          tok.source() + ": prompt " + i + " does not start with its prefix's tokens");
+      List<Long> after = new java.util.ArrayList<>();
+      for (int j = 96; j < 112; j++) {
+        after.add(ids[j]);
+      }
+      assertFalse(!starts.add(after), "two prompts share their first block after the prefix");
+    }
+    assertFalse(java.util.Arrays.equals(heads[0], heads[1]), "two prefixes are the same");
+    assertThrows(IllegalArgumentException.class, () -> b.buildText(heads[0], 96, 99));
+  }
+
+  @Test
+  void sharedPrefixesAreExactOnEveryTokenizer() {
+    try (TextTokenizer tok = TextTokenizer.builtin()) {
+      checkSharedPrefix(tok);
+    }
+    for (Path dir : Tokenizers.shared()) {
+      try (TextTokenizer tok = TextTokenizer.load(dir)) {
+        checkSharedPrefix(tok);
+      }
+    }
+  }
 }

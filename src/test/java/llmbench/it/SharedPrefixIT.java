@@ -1,0 +1,55 @@
+package llmbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.mock.StepModel;
+import llmbench.prompt.BuiltinTokenizer;
+import llmbench.simulation.RunTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A level whose prompts share prefixes, against the mock's prefix cache: the server's own counters
+ * (scraped at the level's start and end) show the shared blocks as hits, and nothing else.
+ */
+class SharedPrefixIT {
+  @Test
+  void sharedPrefixesAreCacheHitsAtTheServer() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "it"));
+    Path tok = Files.createTempDirectory(work, "tokenizer");
+    BuiltinTokenizer.writeTo(tok);
+    Path out = Files.createTempDirectory(work, "output");
+    Path results = Files.createTempDirectory(work, "gatling");
+    try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(5))
+        .keepTraces(true).tokenizerDir(tok).build())) {
+      Map<String, String> props = Map.ofEntries(Map.entry("llm.url", mock.baseUrl()), Map.entry("llm.tokenizer", tok.toString()),
+          Map.entry("llm.input", "64"), Map.entry("llm.output", "8"), Map.entry("llm.levels", "8"),
+          Map.entry("llm.rounds", "3"), Map.entry("llm.prefixLen", "256"), Map.entry("llm.numPrefixes", "2"),
+          Map.entry("llm.out", out.toString()), Map.entry("llm.gatlingResults", results.toString()),
+          Map.entry("llm.clientWarmup", "false"));
+      assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props));
+    }
+    JsonNode r;
+    try (var files = Files.list(out)) {
+      List<Path> json = files.filter(p -> p.toString().endsWith(".json")).toList();
+      assertEquals(1, json.size());
+      r = new ObjectMapper().readTree(json.get(0).toFile());
+    }
+    // 256 prefix tokens + the profile's 64 (BOS included): BOS and the prefix fill 16 whole blocks of 16
+    // and one token of the 17th, which is each prompt's own
+    r.get("input_lens").forEach(n -> assertEquals(320, n.asInt()));
+    assertEquals(256, r.get("random_prefix_len").asInt());
+    assertEquals(2, r.get("num_prefixes").asInt());
+    // the warm-up requests put both prefixes in the cache: every measured request hits 256 of 320 tokens
+    assertEquals(256.0 / 320, r.get("server_prefix_cache_hit_rate").asDouble(), 1e-6);
+    assertTrue(r.get("completed").asInt() == 24);
+  }
+}
