@@ -181,6 +181,13 @@ public final class MockServer implements AutoCloseable {
           case "/v1/models" -> HttpReplies.send(ctx.channel(), HttpResponseStatus.OK, models(), keepAlive);
           case "/metrics" -> HttpReplies.sendText(ctx.channel(), HttpResponseStatus.OK, metrics.render(config),
               "text/plain; version=0.0.4; charset=utf-8", keepAlive);
+          case "/reset_prefix_cache" -> { // vLLM's (with VLLM_SERVER_DEV_MODE=1): POST, empty 200
+            if (get) {
+              throw new ApiError(405, "MethodNotAllowed", null, "Method Not Allowed");
+            }
+            scheduler.resetPrefixCache();
+            HttpReplies.sendText(ctx.channel(), HttpResponseStatus.OK, "", "text/plain", keepAlive);
+          }
           case "/tokenize", "/detokenize", "/v1/completions", "/v1/chat/completions" -> {
             if (get) {
               throw new ApiError(405, "MethodNotAllowed", null, "Method Not Allowed");

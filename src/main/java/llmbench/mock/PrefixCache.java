@@ -53,6 +53,10 @@ final class PrefixCache {
     return Math.max(0, Math.min(hit * blockSize, promptLen - 1));
   }
 
+  void clear() {
+    blocks.clear();
+  }
+
   /** The request's blocks are in the cache from its admission (vLLM caches blocks as it allocates them). */
   void insert(long[] hashes) {
     for (long h : hashes) {

@@ -32,6 +32,7 @@ final class Scheduler implements Runnable {
   private final AtomicLong steps = new AtomicLong();
   private volatile Thread thread;
   private volatile boolean stopped;
+  private volatile boolean resetRequested;
   private int freeBlocks;
   private final BusyThreads busy;
   private final PrefixCache prefixCache;
@@ -59,6 +60,12 @@ final class Scheduler implements Runnable {
     LockSupport.unpark(thread);
   }
 
+  /** Empties the prefix cache at the start of the next step (the cache belongs to the engine thread). */
+  void resetPrefixCache() {
+    resetRequested = true;
+    LockSupport.unpark(thread);
+  }
+
   void submit(Sequence seq) {
     inbox.add(seq);
     LockSupport.unpark(thread);
@@ -73,6 +80,10 @@ final class Scheduler implements Runnable {
     long stepStart = System.nanoTime();
     List<Sequence.Delivery> due = new ArrayList<>();
     while (!stopped) {
+      if (resetRequested && prefixCache != null) {
+        resetRequested = false;
+        prefixCache.clear();
+      }
       for (Sequence s; (s = inbox.poll()) != null; ) {
         waiting.addLast(s);
       }

@@ -185,6 +185,29 @@ public final class ServerClient {
     }
   }
 
+  /**
+   * Empties the server's prefix cache: vLLM's {@code POST /reset_prefix_cache} (served only with
+   * {@code VLLM_SERVER_DEV_MODE=1}), else SGLang's {@code POST /flush_cache}. Returns the one that
+   * answered; a {@link ServerError} saying what each answered when neither did.
+   */
+  public String resetPrefixCache() {
+    StringBuilder tried = new StringBuilder();
+    for (String path : new String[] {"/reset_prefix_cache", "/flush_cache"}) {
+      try {
+        HttpResponse<String> res = post(path, new byte[0]);
+        if (res.statusCode() / 100 == 2) {
+          return "POST " + path;
+        }
+        tried.append(tried.length() == 0 ? "" : ", ").append("POST ").append(path).append(" answered HTTP ")
+            .append(res.statusCode());
+      } catch (IOException e) {
+        tried.append(tried.length() == 0 ? "" : ", ").append("POST ").append(path).append(" failed: ").append(e.getMessage());
+      }
+    }
+    throw new ServerError(0, "the server offers no prefix-cache reset (" + tried
+        + "; vLLM serves /reset_prefix_cache only when started with VLLM_SERVER_DEV_MODE=1)");
+  }
+
   private HttpResponse<String> post(String path, byte[] body) throws IOException {
     try {
       return http.send(request(path).header("Content-Type", "application/json")

@@ -104,6 +104,9 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   @Option(names = "--num-prefixes", description = "With --prefix-len: this many different prefixes, request i "
       + "takes prefix i mod K (default: 1).")
   Integer numPrefixes;
+  @Option(names = "--flush-cache", description = "Empty the server's prefix cache before each profile "
+      + "(vLLM's /reset_prefix_cache, served with VLLM_SERVER_DEV_MODE=1, or SGLang's /flush_cache).")
+  boolean flushCache;
   @Option(names = "--seed", description = "Prompt and arrival seed (default: a fresh one per run, in the results; "
       + "give it to send the same prompts again).")
   Long seed;
@@ -301,6 +304,9 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     putIfGiven(p, "llm.maxConcurrency", maxConcurrency);
     putIfGiven(p, "llm.numPrompts", numPrompts);
     putIfGiven(p, "llm.prefixLen", prefixLen);
+    if (flushCache) {
+      p.put("llm.flushCache", "true");
+    }
     putIfGiven(p, "llm.numPrefixes", numPrefixes);
     p.put("llm.out", out.toString());
     p.put("llm.gatlingResults", gatlingResults.toString());

@@ -45,7 +45,8 @@ public record BenchSettings(
     Integer maxConcurrency,
     int numPrompts,
     int prefixLen,
-    int numPrefixes) {
+    int numPrefixes,
+    boolean flushCache) {
 
   /** Requests per open-model level when {@code llm.numPrompts} is not given. */
   public static final int DEFAULT_NUM_PROMPTS = 200;
@@ -112,7 +113,8 @@ public record BenchSettings(
         openOnly(p, "maxConcurrency", () -> positive(p.apply("maxConcurrency"), "llm.maxConcurrency"), null),
         openOnly(p, "numPrompts", () -> positive(p.apply("numPrompts"), "llm.numPrompts"), DEFAULT_NUM_PROMPTS),
         p.apply("prefixLen") == null ? 0 : atLeastZero(p.apply("prefixLen"), "llm.prefixLen"),
-        numPrefixes(p));
+        numPrefixes(p),
+        Boolean.parseBoolean(firstNonNull(p.apply("flushCache"), "false")));
     if (s.open()) {
       s.requestRates.forEach(r -> new Arrivals(r, s.burstiness, s.maxConcurrency)); // its checks, before anything runs
     }

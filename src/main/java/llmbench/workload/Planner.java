@@ -124,6 +124,15 @@ public final class Planner {
       notes.add("the server counts the prompt as " + pre.promptTokens() + " tokens, not " + input
           + ": is " + tokenizerId + " the served model's tokenizer?");
     }
+    if (s.flushCache()) {
+      // after the preflight, before the warm-up: nothing an earlier run sent is cached, and the
+      // warm-up primes only this run's own prefixes
+      try {
+        meta.put("prefix_cache_reset", client.resetPrefixCache());
+      } catch (ServerClient.ServerError e) {
+        throw new PlanError("--flush-cache: " + e.getMessage());
+      }
+    }
     if (pre.promptTokens() < 0) {
       notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
     }

@@ -52,4 +52,37 @@ class SharedPrefixIT {
     assertEquals(256.0 / 320, r.get("server_prefix_cache_hit_rate").asDouble(), 1e-6);
     assertTrue(r.get("completed").asInt() == 24);
   }
+
+  private static double hitRate(MockServer mock, Path tok, String... extra) throws Exception {
+    Path work = Path.of("target", "it");
+    Path out = Files.createTempDirectory(work, "output");
+    Path results = Files.createTempDirectory(work, "gatling");
+    Map<String, String> props = new java.util.HashMap<>(Map.of("llm.url", mock.baseUrl(), "llm.tokenizer",
+        tok.toString(), "llm.input", "64", "llm.output", "4", "llm.levels", "8", "llm.out", out.toString(),
+        "llm.gatlingResults", results.toString(), "llm.clientWarmup", "false", "llm.warmup", "0"));
+    for (int i = 0; i < extra.length; i += 2) {
+      props.put(extra[i], extra[i + 1]);
+    }
+    assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props));
+    try (var files = Files.list(out)) {
+      Path json = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+      return new ObjectMapper().readTree(json.toFile()).get("server_prefix_cache_hit_rate").asDouble();
+    }
+  }
+
+  /** FIELD_NOTES §10: a second run with the same prompts is measured on a warm cache, unless it is reset. */
+  @Test
+  void runsDoNotInheritEachOthersCacheUnlessTheyRepeatASeed() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "it"));
+    Path tok = Files.createTempDirectory(work, "tokenizer");
+    BuiltinTokenizer.writeTo(tok);
+    try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2))
+        .tokenizerDir(tok).build())) {
+      assertEquals(0.0, hitRate(mock, tok, "llm.seed", "5"), "a first run finds nothing cached");
+      // the same seed sends the same 64-token prompts: 4 whole blocks, all but the last token cached
+      assertEquals(63.0 / 64, hitRate(mock, tok, "llm.seed", "5"), 1e-9);
+      assertEquals(0.0, hitRate(mock, tok, "llm.seed", "5", "llm.flushCache", "true"), "reset before the run");
+      assertEquals(0.0, hitRate(mock, tok), "no seed given: a fresh one, fresh prompts");
+    }
+  }
 }
