@@ -88,6 +88,30 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   String goodput;
   @Option(names = "--timeout", description = "Seconds a request may take (default: ${DEFAULT-VALUE}).")
   int timeout = 600;
+  @Option(names = "--input-len", description = "Input tokens per prompt instead of the profile's (all profiles).")
+  Integer inputLen;
+  @Option(names = "--output-len", description = "Output tokens per request instead of the profile's (all profiles).")
+  Integer outputLen;
+  @Option(names = "--find-capacity", description = "Search the largest load that meets --slo (one profile, "
+      + "default low): doubling, then bisection; each probe is a level with its results in probes/<level>/.")
+  boolean findCapacity;
+  @Option(names = "--slo", description = "With --find-capacity: targets, e.g. ttft_p99:500,tpot_p99:50 "
+      + "(METRIC_STAT:MS; METRIC ttft, tpot, itl, e2el; STAT p99, p90, mean, median).")
+  String slo;
+  @Option(names = "--by", description = "With --find-capacity: concurrency (default: closed-model users) or rate (req/s).")
+  String by = "concurrency";
+  @Option(names = "--max-load", description = "With --find-capacity: the largest load to try (default: 256 users "
+      + "or 128 req/s).")
+  Double maxLoad;
+  @Option(names = "--min-requests", description = "With --find-capacity: requests per probe at least (default: "
+      + "${DEFAULT-VALUE}, so that a P99 differs from the maximum).")
+  int minRequests = 100;
+  @Option(names = "--max-probes", description = "With --find-capacity: measurements at most, repeats not counted "
+      + "(default: ${DEFAULT-VALUE}).")
+  int maxProbes = 12;
+  @Option(names = "--resume", description = "With --find-capacity: continue the search in --out, reusing the "
+      + "probes already measured there (nothing is archived).")
+  boolean resume;
   @Option(names = "--request-rate", paramLabel = "RATES", description = "Request-rate levels instead of concurrency "
       + "levels, e.g. 1,2,4,inf (req/s; inf = all at once), with vLLM's arrivals: gamma gaps, seeded.")
   String requestRate;
@@ -162,6 +186,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
 
   @Override
   public Integer call() throws IOException {
+    CapacityOptions capacity = checkCapacityOptions(); // before the profiles' default: a search takes one
     List<String> allowed = vision ? List.of("vision1", "vision2") : List.of("high", "medium", "low");
     if (profiles == null) {
       profiles = allowed;
@@ -205,7 +230,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     // every llm.* setting is checked here, before anything starts: a mistake is one line, status 2
     llmbench.workload.BenchSettings.from(properties(base, new Discovery.Result("model", 1, "check", List.of())), Map.of());
     Files.createDirectories(out);
-    Path archived = archivePreviousRun(out);
+    Path archived = resume ? null : archivePreviousRun(out);
     if (archived != null) {
       System.out.println("the previous results moved to " + archived);
     }
@@ -250,6 +275,13 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
         finish(sampler, started);
       }));
       Map<String, String> props = properties(serverUrl, found);
+      if (capacity != null) {
+        int status = findCapacity(capacity, props, found);
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        finish(sampler, server);
+        props.keySet().forEach(System::clearProperty);
+        return status;
+      }
       int failures = 0;
       for (String profile : profiles) {
         String notFit = Profile.named(profile).doesNotFit(found.maxModelLen());
@@ -257,8 +289,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
           System.out.println("\n=== profile " + profile + " skipped: " + notFit + " ===");
           continue;
         }
-        String simulation = vision ? "VisionProfile" + profile.substring("vision".length())
-            : Character.toUpperCase(profile.charAt(0)) + profile.substring(1) + "Load";
+        String simulation = simulationOf(profile);
         props.forEach(System::setProperty);
         System.clearProperty("llm.lastError");
         System.out.println("\n=== profile " + profile + " (" + simulation + ") ===");
@@ -300,6 +331,8 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     p.put("llm.percentiles", percentiles);
     p.put("llm.seed", Long.toString(seed));
     putIfGiven(p, "llm.requestRate", requestRate);
+    putIfGiven(p, "llm.input", inputLen);
+    putIfGiven(p, "llm.output", outputLen);
     putIfGiven(p, "llm.burstiness", burstiness);
     putIfGiven(p, "llm.maxConcurrency", maxConcurrency);
     putIfGiven(p, "llm.numPrompts", numPrompts);
@@ -323,6 +356,80 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     return p;
   }
 
+  /** The search's settings, checked before anything starts; null without --find-capacity. */
+  private record CapacityOptions(llmbench.capacity.SloTargets slo, llmbench.capacity.CapacitySearch.Settings search) {}
+
+  private CapacityOptions checkCapacityOptions() {
+    if (!findCapacity) {
+      for (Object[] o : new Object[][] {{"--slo", slo}, {"--max-load", maxLoad}, {"--resume", resume ? true : null}}) {
+        if (o[1] != null) {
+          throw new IllegalArgumentException(o[0] + " belongs to a capacity search: give --find-capacity too");
+        }
+      }
+      return null;
+    }
+    if (requestRate != null || numPrompts != null) {
+      throw new IllegalArgumentException("--find-capacity chooses the loads itself: leave out --request-rate and "
+          + "--num-prompts (use --by rate, --max-load, --min-requests)");
+    }
+    if (profiles == null) {
+      profiles = List.of(vision ? "vision2" : "low");
+    }
+    if (profiles.size() != 1) {
+      throw new IllegalArgumentException("--find-capacity searches one profile: give one in --profiles, not " + profiles);
+    }
+    llmbench.capacity.CapacitySearch.By b = switch (by) {
+      case "concurrency" -> llmbench.capacity.CapacitySearch.By.CONCURRENCY;
+      case "rate" -> llmbench.capacity.CapacitySearch.By.RATE;
+      default -> throw new IllegalArgumentException("--by must be concurrency or rate, not '" + by + "'");
+    };
+    double max = maxLoad != null ? maxLoad : b == llmbench.capacity.CapacitySearch.By.CONCURRENCY ? 256 : 128;
+    if (b == llmbench.capacity.CapacitySearch.By.CONCURRENCY && (max < 1 || max != Math.rint(max))) {
+      throw new IllegalArgumentException("--max-load for a concurrency search is a whole number of users >= 1");
+    }
+    if (minRequests < 1 || maxProbes < 2) {
+      throw new IllegalArgumentException("--min-requests must be >= 1 and --max-probes >= 2");
+    }
+    return new CapacityOptions(llmbench.capacity.SloTargets.parse(slo),
+        new llmbench.capacity.CapacitySearch.Settings(b, Math.min(1, max), max, 0.1, maxProbes, 0.1, 1));
+  }
+
+  /** The search, each probe one Gatling run of the profile's simulation; 0 when it found its answer. */
+  private int findCapacity(CapacityOptions c, Map<String, String> props, Discovery.Result found) {
+    String profile = profiles.get(0);
+    String notFit = Profile.named(profile).doesNotFit(found.maxModelLen());
+    if (notFit != null) {
+      System.err.println("error: profile " + profile + " cannot run: " + notFit);
+      return 1;
+    }
+    String simulation = simulationOf(profile);
+    llmbench.capacity.CapacityRun.Plan plan = new llmbench.capacity.CapacityRun.Plan(c.search(), c.slo(), minRequests,
+        seed, out);
+    try {
+      llmbench.capacity.CapacitySearch.Answer a = llmbench.capacity.CapacityRun.run(plan, props, probe -> {
+        probe.forEach(System::setProperty);
+        System.clearProperty("llm.lastError");
+        int status = launcher.run(simulation, gatlingResults);
+        String error = System.getProperty("llm.lastError");
+        if (error != null || status != 0) {
+          throw new IllegalStateException(error != null ? error : "Gatling exited with status " + status);
+        }
+      }, System.out);
+      Path page = llmbench.report.html.CapacityPage.write(a, c.slo(), out);
+      System.out.println("capacity page: " + page);
+      return 0;
+    } catch (Exception e) {
+      System.out.println("the capacity search stopped: " + e.getMessage() + "; the probes measured so far are in "
+          + out.resolve("probes") + " (--resume continues from them)");
+      return 1;
+    }
+  }
+
+  private String simulationOf(String profile) {
+    return vision ? "VisionProfile" + profile.substring("vision".length())
+        : Character.toUpperCase(profile.charAt(0)) + profile.substring(1) + "Load";
+  }
+
   private static void putIfGiven(Map<String, String> p, String key, Object value) {
     if (value != null) {
       p.put(key, value.toString());
@@ -339,7 +446,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     finished = true;
     try {
       sampler.close();
-      List<JsonNode> results = readResults(out);
+      List<JsonNode> results = findCapacity ? probeResults(out) : readResults(out);
       List<MemUsage.Window> windows = results.stream().map(MemUsage.Window::of).toList();
       Files.writeString(out.resolve("mem_usage.txt"), MemUsage.render(sampler.unavailable(), gpuIntervalMs,
           sampler.samples(), windows, sampler.processSnapshots()));
@@ -428,6 +535,21 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     } catch (IOException | RuntimeException e) {
       System.err.println("error: could not save the interrupted profile's timings: " + e.getMessage());
     }
+  }
+
+  /** A capacity search's probe results (probes/<level>/), in the order they ran. */
+  static List<JsonNode> probeResults(Path out) throws IOException {
+    List<JsonNode> all = new ArrayList<>();
+    Path probes = out.resolve("probes");
+    if (Files.isDirectory(probes)) {
+      try (Stream<Path> dirs = Files.list(probes)) {
+        for (Path d : dirs.filter(Files::isDirectory).toList()) {
+          all.addAll(readResults(d));
+        }
+      }
+    }
+    all.sort(Comparator.comparingLong(n -> n.path("level_start_epoch_ms").asLong()));
+    return all;
   }
 
   /** This run's level results in the output folder, in the order they ran. */

@@ -77,7 +77,7 @@ class SweepIT {
     assertTrue(mem.lines().anyMatch(l -> l.contains(", low c016, 0, NVIDIA H100 80GB HBM3, ")));
     List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
     assertEquals(6, csv.size());
-    assertTrue(csv.get(5).startsWith("low,c032,32,100,150,32,0,"), csv.get(5));
+    assertTrue(csv.get(5).startsWith("low,c032,32,,100,150,32,0,"), csv.get(5));
     List<String> header = List.of(csv.get(0).split(","));
     List<String> c032 = List.of(csv.get(5).split(",", -1));
     assertFalse(c032.get(header.indexOf("peak GPU MiB")).isEmpty(), "peak GPU memory missing: " + csv.get(5));
