@@ -190,10 +190,8 @@ public final class CapacityRun {
     }
     console.println("how sure: " + a.confidence());
     if (a.serverAtLimit().size() > 1) {
-      console.println("the server at " + CapacitySearch.fmt(a.smallestBroken()) + ": " + a.serverAtLimit().entrySet()
-          .stream().filter(e -> !e.getKey().equals("load"))
-          .map(e -> e.getKey().replace("server_", "").replace('_', ' ') + " " + CapacitySearch.fmt((Double) e.getValue()))
-          .reduce((x, y) -> x + ", " + y).orElse(""));
+      console.println("the server at " + CapacitySearch.fmt(a.smallestBroken()) + ": "
+          + CapacitySearch.describeServer(a.serverAtLimit()));
     }
     console.println("capacity: " + plan.out().resolve(FILE_NAME));
   }

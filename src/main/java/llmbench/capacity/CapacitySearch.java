@@ -175,6 +175,13 @@ public final class CapacitySearch {
         List.copyOf(probes), limitHit);
   }
 
+  /** The server's gauges at the limit, as the console and the page write them. */
+  public static String describeServer(Map<String, Object> atLimit) {
+    return String.join(", ", atLimit.entrySet().stream().filter(e -> !e.getKey().equals("load"))
+        .map(e -> e.getKey().replace("server_", "").replace("_pct", " %").replace("_ms", " ms").replace('_', ' ')
+            + " " + fmt((Double) e.getValue())).toList());
+  }
+
   /** A load as the console and the page write it: 32, 11.31. */
   public static String fmt(Double v) {
     return v == null ? "-" : v == Math.rint(v) ? Long.toString(v.longValue()) : String.format(java.util.Locale.ROOT, "%.2f", v);

@@ -59,7 +59,8 @@ public record Probe(double load, int repeat, String label, String resultFile, Ma
         g != null && g.isNumber() ? g.asDouble() : null, server);
   }
 
-  static String trim(double v) {
+  /** 500.0 → "500". */
+  public static String trim(double v) {
     return new java.math.BigDecimal(v).stripTrailingZeros().toPlainString();
   }
 }

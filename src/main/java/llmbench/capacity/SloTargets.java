@@ -94,6 +94,6 @@ public record SloTargets(List<Target> targets) {
 
   @Override
   public String toString() {
-    return String.join(",", targets.stream().map(t -> t.name() + ":" + t.limitMs()).toList());
+    return String.join(",", targets.stream().map(t -> t.name() + ":" + Probe.trim(t.limitMs())).toList());
   }
 }

@@ -64,6 +64,22 @@ class ReportBrowserIT {
     assertTrue(cerrors.find());
     assertEquals("", cerrors.group(1), "compare.html's script errors");
 
+    // capacity.html, of a search's answer: one chart per target
+    llmbench.capacity.SloTargets slo = llmbench.capacity.SloTargets.parse("ttft_p99:500,tpot_p99:50");
+    List<llmbench.capacity.Probe> probes = List.of(
+        new llmbench.capacity.Probe(32, 0, "c032", "a.json", java.util.Map.of("ttft_p99", 80.0, "tpot_p99", 7.0),
+            List.of(), false, 128, 0, 30.0, java.util.Map.of()),
+        new llmbench.capacity.Probe(64, 0, "c064", "b.json", java.util.Map.of("ttft_p99", 1100.0, "tpot_p99", 7.1),
+            List.of("ttft_p99 1100.0 > 500"), false, 128, 0, 7.0, java.util.Map.of()));
+    Path cap = llmbench.report.html.CapacityPage.write(new llmbench.capacity.CapacitySearch.Answer(
+        llmbench.capacity.CapacitySearch.By.CONCURRENCY, slo.toString(), 32.0, 64.0, probes.get(1).broken(), "clear",
+        "capacity: 32", java.util.Map.of(), probes, false), slo, Files.createDirectories(work.resolve("capacity")));
+    String kdom = chromium(work, List.of("--dump-dom", cap.toAbsolutePath().toUri().toString()));
+    Matcher kstatus = Pattern.compile("id=\"report-status\">rendered (\\d+) of (\\d+) charts<").matcher(kdom);
+    assertTrue(kstatus.find(), "capacity.html's script did not finish");
+    assertEquals("2", kstatus.group(1));
+    assertEquals("2", kstatus.group(2));
+
     Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
     Files.deleteIfExists(shot);
     chromium(work, List.of("--screenshot=" + shot, "--window-size=1400,2400", page.toUri().toString()));

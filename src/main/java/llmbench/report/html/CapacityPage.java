@@ -34,7 +34,7 @@ public final class CapacityPage {
         .append("<pre id=\"report-errors\"></pre>\n<p><b>").append(ReportPage.esc(a.summary())).append("</b></p>\n<p>")
         .append(ReportPage.esc("how sure: " + a.confidence())).append("</p>\n");
     if (!a.serverAtLimit().isEmpty()) {
-      h.append("<p>the server at the first load that broke: ").append(ReportPage.esc(a.serverAtLimit().toString()))
+      h.append("<p>the server at the first load that broke: ").append(ReportPage.esc(CapacitySearch.describeServer(a.serverAtLimit())))
           .append("</p>\n");
     }
     h.append("<div class=\"grid\">");
@@ -43,7 +43,7 @@ public final class CapacityPage {
     }
     h.append("</div>\n<h2>Probes, in the order measured</h2><div class=\"scroll\"><table class=\"num\"><tr><th>probe</th><th>")
         .append(unit).append("</th><th>repeat</th>");
-    slo.targets().forEach(t -> h.append("<th>").append(ReportPage.esc(t.name() + " ms (≤ " + t.limitMs() + ")")).append("</th>"));
+    slo.targets().forEach(t -> h.append("<th>").append(ReportPage.esc(t.name() + " ms (≤ " + llmbench.capacity.Probe.trim(t.limitMs()) + ")")).append("</th>"));
     h.append("<th>failed</th><th>goodput req/s</th><th>verdict</th><th>result</th></tr>\n");
     for (Probe p : a.probes()) {
       h.append(p.met() ? "<tr>" : "<tr class=\"broken\">").append("<td>").append(ReportPage.esc(p.label()))

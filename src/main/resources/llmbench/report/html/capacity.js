@@ -28,5 +28,5 @@
       rendered++;
     } catch (e) { errors.push(t.name + ': ' + e.message); show(); }
   });
-  document.getElementById('report-status').textContent = rendered + ' of ' + D.targets.length + ' charts drawn';
+  document.getElementById('report-status').textContent = 'rendered ' + rendered + ' of ' + D.targets.length + ' charts';
 })();
