@@ -139,6 +139,17 @@ public final class LiveProgress implements AutoCloseable {
     }
   }
 
+  /** Its records are all in: its final line now (before its block), if not printed yet. */
+  public synchronized void finalLine(String label) {
+    if (finishing != null && finishing.label.equals(label)) {
+      print(finishing.line(), true);
+      finishing = null;
+    } else if (current != null && current.label.equals(label) && current.endedNs > 0) {
+      print(current.line(), true);
+      current = null;
+    }
+  }
+
   /** The running level's line as it stands. */
   public synchronized String line() {
     return current == null ? "" : current.line();

@@ -35,6 +35,15 @@ public final class PostProcessor {
 
   public static List<LevelReport> process(Path runDir, Path outputDir, PrintStream console,
       VllmMetrics.TextTokenCounter counter) throws IOException {
+    return process(runDir, outputDir, console, counter, java.util.Set.of());
+  }
+
+  /**
+   * @param blocksShown levels whose block the console already showed when they ended: each gets one
+   *     line (its result file, its failures by kind as simulation.log refines them) instead
+   */
+  public static List<LevelReport> process(Path runDir, Path outputDir, PrintStream console,
+      VllmMetrics.TextTokenCounter counter, java.util.Set<String> blocksShown) throws IOException {
     Path timings = runDir.resolve(TraceFiles.FILE_NAME);
     Path infoFile = runDir.resolve(RunInfo.FILE_NAME);
     if (!Files.isRegularFile(timings) || !Files.isRegularFile(infoFile)) {
@@ -66,7 +75,7 @@ public final class PostProcessor {
       }
       for (Map.Entry<String, VllmMetrics.Level> e : byLevel.entrySet()) {
         reports.add(report(e.getKey(), e.getValue(), lags.get(e.getKey()), info, slo, date, gatlingCounts, scrapes,
-            runDir, outputDir, console));
+            runDir, outputDir, console, blocksShown.contains(e.getKey())));
         e.getValue().close();
       }
     } finally {
@@ -78,7 +87,7 @@ public final class PostProcessor {
   private static LevelReport report(String label, VllmMetrics.Level level, llmbench.stats.ScheduleLag lag,
       RunInfo info, Slo slo, String date,
       Map<String, int[]> gatlingCounts, List<TelemetryCsv.Scrape> scrapes, Path runDir, Path outputDir,
-      PrintStream console) throws IOException {
+      PrintStream console, boolean blockShown) throws IOException {
     RequestRecord first = level.first();
     LevelMetrics m = level.finish(info.percentiles(), slo);
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -163,6 +172,12 @@ public final class PostProcessor {
       Path target = outputDir.resolve(report.fileName());
       archiveExisting(target, outputDir);
       Files.copy(runDir.resolve(report.fileName()), target);
+    }
+    if (blockShown) {
+      console.println("[" + info.profile() + " " + label + "] " + (outputDir != null
+          ? "result: " + outputDir.resolve(report.fileName()) : "result: " + runDir.resolve(report.fileName()))
+          + (kinds.isEmpty() ? "" : "; failures by kind: " + llmbench.trace.FailureKinds.describe(kinds)));
+      return report;
     }
     console.println();
     String load = schedule == null ? "concurrency " + first.concurrency()

@@ -176,8 +176,8 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     return vision
         ? List.of("./run_vision_test.sh 512 512 --mock", "./run_vision_test.sh 1024 1024 --url http://gpu-node:8000",
             "./run_vision_test.sh 448 448 --image-format jpeg --rounds 4")
-        : List.of("./run_test.sh --mock", "./run_test.sh --url http://gpu-node:8000 --tokenizer fake_model",
-            "./run_test.sh --profiles low --rounds 10 --goodput ttft:500,tpot:50");
+        : List.of("./run_test.sh --mock", "./run_test.sh --url http://gpu-node:8000 --request-rate 1,4,16,inf",
+            "./run_test.sh --mock --find-capacity --slo ttft_p99:500,tpot_p99:20");
   }
 
   public String commandName() {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  */
 public final class TraceSink implements AutoCloseable {
   static final long DELAY_NS = 50_000_000L;
-  private static final Pending END = new Pending(0, () -> null);
+  private static final Pending END = new Pending(0, () -> null, null);
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(4096);
   private final SequenceWriter writer;
   private final Thread thread;
@@ -36,12 +36,28 @@ public final class TraceSink implements AutoCloseable {
     this.listener = l;
   }
 
-  private record Pending(long dueNs, Supplier<RequestRecord> record) {}
+  /** A record to write, or (with {@code written}) a mark that everything queued before it is written. */
+  private record Pending(long dueNs, Supplier<RequestRecord> record, java.util.concurrent.CountDownLatch written) {}
+
+  /**
+   * Waits until every record queued so far is written, flushed and handed to the listener (at most
+   * {@code timeoutMs}); false when that took longer.
+   */
+  public boolean awaitWritten(long timeoutMs) {
+    java.util.concurrent.CountDownLatch mark = new java.util.concurrent.CountDownLatch(1);
+    try {
+      queue.put(new Pending(System.nanoTime(), () -> null, mark));
+      return mark.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 
   /** Queues a record; {@code record} is evaluated on the writer thread. */
   public void submit(Supplier<RequestRecord> record) {
     try {
-      queue.put(new Pending(System.nanoTime() + DELAY_NS, record));
+      queue.put(new Pending(System.nanoTime() + DELAY_NS, record, null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -56,6 +72,11 @@ public final class TraceSink implements AutoCloseable {
         }
         for (long wait; (wait = p.dueNs() - System.nanoTime()) > 0; ) {
           java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        if (p.written() != null) {
+          writer.flush();
+          p.written().countDown();
+          continue;
         }
         RequestRecord r = p.record().get();
         writer.write(r);

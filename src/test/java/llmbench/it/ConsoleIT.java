@@ -89,8 +89,33 @@ class ConsoleIT {
       assertTrue(m.find(), "no final line for c" + c + ":\n" + quiet);
       assertTrue(Integer.parseInt(m.group(1)) > 0);
     }
+    // each level's block right after its final line, before the next level is even prepared; at the
+    // end one line per level points to its result
+    int[] levels = {1, 4, 8, 16, 32};
+    for (int i = 0; i < levels.length; i++) {
+      int block = quiet.indexOf(String.format("[low c%03d: concurrency %d, 100 in / 150 out, %d prompts]", levels[i],
+          levels[i], levels[i]));
+      int finalLine = quiet.indexOf(String.format("low c%03d  %d/%d done", levels[i], levels[i], levels[i]));
+      assertTrue(block > finalLine && finalLine >= 0, "c" + levels[i] + "'s block does not follow its final line");
+      assertTrue(quiet.indexOf("Successful requests:                     " + levels[i], block) > block);
+      if (i + 1 < levels.length) {
+        int next = quiet.indexOf(String.format("prepared %d requests for c%03d", levels[i + 1], levels[i + 1]));
+        assertTrue(next > block, "c" + levels[i] + "'s block came after the next level was prepared");
+      }
+      assertTrue(quiet.contains(String.format("[low c%03d] result: ", levels[i])), "no result line for c" + levels[i]);
+    }
+    assertEquals(levels.length, count(quiet, "============ Serving Benchmark Result ============"),
+        "a block printed twice");
     assertFalse(quiet.contains("---- Requests"), "Gatling's console dump is on by default");
     String loud = sweep(work, "--gatling-console");
     assertTrue(loud.contains("---- Requests"), "--gatling-console brings Gatling's dump back");
+  }
+
+  private static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 }

@@ -23,6 +23,7 @@ import llmbench.report.PostProcessor;
 import llmbench.report.RunInfo;
 import llmbench.server.ServerClient;
 import llmbench.telemetry.MetricsScraper;
+import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 import llmbench.trace.TraceSink;
 import llmbench.workload.BenchSettings;
@@ -51,6 +52,9 @@ final class LlmRun {
   private final Path pendingLog;
   final MetricsScraper scraper;
   private final LiveProgress progress;
+  /** The console's levels: their records until their block is shown (run_test.sh's console only). */
+  private final Map<String, List<RequestRecord>> ended = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> blocksShown = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   LlmRun(Class<?> simulation, Profile profile, BenchSettings settings) {
     this.settings = settings;
@@ -80,7 +84,12 @@ final class LlmRun {
       this.sink = new TraceSink(pending);
       this.progress = settings.progress() && !plan.skipped() ? LiveProgress.forConsole() : null;
       if (progress != null) {
-        sink.setListener(progress::record);
+        sink.setListener(r -> {
+          progress.record(r);
+          if (!r.warmup()) {
+            ended.computeIfAbsent(r.level(), k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(r);
+          }
+        });
       }
       this.scraper = new MetricsScraper(new ServerClient(plan.baseUrl(), settings.apiKey()),
           plan.skipped() ? 0 : settings.metricsIntervalMs(), pendingMetrics, System.out).start();
@@ -145,6 +154,7 @@ final class LlmRun {
   List<LevelReport> finish() {
     if (!plan.levels().isEmpty()) {
       plan.levels().get(plan.levels().size() - 1).release();
+      showBlock(plan.levels().get(plan.levels().size() - 1));
     }
     try {
       sink.close();
@@ -170,8 +180,7 @@ final class LlmRun {
         }
       }
       System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
-      return PostProcessor.process(runDir, outputDir(), System.out,
-          tokenizer::countText);
+      return PostProcessor.process(runDir, outputDir(), System.out, tokenizer::countText, blocksShown);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -190,6 +199,57 @@ final class LlmRun {
   void levelStarted(LevelPlan level) {
     if (progress != null) {
       progress.levelStarted(plan.profile() + " " + level.label(), level.label(), level.numPrompts());
+    }
+  }
+
+  /**
+   * The vLLM block of a level that ended, on the console before the next level starts (run_test.sh's
+   * console; the results are still written at the end): the post-processor itself, on a folder of the
+   * level's records alone, so it is the block the end would print, failures not yet refined by
+   * simulation.log (the end names their HTTP status).
+   */
+  void showBlock(LevelPlan level) {
+    if (progress == null || "warmup".equals(level.label())) {
+      return;
+    }
+    if (!sink.awaitWritten(10_000)) {
+      return; // the records are late: the block comes at the end
+    }
+    progress.finalLine(level.label());
+    List<RequestRecord> records = ended.remove(level.label());
+    if (records == null || records.isEmpty()) {
+      return;
+    }
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory(settings.gatlingResults(), ".llmbench-level-");
+      try (var w = TraceFiles.writer(dir.resolve(TraceFiles.FILE_NAME))) {
+        for (RequestRecord r : records) {
+          w.write(r);
+        }
+      }
+      runInfo().write(dir.resolve(RunInfo.FILE_NAME));
+      if (Files.isRegularFile(pendingMetrics)) {
+        String csv = Files.readString(pendingMetrics);
+        Files.writeString(dir.resolve(MetricsScraper.FILE_NAME), csv.substring(0, csv.lastIndexOf('\n') + 1));
+      }
+      PostProcessor.process(dir, null, System.out, tokenizer::countText);
+      blocksShown.add(level.label());
+    } catch (IOException | RuntimeException e) {
+      System.out.println("(the block of " + level.label() + " comes at the end: " + e.getMessage() + ")");
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      dir.toFile().deleteOnExit();
     }
   }
 

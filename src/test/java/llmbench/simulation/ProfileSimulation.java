@@ -82,7 +82,7 @@ public abstract class ProfileSimulation extends Simulation {
     for (LevelPlan level : run.plan.levels()) {
       LevelPlan before = previous;
       s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(session -> {
-        prepareOnce(before, level, run.scraper);
+        prepareOnce(before, level, run);
         return session;
       }));
       if (run.settings.keepAlive()) {
@@ -126,16 +126,19 @@ public abstract class ProfileSimulation extends Simulation {
   /**
    * The first user of a level builds its prompts and images (the others wait for it) before any
    * request is sent: nothing is built while the level is timed, and the previous level's bodies are
-   * dropped first. Then it scrapes the server's metrics: no request is in flight until the level
-   * starts, so the server's counters at the level's start are exactly these.
+   * dropped first; the previous level's block goes to the console (run_test.sh's). Then it scrapes
+   * the server's metrics: no request is in flight until the level starts, so the server's counters
+   * at the level's start are exactly these.
    */
-  private static void prepareOnce(LevelPlan previous, LevelPlan level, MetricsScraper scraper) {
+  private static void prepareOnce(LevelPlan previous, LevelPlan level, LlmRun run) {
+    MetricsScraper scraper = run.scraper;
     synchronized (level) {
       if (level.buildMs() >= 0) {
         return;
       }
       if (previous != null) {
         previous.release();
+        run.showBlock(previous);
       }
       level.prepare();
       System.out.println("prepared " + level.numPrompts() + (level.numPrompts() == 1 ? " request" : " requests") + " for " + level.label() + " in "
