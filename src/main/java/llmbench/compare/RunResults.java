@@ -111,9 +111,9 @@ public record RunResults(String name, Path path, String model, List<Level> level
 
   private static Level level(JsonNode r, Double peakGpu) {
     boolean ours = r.has("tool");
-    int in = ours ? r.path("random_input_len").asInt() : r.has("random_input_len") ? r.get("random_input_len").asInt()
+    int in = r.has("random_input_len") ? r.get("random_input_len").asInt()
         : (int) Math.round(mean(r.path("input_lens")));
-    int out = ours ? r.path("random_output_len").asInt() : r.has("random_output_len") ? r.get("random_output_len").asInt()
+    int out = r.has("random_output_len") ? r.get("random_output_len").asInt()
         : (int) Math.round(mean(r.path("output_lens")));
     int concurrency = r.path("max_concurrency").isNumber() ? r.get("max_concurrency").asInt() : r.path("num_prompts").asInt();
     Map<String, Double> values = new LinkedHashMap<>();

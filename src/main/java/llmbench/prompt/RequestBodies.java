@@ -36,6 +36,14 @@ public final class RequestBodies {
     return bytes(b);
   }
 
+  /** A conversation as a dataset gives it (OpenAI {@code messages}, sent as they are). */
+  public static byte[] chatMessages(String model, com.fasterxml.jackson.databind.JsonNode messages, int maxTokens) {
+    ObjectNode b = common(model, maxTokens);
+    b.put("max_completion_tokens", maxTokens);
+    b.set("messages", messages.deepCopy());
+    return bytes(b);
+  }
+
   private static ObjectNode common(String model, int maxTokens) {
     ObjectNode b = JSON.createObjectNode();
     b.put("model", model);

@@ -41,7 +41,8 @@ public record LevelReport(
   /**
    * The seed's file name: {@code ${MODEL_NAME}_${IN}-${OUT}_${NUM_PROMPTS}.json}, MODEL_NAME = last path
    * segment; a request-rate level adds {@code _${RATE}qps}, {@code _b${BURSTINESS}} when not 1 and
-   * {@code _mc${MAX_CONCURRENCY}} when capped, so it never takes a closed-model level's name.
+   * {@code _mc${MAX_CONCURRENCY}} when capped, so it never takes a closed-model level's name; a
+   * dataset's prompts put its name where the lengths were ({@code _sharegpt_}, {@code _jsonl-FILE_}).
    */
   public String fileName() {
     String model = modelId.substring(modelId.lastIndexOf('/') + 1);
@@ -51,7 +52,8 @@ public record LevelReport(
           + (schedule.burstiness() == 1.0 ? "" : "_b" + schedule.burstiness())
           + (schedule.maxConcurrency() == null ? "" : "_mc" + schedule.maxConcurrency());
     }
-    return model.replaceAll("[^A-Za-z0-9._-]", "_") + "_" + inputLen + "-" + outputLen + "_"
-        + metrics.numPrompts() + open + ".json";
+    Object dataset = metadata.get("dataset_name");
+    String lengths = dataset != null ? dataset.toString() : inputLen + "-" + outputLen;
+    return model.replaceAll("[^A-Za-z0-9._-]", "_") + "_" + lengths + "_" + metrics.numPrompts() + open + ".json";
   }
 }

@@ -94,8 +94,10 @@ public final class PostProcessor {
     meta.put("tool", "gatling-llm-bench");
     meta.put("profile", info.profile());
     meta.put("level", label);
-    meta.put("random_input_len", first.requestedInput());
-    meta.put("random_output_len", first.requestedOutput());
+    if (info.metadata() == null || !info.metadata().containsKey("dataset_name")) { // a file's lengths vary
+      meta.put("random_input_len", first.requestedInput());
+      meta.put("random_output_len", first.requestedOutput());
+    }
     meta.put("gatling_run", runDir.getFileName().toString());
     meta.put("base_url", info.baseUrl());
     meta.put("max_model_len", info.maxModelLen());

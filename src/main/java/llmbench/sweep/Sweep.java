@@ -122,6 +122,10 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   @Option(names = "--num-prompts", description = "Request-rate levels: requests per level (default: "
       + llmbench.workload.BenchSettings.DEFAULT_NUM_PROMPTS + ").")
   Integer numPrompts;
+  @Option(names = "--dataset", description = "random (default: exact-length random prompts), sharegpt:PATH "
+      + "(vLLM's ShareGPT JSON, its filter, the reference completion's length as output unless --output-len) or "
+      + "jsonl:PATH (one {\"prompt\": ..., \"output_tokens\": N} or {\"messages\": [...]} per line).")
+  String dataset;
   @Option(names = "--prefix-len", description = "Tokens of a shared prefix before each prompt's own input (vLLM's "
       + "--random-prefix-len): prompts are prefix + input tokens long, for the server's prefix cache.")
   Integer prefixLen;
@@ -337,6 +341,7 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     putIfGiven(p, "llm.maxConcurrency", maxConcurrency);
     putIfGiven(p, "llm.numPrompts", numPrompts);
     putIfGiven(p, "llm.prefixLen", prefixLen);
+    putIfGiven(p, "llm.dataset", dataset);
     if (flushCache) {
       p.put("llm.flushCache", "true");
     }

@@ -46,7 +46,8 @@ public record BenchSettings(
     int numPrompts,
     int prefixLen,
     int numPrefixes,
-    boolean flushCache) {
+    boolean flushCache,
+    Dataset.Spec dataset) {
 
   /** Requests per open-model level when {@code llm.numPrompts} is not given. */
   public static final int DEFAULT_NUM_PROMPTS = 200;
@@ -114,7 +115,12 @@ public record BenchSettings(
         openOnly(p, "numPrompts", () -> positive(p.apply("numPrompts"), "llm.numPrompts"), DEFAULT_NUM_PROMPTS),
         p.apply("prefixLen") == null ? 0 : atLeastZero(p.apply("prefixLen"), "llm.prefixLen"),
         numPrefixes(p),
-        Boolean.parseBoolean(firstNonNull(p.apply("flushCache"), "false")));
+        Boolean.parseBoolean(firstNonNull(p.apply("flushCache"), "false")),
+        Dataset.Spec.parse(p.apply("dataset")));
+    if (!s.dataset.random() && s.prefixLen > 0) {
+      throw new IllegalArgumentException("--prefix-len shares a prefix among random prompts: leave it out with --dataset "
+          + s.dataset.kind());
+    }
     if (s.open()) {
       s.requestRates.forEach(r -> new Arrivals(r, s.burstiness, s.maxConcurrency)); // its checks, before anything runs
     }

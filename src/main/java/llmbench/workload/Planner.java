@@ -85,6 +85,9 @@ public final class Planner {
     // body number `index` (unique over the run): its prompt and its image are seeded by it, so
     // bodies can be built in parallel and repeat run after run; one distinct image per request
     long imageSeed = s.seed() * 7_919L + profile.name().hashCode();
+    if (!s.dataset().random()) {
+      return DatasetPlan.plan(s, profile, baseUrl, model, tokenizer, chat, maxLen, client, notes, meta);
+    }
     BodyFactory body = (index, maxTokens) -> !chat
         ? RequestBodies.completions(model, prompts.buildText(head.apply(index), input - special, index), maxTokens)
         : RequestBodies.chat(model, prompts.buildText(head.apply(index), text, index),
@@ -124,15 +127,7 @@ public final class Planner {
       notes.add("the server counts the prompt as " + pre.promptTokens() + " tokens, not " + input
           + ": is " + tokenizerId + " the served model's tokenizer?");
     }
-    if (s.flushCache()) {
-      // after the preflight, before the warm-up: nothing an earlier run sent is cached, and the
-      // warm-up primes only this run's own prefixes
-      try {
-        meta.put("prefix_cache_reset", client.resetPrefixCache());
-      } catch (ServerClient.ServerError e) {
-        throw new PlanError("--flush-cache: " + e.getMessage());
-      }
-    }
+    flushIfAsked(s, client, meta);
     if (pre.promptTokens() < 0) {
       notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
     }
@@ -140,24 +135,58 @@ public final class Planner {
     LevelPlan warmup = new LevelPlan("warmup", Math.max(1, s.warmupRequests()), input, WARMUP_OUTPUT,
         s.warmupRequests(),
         i -> body.build(1 + i, WARMUP_OUTPUT));
+    List<LevelPlan> levels = levels(s, profile, new LevelSource() {
+      @Override
+      public int[] lengths(int k, int n) {
+        return new int[] {input, output};
+      }
+
+      @Override
+      public java.util.function.IntFunction<byte[]> bodies(int k, int n) {
+        long base = (k + 1) * 1_000_000L; // prompt numbers unique over the run
+        return i -> body.build(base + i, output);
+      }
+    });
+    meta.put("seed", s.seed());
+    return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
+  }
+
+  /** Level number {@code k} (in order) of {@code n} requests: its lengths (shown, requested) and bodies. */
+  interface LevelSource {
+    int[] lengths(int k, int n);
+
+    java.util.function.IntFunction<byte[]> bodies(int k, int n);
+  }
+
+  /** The run's levels: concurrency levels of the profile, or request rates when given. */
+  static List<LevelPlan> levels(BenchSettings s, Profile profile, LevelSource src) {
     List<LevelPlan> levels = new ArrayList<>();
-    long base = 1_000_000;
+    int k = 0;
     if (s.open()) {
       for (double rate : s.requestRates()) {
-        long levelBase = base;
-        levels.add(LevelPlan.open(new Arrivals(rate, s.burstiness(), s.maxConcurrency()), input, output,
-            s.numPrompts(), s.seed() * 31 + levelBase, i -> body.build(levelBase + i, output)));
-        base += 1_000_000;
+        int[] len = src.lengths(k, s.numPrompts());
+        levels.add(LevelPlan.open(new Arrivals(rate, s.burstiness(), s.maxConcurrency()), len[0], len[1],
+            s.numPrompts(), s.seed() * 31 + (k + 1) * 1_000_000L, src.bodies(k, s.numPrompts())));
+        k++;
       }
     } else {
       for (int c : profile.levels()) {
-        long levelBase = base;
-        levels.add(new LevelPlan(LevelPlan.label(c), c, input, output, c * s.rounds(),
-            i -> body.build(levelBase + i, output)));
-        base += 1_000_000;
+        int[] len = src.lengths(k, c * s.rounds());
+        levels.add(new LevelPlan(LevelPlan.label(c), c, len[0], len[1], c * s.rounds(), src.bodies(k, c * s.rounds())));
+        k++;
       }
     }
-    meta.put("seed", s.seed());
-    return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
+    return levels;
+  }
+
+  /** After the preflight, before the warm-up: nothing an earlier run sent is cached, and the warm-up primes only this run's prompts. */
+  static void flushIfAsked(BenchSettings s, ServerClient client, Map<String, Object> meta) {
+    if (s.flushCache()) {
+      try {
+        meta.put("prefix_cache_reset", client.resetPrefixCache());
+      } catch (ServerClient.ServerError e) {
+        throw new PlanError("--flush-cache: " + e.getMessage());
+      }
+    }
   }
 }

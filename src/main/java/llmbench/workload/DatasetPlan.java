@@ -1,0 +1,108 @@
+package llmbench.workload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import llmbench.prompt.RequestBodies;
+import llmbench.prompt.TextTokenizer;
+import llmbench.server.ServerClient;
+
+/**
+ * A run whose prompts come from a file ({@link Dataset}): the profile gives the levels (and the
+ * output length of JSONL lines without one), the file the prompts; every request takes the next
+ * sampled entry, the warm-up the first ones, so a run sends each entry once when it has enough.
+ */
+final class DatasetPlan {
+  private DatasetPlan() {}
+
+  static RunPlan plan(BenchSettings s, Profile profile, String baseUrl, String model, TextTokenizer tokenizer,
+      boolean chat, int maxLen, ServerClient client, List<String> notes, Map<String, Object> meta) {
+    if (profile.vision()) {
+      throw new Planner.PlanError("--dataset is for the text profiles; the vision profiles send noise images");
+    }
+    int warmups = s.warmupRequests();
+    int measured = s.open() ? s.numPrompts() * s.requestRates().size()
+        : profile.levels().stream().mapToInt(c -> c * s.rounds()).sum();
+    Dataset.Sample sample;
+    try {
+      sample = Dataset.sample(s.dataset(), tokenizer, warmups + measured, s.seed(), s.outputLen(), profile.outputLen(),
+          maxLen);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      throw new Planner.PlanError(e.getMessage());
+    }
+    List<Dataset.Entry> entries = sample.entries();
+    if (!chat && entries.stream().anyMatch(e -> e.messages() != null)) {
+      throw new Planner.PlanError(s.dataset().path() + " holds chat conversations (\"messages\"): add --endpoint chat");
+    }
+    meta.put("dataset_name", s.dataset().name());
+    meta.put("dataset_path", s.dataset().path().toString());
+    meta.put("dataset_entries_read", sample.read());
+    meta.put("dataset_entries_filtered", sample.filtered());
+    if (sample.filtered() > 0) {
+      notes.add(sample.filtered() + " of " + sample.read() + " dataset entries left out (" + sample.filterReason() + ")");
+    }
+    if (entries.size() < warmups + measured) {
+      notes.add("the dataset gave " + entries.size() + " usable prompts for " + (warmups + measured)
+          + " requests: prompts repeat, and the server's prefix cache will find the repeats");
+    }
+    IntFunction<byte[]> at = pos -> body(entries.get(pos % entries.size()), model, chat, null);
+    try {
+      ServerClient.Preflight pre = client.stream(chat ? "/v1/chat/completions" : "/v1/completions",
+          body(entries.get(0), model, chat, 2));
+      if (pre.chunksWithChoices() == 0) {
+        throw new Planner.PlanError("the server's preflight stream had no chunk with choices: is this an "
+            + "OpenAI-compatible streaming server?");
+      }
+      Dataset.Entry first = entries.get(0);
+      if (!chat && pre.promptTokens() >= 0 && pre.promptTokens() != first.promptTokens()) {
+        notes.add("the server counts the first prompt as " + pre.promptTokens() + " tokens, " + tokenizer.source()
+            + " as " + first.promptTokens() + ": is it the served model's tokenizer? (lengths in the results are the server's)");
+      }
+    } catch (ServerClient.ServerError e) {
+      throw new Planner.PlanError("the server rejected the dataset's first prompt: " + e.getMessage());
+    }
+    Planner.flushIfAsked(s, client, meta);
+    LevelPlan warmup = new LevelPlan("warmup", Math.max(1, warmups), (int) mean(entries, 0, warmups, true), 16, warmups,
+        i -> at.apply(i));
+    int[] next = {warmups};
+    List<LevelPlan> levels = Planner.levels(s, profile, new Planner.LevelSource() {
+      @Override
+      public int[] lengths(int k, int n) {
+        return new int[] {(int) Math.round(mean(entries, next[0], n, true)), (int) Math.round(mean(entries, next[0], n, false))};
+      }
+
+      @Override
+      public IntFunction<byte[]> bodies(int k, int n) {
+        int from = next[0];
+        next[0] += n;
+        return i -> at.apply(from + i);
+      }
+    });
+    meta.put("seed", s.seed());
+    return new RunPlan(profile.name(), baseUrl, model, tokenizer.source(), chat, maxLen, warmup, levels, notes, meta, null);
+  }
+
+  /** The entry's request; {@code maxTokens} null for the entry's own output length. */
+  private static byte[] body(Dataset.Entry e, String model, boolean chat, Integer maxTokens) {
+    int out = maxTokens != null ? maxTokens : e.outputTokens();
+    return e.messages() != null ? RequestBodies.chatMessages(model, e.messages(), out)
+        : chat ? RequestBodies.chat(model, e.prompt(), null, out) : RequestBodies.completions(model, e.prompt(), out);
+  }
+
+  /** The mean prompt (or output) tokens of positions from..from+n. */
+  private static double mean(List<Dataset.Entry> entries, int from, int n, boolean prompt) {
+    if (n == 0) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = from; i < from + n; i++) {
+      Dataset.Entry e = entries.get(i % entries.size());
+      sum += prompt ? e.promptTokens() : e.outputTokens();
+    }
+    return sum / n;
+  }
+}

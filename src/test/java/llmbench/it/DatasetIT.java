@@ -1,0 +1,67 @@
+package llmbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import llmbench.mock.MockConfig;
+import llmbench.mock.MockServer;
+import llmbench.mock.StepModel;
+import llmbench.prompt.BuiltinTokenizer;
+import llmbench.prompt.PromptBuilder;
+import llmbench.prompt.TextTokenizer;
+import llmbench.simulation.RunTest;
+import org.junit.jupiter.api.Test;
+
+/** A JSONL dataset through the real simulation: the mock counts each prompt and output as the file has them. */
+class DatasetIT {
+  @Test
+  void eachRequestSendsOneLineOfTheFile() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "it"));
+    Path tok = Files.createTempDirectory(work, "tokenizer");
+    BuiltinTokenizer.writeTo(tok);
+    Path out = Files.createTempDirectory(work, "output");
+    Path results = Files.createTempDirectory(work, "gatling");
+    Path file = Files.createTempDirectory(work, "dataset").resolve("traffic.jsonl");
+    ObjectMapper json = new ObjectMapper();
+    Map<Integer, Integer> outputByInput = new HashMap<>();
+    StringBuilder lines = new StringBuilder();
+    try (TextTokenizer t = TextTokenizer.builtin()) {
+      PromptBuilder b = new PromptBuilder(t, 5);
+      for (int i = 0; i < 12; i++) {
+        int in = 20 + 7 * i; // distinct lengths: the result's input_lens name the lines sent
+        lines.append(json.writeValueAsString(json.createObjectNode().put("prompt", b.build(in)).put("output_tokens", 5 + i)))
+            .append('\n');
+        outputByInput.put(in, 5 + i);
+      }
+    }
+    Files.writeString(file, lines);
+    try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2)).tokenizerDir(tok)
+        .build())) {
+      assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, Map.of("llm.url",
+          mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.levels", "4", "llm.rounds", "2", "llm.dataset",
+          "jsonl:" + file, "llm.out", out.toString(), "llm.gatlingResults", results.toString(),
+          "llm.clientWarmup", "false")));
+    }
+    Path result = out.resolve("llmbench-8b_jsonl-traffic_8.json");
+    assertTrue(Files.isRegularFile(result), "result file named for the dataset");
+    JsonNode r = json.readTree(result.toFile());
+    assertEquals("jsonl-traffic", r.get("dataset_name").asText());
+    assertFalse(r.has("random_input_len"), "a file's prompts have no single input length");
+    Set<Integer> seen = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      int in = r.get("input_lens").get(i).asInt();
+      assertTrue(outputByInput.containsKey(in), "a prompt of " + in + " tokens is not in the file");
+      assertEquals(outputByInput.get(in).intValue(), r.get("output_lens").get(i).asInt(), "its line's output_tokens");
+      assertTrue(seen.add(in), "a line sent twice although the file has enough");
+    }
+  }
+}
