@@ -44,6 +44,16 @@ public final class RequestBodies {
     return bytes(b);
   }
 
+  /** A session's turn: the conversation so far, then the new user message. */
+  public static byte[] session(String model, ArrayNode history, String userText, int maxTokens) {
+    ObjectNode b = common(model, maxTokens);
+    b.put("max_completion_tokens", maxTokens);
+    ArrayNode messages = b.putArray("messages");
+    messages.addAll(history);
+    messages.addObject().put("role", "user").put("content", userText);
+    return bytes(b);
+  }
+
   private static ObjectNode common(String model, int maxTokens) {
     ObjectNode b = JSON.createObjectNode();
     b.put("model", model);

@@ -55,6 +55,7 @@ public final class PostProcessor {
     // chunks in temporary files beside them, so memory does not grow with the chunks
     Map<String, VllmMetrics.Level> byLevel = new LinkedHashMap<>();
     Map<String, llmbench.stats.ScheduleLag> lags = new LinkedHashMap<>();
+    Map<String, llmbench.stats.TurnSummary> turns = new LinkedHashMap<>();
     List<LevelReport> reports = new ArrayList<>();
     try {
       Path logFile = runDir.resolve("simulation.log");
@@ -64,6 +65,7 @@ public final class PostProcessor {
         if (!r.warmup()) {
           byLevel.computeIfAbsent(r.level(), k -> new VllmMetrics.Level(runDir, counter)).add(failures.refine(r));
           lags.computeIfAbsent(r.level(), k -> new llmbench.stats.ScheduleLag()).add(r);
+          turns.computeIfAbsent(r.level(), k -> new llmbench.stats.TurnSummary()).add(r);
         }
       });
       Map<String, int[]> gatlingCounts = gatlingCounts(log);
@@ -74,7 +76,8 @@ public final class PostProcessor {
         Files.createDirectories(outputDir);
       }
       for (Map.Entry<String, VllmMetrics.Level> e : byLevel.entrySet()) {
-        reports.add(report(e.getKey(), e.getValue(), lags.get(e.getKey()), info, slo, date, gatlingCounts, scrapes,
+        reports.add(report(e.getKey(), e.getValue(), lags.get(e.getKey()), turns.get(e.getKey()), info, slo, date,
+            gatlingCounts, scrapes,
             runDir, outputDir, console, blocksShown.contains(e.getKey())));
         e.getValue().close();
       }
@@ -85,7 +88,7 @@ public final class PostProcessor {
   }
 
   private static LevelReport report(String label, VllmMetrics.Level level, llmbench.stats.ScheduleLag lag,
-      RunInfo info, Slo slo, String date,
+      llmbench.stats.TurnSummary turns, RunInfo info, Slo slo, String date,
       Map<String, int[]> gatlingCounts, List<TelemetryCsv.Scrape> scrapes, Path runDir, Path outputDir,
       PrintStream console, boolean blockShown) throws IOException {
     RequestRecord first = level.first();
@@ -131,6 +134,9 @@ public final class PostProcessor {
       if (!lag.isEmpty()) {
         meta.putAll(lag.toMetadata(schedule.requestRate(), schedule.maxConcurrency() != null));
       }
+    }
+    if (!turns.isEmpty()) {
+      meta.putAll(turns.toMetadata());
     }
     long startMs = level.minStartEpochMs();
     meta.put("level_start_epoch_ms", startMs);
@@ -199,6 +205,9 @@ public final class PostProcessor {
     if (server != null) {
       LevelMetrics.Summary ttft = m.summaries().get("ttft");
       console.println(server.consoleLine(ttft == null ? Double.NaN : ttft.mean()));
+    }
+    if (!turns.isEmpty()) {
+      console.println(turns.consoleLine());
     }
     if (!kinds.isEmpty()) {
       console.println("failures by kind: " + llmbench.trace.FailureKinds.describe(kinds));

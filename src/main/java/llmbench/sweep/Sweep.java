@@ -126,6 +126,11 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       + "(vLLM's ShareGPT JSON, its filter, the reference completion's length as output unless --output-len) or "
       + "jsonl:PATH (one {\"prompt\": ..., \"output_tokens\": N} or {\"messages\": [...]} per line).")
   String dataset;
+  @Option(names = "--turns", description = "Chat sessions of this many turns: each user is one conversation on "
+      + "/v1/chat/completions, re-sending the history each turn (the profile's input is each turn's new message).")
+  Integer turns;
+  @Option(names = "--think-time-ms", description = "With --turns: the pause between a session's turns (default: 0).")
+  Integer thinkTimeMs;
   @Option(names = "--prefix-len", description = "Tokens of a shared prefix before each prompt's own input (vLLM's "
       + "--random-prefix-len): prompts are prefix + input tokens long, for the server's prefix cache.")
   Integer prefixLen;
@@ -342,6 +347,8 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     putIfGiven(p, "llm.numPrompts", numPrompts);
     putIfGiven(p, "llm.prefixLen", prefixLen);
     putIfGiven(p, "llm.dataset", dataset);
+    putIfGiven(p, "llm.turns", turns);
+    putIfGiven(p, "llm.thinkTimeMs", thinkTimeMs);
     if (flushCache) {
       p.put("llm.flushCache", "true");
     }

@@ -33,6 +33,7 @@ public final class StreamRecorder {
   private Kind lastKind = Kind.OTHER;
   private long dueNs;
   private long readyNs;
+  private int turn;
 
   public StreamRecorder(String id) {
     this.id = id;
@@ -42,6 +43,28 @@ public final class StreamRecorder {
 
   public String id() {
     return id;
+  }
+
+  /** A chat session's turn (from 1). */
+  public StreamRecorder turn(int turn) {
+    this.turn = turn;
+    return this;
+  }
+
+  /** The text streamed so far (a session's next turn sends it back as the assistant's message). */
+  public String text() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      if (textOnly[i]) {
+        text.append(unescape(events[i]));
+      } else {
+        StreamChunk c = StreamChunk.parse(events[i]);
+        if (!c.done() && c.hasChoices()) {
+          text.append(c.text());
+        }
+      }
+    }
+    return text.toString();
   }
 
   /** Open model: when the request was due, and when it could go (a user free); see {@link RequestRecord}. */
@@ -218,7 +241,7 @@ public final class StreamRecorder {
     long end = chunks > 0 ? chunkNs[chunks - 1] : (endNs > 0 ? endNs : System.nanoTime());
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs,
         end, startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(),
-        error == null, error, dueNs, readyNs);
+        error == null, error, dueNs, readyNs, turn);
   }
 
   private static String unescape(String jsonStringBody) {

@@ -47,7 +47,9 @@ public record BenchSettings(
     int prefixLen,
     int numPrefixes,
     boolean flushCache,
-    Dataset.Spec dataset) {
+    Dataset.Spec dataset,
+    int turns,
+    int thinkTimeMs) {
 
   /** Requests per open-model level when {@code llm.numPrompts} is not given. */
   public static final int DEFAULT_NUM_PROMPTS = 200;
@@ -116,7 +118,16 @@ public record BenchSettings(
         p.apply("prefixLen") == null ? 0 : atLeastZero(p.apply("prefixLen"), "llm.prefixLen"),
         numPrefixes(p),
         Boolean.parseBoolean(firstNonNull(p.apply("flushCache"), "false")),
-        Dataset.Spec.parse(p.apply("dataset")));
+        Dataset.Spec.parse(p.apply("dataset")),
+        p.apply("turns") == null ? 1 : positive(p.apply("turns"), "llm.turns"),
+        p.apply("thinkTimeMs") == null ? 0 : atLeastZero(p.apply("thinkTimeMs"), "llm.thinkTimeMs"));
+    if (s.turns > 1 && (s.open() || !s.dataset.random())) {
+      throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
+          + "leave out --request-rate and --dataset");
+    }
+    if (s.turns == 1 && s.thinkTimeMs > 0) {
+      throw new IllegalArgumentException("--think-time-ms is the pause between a session's turns: give --turns 2 or more");
+    }
     if (!s.dataset.random() && s.prefixLen > 0) {
       throw new IllegalArgumentException("--prefix-len shares a prefix among random prompts: leave it out with --dataset "
           + s.dataset.kind());
@@ -198,8 +209,9 @@ public record BenchSettings(
     return levels == null ? p : p.withLevels(levels);
   }
 
+  /** Chat: asked for, or a multi-turn session (a conversation is a chat). */
   public boolean chat() {
-    return endpoint.equals("chat");
+    return endpoint.equals("chat") || turns > 1;
   }
 
   @SafeVarargs

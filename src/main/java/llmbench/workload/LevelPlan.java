@@ -24,6 +24,9 @@ public final class LevelPlan {
   private final AtomicInteger cursor = new AtomicInteger();
   private final AtomicInteger claimed = new AtomicInteger();
   private volatile long zeroNs;
+  private int turns = 1;
+  private long thinkTimeMs;
+  private java.util.function.BiFunction<com.fasterxml.jackson.databind.node.ArrayNode, String, byte[]> sessionBody;
   private volatile List<byte[]> bodies;
   private volatile long buildMs = -1;
   private volatile long builtAtEpochMs;
@@ -95,6 +98,33 @@ public final class LevelPlan {
   public int claim() {
     int i = claimed.getAndIncrement();
     return i < numPrompts ? i : -1;
+  }
+
+  /**
+   * Chat sessions: each user's requests are conversations of {@code turns} turns; the bodies hold
+   * each turn's new user message (UTF-8), and {@code body} makes a request of the history so far and
+   * that message. Returns this.
+   */
+  public LevelPlan sessions(int turns, long thinkTimeMs,
+      java.util.function.BiFunction<com.fasterxml.jackson.databind.node.ArrayNode, String, byte[]> body) {
+    this.turns = turns;
+    this.thinkTimeMs = thinkTimeMs;
+    this.sessionBody = body;
+    return this;
+  }
+
+  /** Turns per session; 1 for requests on their own. */
+  public int turns() {
+    return turns;
+  }
+
+  public long thinkTimeMs() {
+    return thinkTimeMs;
+  }
+
+  /** The request of a session's next turn: its history (user and assistant messages) and the new message. */
+  public byte[] sessionBody(com.fasterxml.jackson.databind.node.ArrayNode history, String userText) {
+    return sessionBody.apply(history, userText);
   }
 
   /**
@@ -179,9 +209,9 @@ public final class LevelPlan {
     return numPrompts;
   }
 
-  /** Closed model: requests per virtual user; the level keeps exactly {@code concurrency} requests in flight. */
+  /** Closed model: requests (sessions, with turns) per virtual user; the level keeps exactly {@code concurrency} in flight. */
   public int rounds() {
-    return numPrompts / concurrency;
+    return numPrompts / concurrency / turns;
   }
 
   /** How long building the bodies took, -1 before {@link #prepare}. */

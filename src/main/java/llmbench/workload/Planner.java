@@ -158,9 +158,21 @@ public final class Planner {
       @Override
       public java.util.function.IntFunction<byte[]> bodies(int k, int n) {
         long base = (k + 1) * 1_000_000L; // prompt numbers unique over the run
+        if (s.turns() > 1) { // each turn's new user message: the text alone
+          return i -> prompts.buildText(head.apply(base + i), text, base + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         return i -> body.build(base + i, output);
       }
+
+      @Override
+      public java.util.function.BiFunction<com.fasterxml.jackson.databind.node.ArrayNode, String, byte[]> session() {
+        return (history, user) -> RequestBodies.session(model, history, user, output);
+      }
     });
+    if (s.turns() > 1) {
+      meta.put("turns", s.turns());
+      meta.put("think_time_ms", s.thinkTimeMs());
+    }
     meta.put("seed", s.seed());
     return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
   }
@@ -213,6 +225,11 @@ public final class Planner {
     int[] lengths(int k, int n);
 
     java.util.function.IntFunction<byte[]> bodies(int k, int n);
+
+    /** Chat sessions: a turn's request from the history and the new message (bodies hold the messages). */
+    default java.util.function.BiFunction<com.fasterxml.jackson.databind.node.ArrayNode, String, byte[]> session() {
+      return null;
+    }
   }
 
   /** The run's levels: concurrency levels of the profile, or request rates when given. */
@@ -228,8 +245,10 @@ public final class Planner {
       }
     } else {
       for (int c : profile.levels()) {
-        int[] len = src.lengths(k, c * s.rounds());
-        levels.add(new LevelPlan(LevelPlan.label(c), c, len[0], len[1], c * s.rounds(), src.bodies(k, c * s.rounds())));
+        int n = c * s.rounds() * s.turns(); // with sessions, each turn's new message
+        int[] len = src.lengths(k, n);
+        LevelPlan l = new LevelPlan(LevelPlan.label(c), c, len[0], len[1], n, src.bodies(k, n));
+        levels.add(s.turns() > 1 ? l.sessions(s.turns(), s.thinkTimeMs(), src.session()) : l);
         k++;
       }
     }

@@ -37,6 +37,10 @@ final class SseChain {
   private static final String BODY = "llmbench.body";
   private static final String CLAIM = "llmbench.claim";
   private static final String CLAIM_NS = "llmbench.claimNs";
+  private static final String HISTORY = "llmbench.history";
+  private static final String TURN = "llmbench.turn";
+  private static final String USER = "llmbench.user";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final String SSE_NAME = "generate";
   private static final String CLOSE = "close";
   private static final String OPEN_CONNECTION = "open connection";
@@ -98,6 +102,16 @@ final class SseChain {
       return openLevel(level, timeout, url, target);
     }
     String group = GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
+    if (level.turns() > 1) {
+      // each of the user's sessions: a conversation of `turns` requests, each re-sending the history
+      // with the next user message, the same chain and records as a single request
+      return repeat(level.rounds()).on(
+          exec(session -> session.set(HISTORY, JSON.createArrayNode()))
+              .repeat(level.turns(), TURN).on(
+                  group(group).on(request(level, timeout, url, target))
+                      .doIf(session -> level.thinkTimeMs() > 0 && session.getInt(TURN) + 1 < level.turns())
+                      .then(pause(Duration.ofMillis(level.thinkTimeMs())))));
+    }
     return repeat(level.rounds()).on(group(group).on(request(level, timeout, url, target)));
   }
 
@@ -148,6 +162,12 @@ final class SseChain {
     return exec(level.open() ? pause(session -> untilDue(session, level)) : pause(Duration.ZERO))
         .doIf(session -> session.contains(SSE_NAME)).then(exec(sse(CLOSE, SSE_NAME).close()))
         .exec(session -> {
+          if (level.turns() > 1) {
+            String user = new String(level.next(), java.nio.charset.StandardCharsets.UTF_8);
+            com.fasterxml.jackson.databind.node.ArrayNode history = session.get(HISTORY);
+            return session.set(USER, user).set(BODY, level.sessionBody(history, user))
+                .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet()).turn(session.getInt(TURN) + 1));
+          }
           if (!level.open()) {
             return session.set(BODY, level.next())
                 .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet()));
@@ -180,7 +200,12 @@ final class SseChain {
               : level.arrivals().maxConcurrency() == null ? 0 : level.arrivals().maxConcurrency();
           target.submit(() -> rec.toRecord(profile, level.label(), concurrency, level.inputLen(),
               level.outputLen(), null));
-          return session.remove(RECORDER).remove(BODY).markAsSucceeded();
+          if (level.turns() > 1) { // the next turn re-sends this exchange
+            com.fasterxml.jackson.databind.node.ArrayNode history = session.get(HISTORY);
+            history.addObject().put("role", "user").put("content", session.<String>get(USER));
+            history.addObject().put("role", "assistant").put("content", rec.text());
+          }
+          return session.remove(RECORDER).remove(BODY).remove(USER).markAsSucceeded();
         });
   }
 
