@@ -56,6 +56,11 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     int run(String simulationClass, Path gatlingResults);
   }
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+  @Option(names = "--workload", description = "A YAML or JSON file of named profiles (lengths or a dataset, "
+      + "concurrency levels or request rates, rounds or prompts); --profiles picks among them (default: all).")
+  Path workload;
   @Option(names = "--url", description = "Server base URL (default: $OPENAI_BASE_URL or http://localhost:8000).")
   String url;
   @Option(names = "--mock", description = "Start the built-in mock vLLM server for this run (no GPU needed).")
@@ -196,7 +201,13 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
   @Override
   public Integer call() throws IOException {
     CapacityOptions capacity = checkCapacityOptions(); // before the profiles' default: a search takes one
-    List<String> allowed = vision ? List.of("vision1", "vision2") : List.of("high", "medium", "low");
+    llmbench.workload.Workload file = workload == null ? null : llmbench.workload.Workload.read(workload);
+    if (file != null && capacity != null) {
+      throw new IllegalArgumentException("--find-capacity searches one of the seed's profiles (or --input-len/--output-len): "
+          + "leave out --workload");
+    }
+    List<String> allowed = file != null ? file.names()
+        : vision ? List.of("vision1", "vision2") : List.of("high", "medium", "low");
     if (profiles == null) {
       profiles = allowed;
     }
@@ -237,7 +248,17 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     String base = url != null ? url : System.getenv().getOrDefault("OPENAI_BASE_URL", "http://localhost:8000");
     base = base.replaceAll("/+$", "").replaceAll("/v1$", "");
     // every llm.* setting is checked here, before anything starts: a mistake is one line, status 2
-    llmbench.workload.BenchSettings.from(properties(base, new Discovery.Result("model", 1, "check", List.of())), Map.of());
+    Map<String, String> check = properties(base, new Discovery.Result("model", 1, "check", List.of()));
+    llmbench.workload.BenchSettings.from(check, Map.of());
+    if (file != null) {
+      for (String name : profiles) {
+        llmbench.workload.Workload.Entry e = file.named(name);
+        refuseOptionsTheFileSets(e);
+        Map<String, String> withFile = new LinkedHashMap<>(check);
+        withFile.putAll(e.settings());
+        llmbench.workload.BenchSettings.from(withFile, Map.of()).apply(e.profile());
+      }
+    }
     Files.createDirectories(out);
     Path archived = resume ? null : archivePreviousRun(out);
     if (archived != null) {
@@ -293,13 +314,18 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       }
       int failures = 0;
       for (String profile : profiles) {
-        String notFit = Profile.named(profile).doesNotFit(found.maxModelLen());
-        if (notFit != null) {
+        Profile shape = file != null ? file.named(profile).profile() : Profile.named(profile);
+        String notFit = shape.doesNotFit(found.maxModelLen());
+        if (notFit != null && (file == null || !file.named(profile).settings().containsKey("llm.dataset"))) {
           System.out.println("\n=== profile " + profile + " skipped: " + notFit + " ===");
           continue;
         }
-        String simulation = simulationOf(profile);
+        String simulation = file != null ? "WorkloadLoad" : simulationOf(profile);
         props.forEach(System::setProperty);
+        if (file != null) {
+          System.setProperty("llm.workload", workload.toString());
+          System.setProperty("llm.profile", profile);
+        }
         System.clearProperty("llm.lastError");
         System.out.println("\n=== profile " + profile + " (" + simulation + ") ===");
         int status = launcher.run(simulation, gatlingResults);
@@ -313,6 +339,8 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       Runtime.getRuntime().removeShutdownHook(onCtrlC);
       finish(sampler, server);
       props.keySet().forEach(System::clearProperty);
+      System.clearProperty("llm.workload");
+      System.clearProperty("llm.profile");
       return failures == 0 ? 0 : 1;
     } catch (IOException | RuntimeException e) {
       finish(sampler, server);
@@ -366,6 +394,25 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       p.put("llm.goodput", goodput);
     }
     return p;
+  }
+
+  /** The option of each setting a workload profile may set. */
+  private static final Map<String, String> OPTION_OF = Map.ofEntries(Map.entry("llm.requestRate", "--request-rate"),
+      Map.entry("llm.burstiness", "--burstiness"), Map.entry("llm.maxConcurrency", "--max-concurrency"),
+      Map.entry("llm.numPrompts", "--num-prompts"), Map.entry("llm.rounds", "--rounds"),
+      Map.entry("llm.dataset", "--dataset"), Map.entry("llm.prefixLen", "--prefix-len"),
+      Map.entry("llm.numPrefixes", "--num-prefixes"), Map.entry("llm.turns", "--turns"),
+      Map.entry("llm.thinkTimeMs", "--think-time-ms"), Map.entry("llm.endpoint", "--endpoint"));
+
+  /** A profile's own setting wins over the command line's: an option that would lose is an error, not ignored. */
+  private void refuseOptionsTheFileSets(llmbench.workload.Workload.Entry e) {
+    for (String key : e.settings().keySet()) {
+      String option = OPTION_OF.get(key);
+      if (option != null && spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new IllegalArgumentException(workload + ": profile " + e.profile().name() + " sets " + option.substring(2)
+            + " itself: leave out " + option + " (or the key in the file)");
+      }
+    }
   }
 
   /** The search's settings, checked before anything starts; null without --find-capacity. */

@@ -60,9 +60,15 @@ public record BenchSettings(
   }
 
   public static BenchSettings fromSystemProperties() {
-    return from(System.getProperties().entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), e -> e.getValue().toString())),
-        System.getenv());
+    return fromSystemProperties(Map.of());
+  }
+
+  /** With a workload profile's own settings ({@code llm.*} keys) over the system properties. */
+  public static BenchSettings fromSystemProperties(Map<String, String> profileSettings) {
+    Map<String, String> props = new java.util.HashMap<>(System.getProperties().entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), e -> e.getValue().toString())));
+    props.putAll(profileSettings);
+    return from(props, System.getenv());
   }
 
   public static BenchSettings from(Map<String, String> props, Map<String, String> env) {

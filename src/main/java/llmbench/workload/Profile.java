@@ -4,27 +4,25 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A seed profile (FIELD_NOTES §1): input and output tokens and the concurrency levels to sweep.
+ * A profile: input and output tokens and the concurrency levels to sweep (the seed's five, FIELD_NOTES
+ * §1, or a workload file's; none when its levels are request rates).
  * {@code inputLen} ≤ 0 means "max-model-len − outputLen", the seed's high profile.
  */
 public record Profile(String name, int inputLen, int outputLen, List<Integer> levels, boolean vision) {
-  public static final Profile HIGH = new Profile("high", 0, 2048, List.of(1, 5, 10), false);
-  public static final Profile MEDIUM = new Profile("medium", 200, 250, List.of(32, 64, 128), false);
-  public static final Profile LOW = new Profile("low", 100, 150, List.of(1, 4, 8, 16, 32), false);
+  // the seed's profiles, from the workload file shipped in the jar (llmbench/workload/profiles.yaml)
+  public static final Profile HIGH = named("high");
+  public static final Profile MEDIUM = named("medium");
+  public static final Profile LOW = named("low");
   /** Vision 1: a short question, a long description of the image; text tokens in, one image per request. */
-  public static final Profile VISION1 = new Profile("vision1", 50, 300, List.of(8, 16, 32, 64, 128), true);
-  public static final Profile VISION2 = new Profile("vision2", 100, 100, List.of(1, 8, 16, 32), true);
+  public static final Profile VISION1 = named("vision1");
+  public static final Profile VISION2 = named("vision2");
 
   public static Profile named(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "high" -> HIGH;
-      case "medium" -> MEDIUM;
-      case "low" -> LOW;
-      case "vision1" -> VISION1;
-      case "vision2" -> VISION2;
-      default -> throw new IllegalArgumentException("unknown profile '" + name
-          + "': use high, medium, low (text) or vision1, vision2");
-    };
+    try {
+      return Workload.defaults().named(name.toLowerCase(Locale.ROOT)).profile();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown profile '" + name + "': use high, medium, low (text) or vision1, vision2");
+    }
   }
 
   public boolean inputFromContext() {

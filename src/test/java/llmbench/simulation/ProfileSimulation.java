@@ -20,6 +20,7 @@ import llmbench.workload.LevelPlan;
 import llmbench.workload.Planner;
 import llmbench.workload.Profile;
 import llmbench.workload.RunPlan;
+import llmbench.workload.Workload;
 
 /**
  * A seed profile as one Gatling simulation: a warm-up, then every concurrency level in turn, closed
@@ -31,9 +32,15 @@ public abstract class ProfileSimulation extends Simulation {
   private final LlmRun run;
 
   protected ProfileSimulation(Profile profile) {
+    this(() -> new Workload.Entry(profile, java.util.Map.of()));
+  }
+
+  /** A workload file's profile: its settings over the run's {@code -Dllm.*} ones. */
+  protected ProfileSimulation(java.util.function.Supplier<Workload.Entry> entry) {
     LlmRun r = null;
     try {
-      r = new LlmRun(getClass(), profile, BenchSettings.fromSystemProperties());
+      Workload.Entry e = entry.get();
+      r = new LlmRun(getClass(), e.profile(), BenchSettings.fromSystemProperties(e.settings()));
     } catch (Planner.PlanError | ServerClient.ServerError | IllegalArgumentException e) {
       // A user's mistake or an unreachable server: one line, no stack trace.
       System.err.println("error: " + e.getMessage());

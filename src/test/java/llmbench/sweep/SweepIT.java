@@ -271,4 +271,43 @@ class SweepIT {
     assertTrue(text.contains("error: tokenizer /nonexistent/tok: no such file or folder"), text);
     assertTrue(text.contains("--connections must be keep-alive or per-request"), text);
   }
+
+  @Test
+  void aWorkloadFilesOwnSettingIsNotOverriddenSilently() throws IOException {
+    Path file = work.resolve("conflict.yaml");
+    Files.writeString(file, "profiles:\n  - name: a\n    input_len: 10\n    output_len: 5\n    concurrency: [1]\n"
+        + "    rounds: 4\n");
+    Path out = work.resolve("out-conflict");
+    assertEquals(2, sweep("--mock", "--workload", file.toString(), "--rounds", "3", "--out", out.toString()));
+    assertTrue(!Files.exists(out), "a refused run wrote its output folder");
+  }
+
+  @Test
+  void aWorkloadFileRunsEachOfItsProfilesThroughTheGenericSimulation() throws IOException {
+    Path file = work.resolve("workload.yaml");
+    Files.writeString(file, """
+        profiles:
+          - name: chat
+            input_len: 60
+            output_len: 20
+            concurrency: [2]
+            turns: 2
+          - name: poisson
+            input_len: 40
+            output_len: 10
+            request_rate: [20]
+            num_prompts: 20
+        """);
+    Path out = work.resolve("out-workload");
+    assertEquals(0, sweep("--mock", "--workload", file.toString(), "--mock-time-scale", "0.3", "--out", out.toString(),
+        "--nvidia-smi", fakeSmi.toString()));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode chat = json.readTree(out.resolve("llmbench-8b_60-20_4.json").toFile());
+    assertEquals("chat", chat.get("profile").asText());
+    assertEquals(2, chat.get("turns").asInt());
+    com.fasterxml.jackson.databind.JsonNode poisson = json.readTree(out.resolve("llmbench-8b_40-10_20_20qps.json").toFile());
+    assertEquals(20.0, poisson.get("request_rate").asDouble());
+    List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+    assertEquals(3, csv.size(), csv.toString());
+  }
 }
