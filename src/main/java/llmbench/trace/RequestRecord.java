@@ -12,6 +12,7 @@ package llmbench.trace;
  * @param dueNs open model: when the schedule had the request due; 0 in a closed-model level
  * @param readyNs open model: when it could go, the later of due and a user being free (the cap); 0 closed
  * @param turn a chat session's turn, from 1; 0 for a request on its own
+ * @param session the chat session it belongs to (unique in the run); 0 for a request on its own
  */
 public record RequestRecord(
     String id,
@@ -31,20 +32,21 @@ public record RequestRecord(
     String error,
     long dueNs,
     long readyNs,
-    int turn) {
+    int turn,
+    long session) {
 
   /** A closed-model request (no schedule). */
   public RequestRecord(String id, String profile, String level, int concurrency, int requestedInput,
       int requestedOutput, long startNs, long endNs, long startEpochMs, long[] chunkNs, int promptTokens,
       int completionTokens, String generatedText, boolean success, String error) {
     this(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs, startEpochMs, chunkNs,
-        promptTokens, completionTokens, generatedText, success, error, 0, 0, 0);
+        promptTokens, completionTokens, generatedText, success, error, 0, 0, 0, 0);
   }
 
   /** The same request, now failed with {@code why}. */
   public RequestRecord failedWith(String why) {
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs,
-        startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, false, why, dueNs, readyNs, turn);
+        startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, false, why, dueNs, readyNs, turn, session);
   }
 
   /** Open model: how late the client sent it after it could go (ns); 0 in a closed-model level. */

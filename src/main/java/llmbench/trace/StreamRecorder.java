@@ -34,6 +34,7 @@ public final class StreamRecorder {
   private long dueNs;
   private long readyNs;
   private int turn;
+  private long session;
 
   public StreamRecorder(String id) {
     this.id = id;
@@ -45,8 +46,9 @@ public final class StreamRecorder {
     return id;
   }
 
-  /** A chat session's turn (from 1). */
-  public StreamRecorder turn(int turn) {
+  /** A chat session's turn (from 1) and the session's number. */
+  public StreamRecorder turn(long session, int turn) {
+    this.session = session;
     this.turn = turn;
     return this;
   }
@@ -241,7 +243,7 @@ public final class StreamRecorder {
     long end = chunks > 0 ? chunkNs[chunks - 1] : (endNs > 0 ? endNs : System.nanoTime());
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs,
         end, startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(),
-        error == null, error, dueNs, readyNs, turn);
+        error == null, error, dueNs, readyNs, turn, session);
   }
 
   private static String unescape(String jsonStringBody) {

@@ -52,6 +52,8 @@ class SessionIT {
         int turn = t;
         assertEquals(4, run.records().stream().filter(r -> r.turn() == turn).count(), "requests of turn " + t);
       }
+      assertEquals(4, run.result().get("sessions").asInt());
+      assertEquals(4, run.records().stream().mapToLong(RequestRecord::session).distinct().count(), "a session each");
       List<Double> input = doubles(run.result().get("mean_input_tokens_by_turn"));
       assertEquals(1000.0, input.get(0), "the first turn is the profile's prompt");
       // each later turn carries the earlier ones: the previous prompt, its answer, a new message of ~1000

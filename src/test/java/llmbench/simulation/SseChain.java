@@ -40,6 +40,7 @@ final class SseChain {
   private static final String HISTORY = "llmbench.history";
   private static final String TURN = "llmbench.turn";
   private static final String USER = "llmbench.user";
+  private static final String SESSION = "llmbench.session";
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final String SSE_NAME = "generate";
   private static final String CLOSE = "close";
@@ -50,6 +51,7 @@ final class SseChain {
   private final TraceSink sink;
   private final String runTag;
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong sessions = new AtomicLong();
   private final String authorization;
   private final boolean keepAlive;
   private final Runnable onChunk;
@@ -106,7 +108,7 @@ final class SseChain {
       // each of the user's sessions: a conversation of `turns` requests, each re-sending the history
       // with the next user message, the same chain and records as a single request
       return repeat(level.rounds()).on(
-          exec(session -> session.set(HISTORY, JSON.createArrayNode()))
+          exec(session -> session.set(HISTORY, JSON.createArrayNode()).set(SESSION, sessions.incrementAndGet()))
               .repeat(level.turns(), TURN).on(
                   group(group).on(request(level, timeout, url, target))
                       .doIf(session -> level.thinkTimeMs() > 0 && session.getInt(TURN) + 1 < level.turns())
@@ -166,7 +168,7 @@ final class SseChain {
             String user = new String(level.next(), java.nio.charset.StandardCharsets.UTF_8);
             com.fasterxml.jackson.databind.node.ArrayNode history = session.get(HISTORY);
             return session.set(USER, user).set(BODY, level.sessionBody(history, user))
-                .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet()).turn(session.getInt(TURN) + 1));
+                .set(RECORDER, new StreamRecorder(runTag + "-" + ids.incrementAndGet()).turn(session.getLong(SESSION), session.getInt(TURN) + 1));
           }
           if (!level.open()) {
             return session.set(BODY, level.next())
