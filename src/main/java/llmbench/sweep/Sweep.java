@@ -468,10 +468,14 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
       llmbench.capacity.CapacitySearch.Answer a = llmbench.capacity.CapacityRun.run(plan, props, probe -> {
         probe.forEach(System::setProperty);
         System.clearProperty("llm.lastError");
-        int status = launcher.run(simulation, gatlingResults);
-        String error = System.getProperty("llm.lastError");
-        if (error != null || status != 0) {
-          throw new IllegalStateException(error != null ? error : "Gatling exited with status " + status);
+        try {
+          int status = launcher.run(simulation, gatlingResults);
+          String error = System.getProperty("llm.lastError");
+          if (error != null || status != 0) {
+            throw new IllegalStateException(error != null ? error : "Gatling exited with status " + status);
+          }
+        } finally {
+          probe.keySet().forEach(System::clearProperty); // a probe's level is not the next run's (one JVM)
         }
       }, System.out);
       Path page = llmbench.report.html.CapacityPage.write(a, c.slo(), out);
