@@ -356,7 +356,9 @@ public final class Sweep implements Callable<Integer>, llmbench.cli.Cli.Examples
     if (tokenizer != null) {
       p.put("llm.tokenizer", tokenizer.toString());
     }
-    p.put("llm.endpoint", endpoint);
+    if (spec == null || spec.commandLine().getParseResult().hasMatchedOption("--endpoint")) {
+      p.put("llm.endpoint", endpoint); // only when given: sessions choose chat themselves
+    }
     p.put("llm.rounds", Integer.toString(rounds));
     p.put("llm.connections", connections);
     p.put("llm.metricsInterval", Integer.toString(metricsIntervalMs));

@@ -131,6 +131,9 @@ public record BenchSettings(
       throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
           + "leave out --request-rate and --dataset");
     }
+    if (s.turns > 1 && "completions".equals(p.apply("endpoint"))) {
+      throw new IllegalArgumentException("--turns sends conversations to /v1/chat/completions: leave out --endpoint completions");
+    }
     if (s.turns == 1 && s.thinkTimeMs > 0) {
       throw new IllegalArgumentException("--think-time-ms is the pause between a session's turns: give --turns 2 or more");
     }

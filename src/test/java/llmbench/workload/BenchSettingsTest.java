@@ -66,4 +66,17 @@ class BenchSettingsTest {
     assertEquals("llm.seed must be a whole number, not 'x'",
         assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.seed", "x"), Map.of())).getMessage());
   }
+
+  @Test
+  void sessionsAreChatAndRefuseAnExplicitCompletionsEndpoint() {
+    BenchSettings s = BenchSettings.from(Map.of("llm.turns", "3", "llm.thinkTimeMs", "250"), Map.of());
+    assertTrue(s.chat());
+    assertEquals(3, s.turns());
+    assertEquals("--turns sends conversations to /v1/chat/completions: leave out --endpoint completions",
+        assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.turns", "3",
+            "llm.endpoint", "completions"), Map.of())).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.thinkTimeMs", "250"), Map.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchSettings.from(Map.of("llm.turns", "2", "llm.requestRate", "4"), Map.of()));
+  }
 }
