@@ -59,11 +59,12 @@ final class ClientWarmUp {
 
   private ClientWarmUp(int users) {
     this.users = users;
-    int perTarget = Math.max(1, (users + 1) / 2);
+    int perTarget = Math.max(1, (users + 2) / 3);
     int rounds = Math.max(1, (CHUNKS + users * TOKENS - 1) / (users * TOKENS));
     this.targets = List.of(
-        target(perTarget, rounds, false, "vllm", false),
-        target(perTarget, rounds, true, "llamacpp", true));
+        target(perTarget, rounds, false, "vllm", false, false),
+        target(perTarget, rounds, true, "llamacpp", true, false),
+        target(perTarget, rounds, false, "vllm", false, true));
     try {
       this.timings = Files.createTempFile("llmbench-client-warmup-", ".jsonl");
     } catch (IOException e) {
@@ -102,16 +103,16 @@ final class ClientWarmUp {
     }
   }
 
-  private static Target target(int users, int rounds, boolean chat, String shape, boolean close) {
+  /** @param open the request-rate path (claims, pauses until due) instead of the closed one */
+  private static Target target(int users, int rounds, boolean chat, String shape, boolean close, boolean open) {
     MockServer mock = MockServer.start(MockConfig.builder().port(0).host("127.0.0.1")
         .stepModel(StepModel.fixed(0.25)).maxNumSeqs(1024).numGpuBlocks(1_000_000)
         .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).build());
     String model = mock.config().modelId();
     java.util.function.IntFunction<byte[]> bodies = i -> chat ? RequestBodies.chat(model, "client warm-up " + i, null, TOKENS)
         : RequestBodies.completions(model, "client warm-up " + i, TOKENS);
-    // the kept-alive target takes the request-rate path (claims, pauses until due), the other the
-    // closed one: a rate level's first requests must not be its chain's first run
-    LevelPlan plan = close ? new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds, bodies)
+    // a rate level's first requests must not be its chain's first run either
+    LevelPlan plan = !open ? new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds, bodies)
         : LevelPlan.open(new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS, users * rounds, 1, bodies);
     plan.prepare();
     return new Target(mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"));
@@ -175,7 +176,7 @@ final class ClientWarmUp {
     return users;
   }
 
-  /** The target of the user with this index: users alternate between the two servers. */
+  /** The target of the user with this index: users take the three in turn. */
   Target target(int userIndex) {
     return targets.get(userIndex % targets.size());
   }

@@ -2,6 +2,7 @@ package llmbench.simulation;
 
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ChainBuilder;
@@ -29,9 +30,11 @@ public final class ClientWarmUpSimulation extends Simulation {
     AtomicInteger next = new AtomicInteger();
     ScenarioBuilder s = scenario("client warm-up")
         .exec(session -> session.set(INDEX, next.getAndIncrement()))
-        .doIfOrElse(session -> session.getInt(INDEX) % 2 == 0)
+        .doIfOrElse(session -> session.getInt(INDEX) % 3 == 0)
         .then(streams(warm.target(0), warm, chain, timeout))
-        .orElse(streams(warm.target(1), warm, chain, timeout));
+        .orElse(doIfOrElse(session -> session.getInt(INDEX) % 3 == 1)
+            .then(streams(warm.target(1), warm, chain, timeout))
+            .orElse(streams(warm.target(2), warm, chain, timeout)));
     setUp(s.injectOpen(atOnceUsers(warm.users()))).protocols(SseChain.protocol(null));
   }
 
