@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The client's JIT warm-up ({@link ClientWarmUp}) as a simulation of its own, run quietly before
  * the first measured one: every user streams, on the same chain and protocol as a measured level,
- * from one of the two in-process servers until the JIT has compiled what the streams made hot
+ * from one of the three in-process servers until the JIT has compiled what the streams made hot
  * (HotSpot compiles only running code, so waiting idle would leave the work to the first levels).
  */
 public final class ClientWarmUpSimulation extends Simulation {
