@@ -16,11 +16,8 @@ public final class GatlingNames {
     return label + " (concurrency " + concurrency + ", " + in + " in, " + out + " out)";
   }
 
-  /** Group name of a request-rate level, e.g. {@code r4 (4 req/s, burstiness 1, 100 in, 150 out)}. */
+  /** Group name of a request-rate level, e.g. {@code r4 (4 req/s, 100 in, 150 out)}. */
   public static String openGroup(String label, llmbench.workload.Arrivals a, int in, int out) {
-    String b = a.burstiness() == Math.rint(a.burstiness()) ? Long.toString((long) a.burstiness())
-        : Double.toString(a.burstiness());
-    return label + " (" + a.rateText() + " req/s, burstiness " + b
-        + (a.maxConcurrency() == null ? "" : ", max concurrency " + a.maxConcurrency()) + ", " + in + " in, " + out + " out)";
+    return label + " (" + a.describe() + ", " + in + " in, " + out + " out)";
   }
 }

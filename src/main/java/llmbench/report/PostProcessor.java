@@ -158,8 +158,9 @@ public final class PostProcessor {
       warnings.add("the run was interrupted: the last level holds only the requests that finished");
     }
     warnings.addAll(crossCheck(label, level.size(), m, gatlingCounts));
-    if (schedule != null && !lag.isEmpty() && lag.warning() != null) {
-      warnings.add(lag.warning());
+    String late = schedule != null && !lag.isEmpty() ? lag.warning() : null;
+    if (late != null) {
+      warnings.add(late);
     }
     warnings.addAll(sampleWarnings(m, info.percentiles(), info.percentileMetrics()));
     if (inputs != null && inputs.client() != null) {
@@ -189,17 +190,13 @@ public final class PostProcessor {
     }
     console.println();
     String load = schedule == null ? "concurrency " + first.concurrency()
-        : schedule.requestRate() + " req/s" + (schedule.burstiness() == 1.0 ? "" : ", burstiness " + schedule.burstiness())
-            + (schedule.maxConcurrency() == null ? "" : ", max concurrency " + schedule.maxConcurrency());
+        : new llmbench.workload.Arrivals(llmbench.workload.Arrivals.parseRate(schedule.requestRate()), schedule.burstiness(),
+            schedule.maxConcurrency()).describe();
     console.println("[" + info.profile() + " " + label + ": " + load
         + ", " + first.requestedInput() + " in / " + first.requestedOutput() + " out, "
         + m.numPrompts() + " prompts]");
     if (schedule != null && !lag.isEmpty()) {
-      Map<String, Object> l = lag.toMetadata(schedule.requestRate(), false);
-      console.printf(java.util.Locale.ROOT, "schedule: %s, lag p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-          l.get("achieved_request_rate") == null ? "all at once"
-              : String.format(java.util.Locale.ROOT, "achieved %.2f req/s", (Double) l.get("achieved_request_rate")),
-          (Double) l.get("schedule_lag_p50_ms"), (Double) l.get("schedule_lag_p99_ms"), (Double) l.get("schedule_lag_max_ms"));
+      console.println(lag.consoleLine(schedule.requestRate()));
     }
     console.print(ConsoleBlock.render(report));
     if (server != null) {

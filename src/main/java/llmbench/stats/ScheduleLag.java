@@ -47,14 +47,13 @@ public final class ScheduleLag {
   /** The result keys: schedule_lag_{p50,p99,max}_ms, and the cap's wait where there is one. */
   public Map<String, Object> toMetadata(String requestRate, boolean capped) {
     Map<String, Object> m = new LinkedHashMap<>();
-    Distribution lag = new Distribution(lagMs.stream().mapToDouble(Double::doubleValue).toArray());
-    Double achieved = achievedRate(requestRate.equals("inf"));
-    m.put("achieved_request_rate", achieved);
+    Distribution lag = distribution(lagMs);
+    m.put("achieved_request_rate", achievedRate(requestRate.equals("inf")));
     m.put("schedule_lag_p50_ms", lag.median());
     m.put("schedule_lag_p99_ms", lag.percentile(99));
     m.put("schedule_lag_max_ms", lag.percentile(100));
     if (capped) {
-      Distribution wait = new Distribution(capWaitMs.stream().mapToDouble(Double::doubleValue).toArray());
+      Distribution wait = distribution(capWaitMs);
       m.put("concurrency_wait_p50_ms", wait.median());
       m.put("concurrency_wait_p99_ms", wait.percentile(99));
       m.put("concurrency_wait_max_ms", wait.percentile(100));
@@ -62,9 +61,9 @@ public final class ScheduleLag {
     return m;
   }
 
-  /** A warning when the client could not keep the schedule; null when it did. */
+  /** A warning when the client could not keep the schedule (lag p99 over the limit); null when it did. */
   public String warning() {
-    Distribution lag = new Distribution(lagMs.stream().mapToDouble(Double::doubleValue).toArray());
+    Distribution lag = distribution(lagMs);
     double p99 = lag.percentile(99);
     if (p99 <= WARN_P99_MS) {
       return null;
@@ -73,5 +72,18 @@ public final class ScheduleLag {
     return String.format(java.util.Locale.ROOT, "the client sent %d of %d requests more than %.0f ms after they were due"
         + " (schedule lag p99 %.1f ms, max %.1f ms): these arrivals are not quite the asked ones; the client_* keys"
         + " say what the client was doing", late, lagMs.size(), WARN_P99_MS, p99, lag.percentile(100));
+  }
+
+  /** One console line: the achieved rate and the lag. */
+  public String consoleLine(String requestRate) {
+    Distribution lag = distribution(lagMs);
+    Double achieved = achievedRate(requestRate.equals("inf"));
+    return String.format(java.util.Locale.ROOT, "schedule: %s, lag p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        achieved == null ? "all at once" : String.format(java.util.Locale.ROOT, "achieved %.2f req/s", achieved),
+        lag.median(), lag.percentile(99), lag.percentile(100));
+  }
+
+  private static Distribution distribution(List<Double> ms) {
+    return new Distribution(ms.stream().mapToDouble(Double::doubleValue).toArray());
   }
 }

@@ -53,22 +53,6 @@ public final class StreamRecorder {
     return this;
   }
 
-  /** The text streamed so far (a session's next turn sends it back as the assistant's message). */
-  public String text() {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      if (textOnly[i]) {
-        text.append(unescape(events[i]));
-      } else {
-        StreamChunk c = StreamChunk.parse(events[i]);
-        if (!c.done() && c.hasChoices()) {
-          text.append(c.text());
-        }
-      }
-    }
-    return text.toString();
-  }
-
   /** Open model: when the request was due, and when it could go (a user free); see {@link RequestRecord}. */
   public StreamRecorder scheduled(long dueNs, long readyNs) {
     this.dueNs = dueNs;

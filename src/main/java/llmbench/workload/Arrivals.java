@@ -37,6 +37,12 @@ public record Arrivals(double rate, double burstiness, Integer maxConcurrency) {
     return rate == Math.rint(rate) ? Long.toString((long) rate) : stripZeros(String.format(Locale.ROOT, "%.6f", rate));
   }
 
+  /** In words, as the console and Gatling's groups show it: {@code 4 req/s, burstiness 0.5, max concurrency 8}. */
+  public String describe() {
+    return rateText() + " req/s" + (burstiness == 1.0 ? "" : ", burstiness " + stripZeros(Double.toString(burstiness)))
+        + (maxConcurrency == null ? "" : ", max concurrency " + maxConcurrency);
+  }
+
   /** The level's label: {@code r4}, {@code r0.5}, {@code rinf}. */
   public String label() {
     return "r" + rateText();

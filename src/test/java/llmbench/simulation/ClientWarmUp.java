@@ -161,7 +161,8 @@ final class ClientWarmUp {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  /** A folder and everything in it, as far as it goes (whatever is left goes at exit). */
+  static void deleteTree(Path dir) {
     if (dir == null) {
       return;
     }

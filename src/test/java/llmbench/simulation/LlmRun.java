@@ -238,18 +238,7 @@ final class LlmRun {
     } catch (IOException | RuntimeException e) {
       System.out.println("(the block of " + level.label() + " comes at the end: " + e.getMessage() + ")");
     } finally {
-      deleteQuietly(dir);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      dir.toFile().deleteOnExit();
+      ClientWarmUp.deleteTree(dir);
     }
   }
 

@@ -18,6 +18,7 @@ import io.gatling.javaapi.core.Session;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import llmbench.report.GatlingNames;
+import llmbench.trace.RequestRecord;
 import llmbench.trace.StreamRecorder;
 import llmbench.trace.StreamRecorder.Kind;
 import llmbench.trace.TraceSink;
@@ -200,12 +201,17 @@ final class SseChain {
           }
           int concurrency = !level.open() ? level.concurrency()
               : level.arrivals().maxConcurrency() == null ? 0 : level.arrivals().maxConcurrency();
-          target.submit(() -> rec.toRecord(profile, level.label(), concurrency, level.inputLen(),
-              level.outputLen(), null));
-          if (level.turns() > 1) { // the next turn re-sends this exchange
+          if (level.turns() > 1) {
+            // the next turn re-sends this exchange, so its answer is decoded now, once: the record
+            // built here is the one written (elsewhere the writer thread builds it, off the loop)
+            RequestRecord done = rec.toRecord(profile, level.label(), concurrency, level.inputLen(), level.outputLen(), null);
+            target.submit(() -> done);
             com.fasterxml.jackson.databind.node.ArrayNode history = session.get(HISTORY);
             history.addObject().put("role", "user").put("content", session.<String>get(USER));
-            history.addObject().put("role", "assistant").put("content", rec.text());
+            history.addObject().put("role", "assistant").put("content", done.generatedText());
+          } else {
+            target.submit(() -> rec.toRecord(profile, level.label(), concurrency, level.inputLen(),
+                level.outputLen(), null));
           }
           return session.remove(RECORDER).remove(BODY).remove(USER).markAsSucceeded();
         });

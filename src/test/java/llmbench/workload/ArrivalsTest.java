@@ -74,6 +74,8 @@ class ArrivalsTest {
   @Test
   void labelsAndBadInput() {
     assertEquals("r4", new Arrivals(4, 1, null).label());
+    assertEquals("4 req/s", new Arrivals(4, 1, null).describe());
+    assertEquals("inf req/s, burstiness 0.5, max concurrency 8", new Arrivals(Double.POSITIVE_INFINITY, 0.5, 8).describe());
     assertEquals("r0.5", new Arrivals(Arrivals.parseRate("0.5"), 1, null).label());
     assertEquals("request rate 'fast' must be a number of requests per second > 0, or inf",
         assertThrows(IllegalArgumentException.class, () -> Arrivals.parseRate("fast")).getMessage());
