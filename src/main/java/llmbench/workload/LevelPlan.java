@@ -41,8 +41,14 @@ public final class LevelPlan {
   /** An open-model level of {@code numPrompts} requests due as {@code arrivals} says, drawn with {@code seed}. */
   public static LevelPlan open(Arrivals arrivals, int inputLen, int outputLen, int numPrompts, long seed,
       IntFunction<byte[]> bodyFactory) {
+    return openLabelled(arrivals.label(), arrivals, inputLen, outputLen, numPrompts, seed, bodyFactory);
+  }
+
+  /** The same, under a label of the caller's (the client warm-up's servers). */
+  public static LevelPlan openLabelled(String label, Arrivals arrivals, int inputLen, int outputLen, int numPrompts,
+      long seed, IntFunction<byte[]> bodyFactory) {
     int users = arrivals.maxConcurrency() != null ? Math.min(arrivals.maxConcurrency(), numPrompts) : numPrompts;
-    return new LevelPlan(arrivals.label(), users, inputLen, outputLen, numPrompts, bodyFactory, arrivals, seed);
+    return new LevelPlan(label, users, inputLen, outputLen, numPrompts, bodyFactory, arrivals, seed);
   }
 
   private LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,

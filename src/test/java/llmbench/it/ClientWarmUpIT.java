@@ -36,7 +36,7 @@ class ClientWarmUpIT {
       List<String> cmd = new ArrayList<>(List.of(Jvm.java(),
           "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true",
           "-Dllm.url=" + server.baseUrl(), "-Dllm.tokenizer=" + tok, "-Dllm.input=50", "-Dllm.output=20",
-          "-Dllm.levels=8", "-Dllm.warmup=2", "-Dllm.out=" + Files.createTempDirectory(work, "out-fresh"),
+          "-Dllm.levels=1", "-Dllm.warmup=2", "-Dllm.out=" + Files.createTempDirectory(work, "out-fresh"),
           "-Dllm.gatlingResults=" + results, "-cp", Jvm.classpath(),
           SmokeLoad.class.getName(), results.toString()));
       cmd.addAll(1, llmbench.jvm.ClientJvm.OPTIONS); // a fresh client JVM as the scripts start it
@@ -54,21 +54,25 @@ class ClientWarmUpIT {
       assertTrue(log.requests().stream().noneMatch(r -> r.groups().get(0).contains("warm-up")
           || r.groups().get(0).startsWith("client")), "the client warm-up is in the measured run's stats");
       String console = Files.readString(results.resolve("client.log"));
-      // it streams until the JIT settles: at least one round of 8 users (the widest level) ×
-      // ceil(10,000 chunks / (8 users × 250 tokens)) = 5 requests each
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("client warm-up: JIT [a-z ]+ after [0-9.]+ s, ([0-9]+) streams").matcher(console);
+      // it streams until the JIT settles: at least one round of 3 users (the widest level is the 2
+      // warm-up requests, and each of the 3 servers gets a user at least) × ceil(10,000 chunks /
+      // (3 users × 250 tokens)) = 14 requests each; every path streamed, the request-rate one included
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("client warm-up: JIT [a-z ]+ after [0-9.]+ s, ([0-9]+) "
+          + "streams from its own in-process servers \\(vllm ([0-9]+), llamacpp ([0-9]+), request-rate ([0-9]+);").matcher(console);
       assertTrue(m.find(), console);
-      assertTrue(Integer.parseInt(m.group(1)) >= 8 * 5, "warm-up streams: " + m.group(1));
+      assertTrue(Integer.parseInt(m.group(1)) >= 3 * 14, "warm-up streams: " + m.group(1));
+      for (int g = 2; g <= 4; g++) {
+        assertTrue(Integer.parseInt(m.group(g)) > 0, "a warm-up server no user streamed from: " + m.group());
+      }
       assertTrue(console.indexOf("prepared ") > console.indexOf(m.group()),
           "the warm-up ended before the first level's requests were prepared");
       assertTrue(!console.contains("client warm-up (concurrency"), "Gatling's console shows the warm-up's group");
 
       List<RequestRecord> records = new ArrayList<>();
       TraceFiles.forEach(runDir.resolve(TraceFiles.FILE_NAME), records::add);
-      assertEquals(2 + 8, records.size(), "only the server's warm-up and level requests are recorded");
-      // the preflight, the 2 warm-up requests and the level's 8: none of the client's warm-up
-      assertEquals(1 + 2 + 8, server.groundTruth().all().size(), "requests the server under test received");
+      assertEquals(2 + 1, records.size(), "only the server's warm-up and level requests are recorded");
+      // the preflight, the 2 warm-up requests and the level's 1: none of the client's warm-up
+      assertEquals(1 + 2 + 1, server.groundTruth().all().size(), "requests the server under test received");
     }
   }
 }

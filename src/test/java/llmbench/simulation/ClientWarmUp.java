@@ -39,7 +39,11 @@ final class ClientWarmUp {
   private static final AtomicBoolean DONE = new AtomicBoolean();
 
   /** One in-process server and the requests sent to it. */
-  record Target(MockServer mock, LevelPlan plan, String url) {
+  record Target(String name, MockServer mock, LevelPlan plan, String url, AtomicInteger streamed) {
+    static String label(String name) {
+      return "client-warmup-" + name;
+    }
+
     String health() {
       return mock.baseUrl() + "/health";
     }
@@ -57,14 +61,17 @@ final class ClientWarmUp {
   private final int users;
   private final AtomicInteger streams = new AtomicInteger();
 
-  private ClientWarmUp(int users) {
+  private ClientWarmUp(int widest) {
+    // a user for each server at least: a path no user takes stays cold (the rate path, when the
+    // widest level of the JVM's first run was 2)
+    int users = Math.max(widest, 3);
     this.users = users;
     int perTarget = Math.max(1, (users + 2) / 3);
     int rounds = Math.max(1, (CHUNKS + users * TOKENS - 1) / (users * TOKENS));
     this.targets = List.of(
-        target(perTarget, rounds, false, "vllm", false, false),
-        target(perTarget, rounds, true, "llamacpp", true, false),
-        target(perTarget, rounds, false, "vllm", false, true));
+        target("vllm", perTarget, rounds, false, "vllm", false, false),
+        target("llamacpp", perTarget, rounds, true, "llamacpp", true, false),
+        target("request-rate", perTarget, rounds, false, "vllm", false, true));
     try {
       this.timings = Files.createTempFile("llmbench-client-warmup-", ".jsonl");
     } catch (IOException e) {
@@ -72,6 +79,12 @@ final class ClientWarmUp {
       throw new UncheckedIOException(e);
     }
     this.sink = new TraceSink(timings);
+    // every finished stream, counted by the server it went to (its level's label)
+    sink.setListener(r -> targets.stream().filter(t -> r.level().equals(Target.label(t.name()))).findFirst()
+        .ifPresent(t -> {
+          streams.incrementAndGet();
+          t.streamed().incrementAndGet();
+        }));
     this.watcher = new Thread(this::watch, "llmbench-jit-settle");
     watcher.setDaemon(true);
     watcher.start();
@@ -97,14 +110,16 @@ final class ClientWarmUp {
   /** One line, once: how long the warm-up took and whether the JIT went idle. */
   void report() {
     if (reported.compareAndSet(false, true)) {
+      sink.awaitWritten(2_000); // the last streams' records, some 50 ms behind their ends
+      String each = String.join(", ", targets.stream().map(t -> t.name() + " " + t.streamed().get()).toList());
       System.out.printf(java.util.Locale.ROOT, "client warm-up: %s after %.1f s, %d streams from its own "
-          + "in-process servers (not in Gatling's report)%n",
-          settle.settled() ? "JIT settled" : "JIT still compiling at the limit", settle.waitedSeconds(), streams.get());
+          + "in-process servers (%s; not in Gatling's report)%n",
+          settle.settled() ? "JIT settled" : "JIT still compiling at the limit", settle.waitedSeconds(), streams.get(), each);
     }
   }
 
   /** @param open the request-rate path (claims, pauses until due) instead of the closed one */
-  private static Target target(int users, int rounds, boolean chat, String shape, boolean close, boolean open) {
+  private static Target target(String name, int users, int rounds, boolean chat, String shape, boolean close, boolean open) {
     MockServer mock = MockServer.start(MockConfig.builder().port(0).host("127.0.0.1")
         .stepModel(StepModel.fixed(0.25)).maxNumSeqs(1024).numGpuBlocks(1_000_000)
         .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).build());
@@ -112,10 +127,12 @@ final class ClientWarmUp {
     java.util.function.IntFunction<byte[]> bodies = i -> chat ? RequestBodies.chat(model, "client warm-up " + i, null, TOKENS)
         : RequestBodies.completions(model, "client warm-up " + i, TOKENS);
     // a rate level's first requests must not be its chain's first run either
-    LevelPlan plan = !open ? new LevelPlan("client-warmup", users, 8, TOKENS, users * rounds, bodies)
-        : LevelPlan.open(new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS, users * rounds, 1, bodies);
+    LevelPlan plan = !open ? new LevelPlan(Target.label(name), users, 8, TOKENS, users * rounds, bodies)
+        : LevelPlan.openLabelled(Target.label(name), new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS,
+            users * rounds, 1, bodies);
     plan.prepare();
-    return new Target(mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"));
+    return new Target(name, mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"),
+        new AtomicInteger());
   }
 
   /** The warm-up that {@link ClientWarmUpSimulation} runs (Gatling builds simulations by reflection). */
@@ -187,10 +204,6 @@ final class ClientWarmUp {
   }
 
   /** Counts one finished warm-up stream. */
-  void streamed() {
-    streams.incrementAndGet();
-  }
-
   void close() {
     if (closed.compareAndSet(false, true)) {
       streaming = false;

@@ -47,10 +47,6 @@ public final class ClientWarmUpSimulation extends Simulation {
           }
           return session;
         })
-        .exec(chain.level(target.plan(), timeout, target.url(), warm.sink()))
-        .exec(session -> {
-          warm.streamed();
-          return session;
-        }));
+        .exec(chain.level(target.plan(), timeout, target.url(), warm.sink())));
   }
 }
