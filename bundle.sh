@@ -56,11 +56,11 @@ rm -rf "$b" "$out/$name.tar.gz"
 mkdir -p "$b"
 echo "bundle $name from $jdk (Java $jdk_version, $arch)" >&2
 
-# 1. The jars: the project's classes and tests (the simulations), and every dependency.
+# 1. The jars: the project's classes (the simulations the scripts run among them), and every dependency.
 echo "building the jars..." >&2
 ./mvnw -B -q -Pbundle -DskipTests package >&2
 mkdir -p "$b/lib"
-cp target/bundle-lib/*.jar "target/gatling-llm-bench-$version.jar" "target/gatling-llm-bench-$version-tests.jar" "$b/lib/"
+cp target/bundle-lib/*.jar "target/gatling-llm-bench-$version.jar" "$b/lib/"
 # DJL's tokenizer jar carries native libraries for five platforms (40 MB): keep this bundle's
 tok="$(ls "$b"/lib/tokenizers-*.jar)"
 djl_arch=$([[ "$arch" == aarch64 ]] && echo linux-aarch64 || echo linux-x86_64)
@@ -97,11 +97,10 @@ fi
 
 # 3. The seed's layout and scripts.
 cp README.md run_test.sh run_vision_test.sh mock_server.sh postprocess.sh report.sh compare.sh "$b/"
-mkdir -p "$b/bin" "$b/fake_model" "$b/output" "$b/src/test/resources"
-cp bin/classpath.sh bin/java.sh "$b/bin/"
+mkdir -p "$b/bin" "$b/fake_model" "$b/output"
+cp bin/classpath.sh bin/java.sh bin/client-jvm.args "$b/bin/"
 cp fake_model/README.md "$b/fake_model/"
 cp output/README.md "$b/output/"
-cp src/test/resources/logback-test.xml "$b/src/test/resources/"
 
 # 4. What `./mvnw -o gatling:test` needs: the sources, the Maven distribution and a local repository,
 #    filled by running that command once here (online), with the bundle's own runtime where it runs.

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source bin/classpath.sh
-exec "$LLMBENCH_JAVA" "${LLMBENCH_JAVA_OPTS[@]}" "${LLMBENCH_CLIENT_OPTS[@]}" -cp "$LLMBENCH_CP" llmbench.simulation.RunTest --vision "$@"
+exec "$LLMBENCH_JAVA" "${LLMBENCH_JAVA_OPTS[@]}" "${LLMBENCH_CLIENT_OPTS[@]}" -cp "$LLMBENCH_CP" llmbench.cli.RunTestMain --vision "$@"

@@ -30,5 +30,14 @@ if [[ "$args" != *" --only "* || "$args" == *wire* ]] && ! command -v tcpdump >/
   fi
 fi
 source bin/classpath.sh
+# the benchmarks are test code (src/test/java/llmbench/bench): the scripts' classpath and the tests' classes
+bench_cp="target/bench-classpath.txt"
+if [[ ! -f "$bench_cp" || -n "$(find pom.xml src -newer "$bench_cp" -print -quit)" ]]; then
+  echo "building the benchmarks..." >&2
+  build=(-q -B test-compile dependency:build-classpath -Dmdep.outputFile="$bench_cp" -Dmdep.includeScope=test)
+  ./mvnw -o "${build[@]}" >/dev/null 2>&1 || ./mvnw "${build[@]}" >&2
+  touch "$bench_cp"
+fi
 # the fidelity rows run Gatling in this JVM: it is a client like the users'
-exec "$LLMBENCH_JAVA" "${LLMBENCH_JAVA_OPTS[@]}" "${LLMBENCH_CLIENT_OPTS[@]}" -Xmx4G -cp "$LLMBENCH_CP" llmbench.bench.Benchmarks "$@"
+exec "$LLMBENCH_JAVA" "${LLMBENCH_JAVA_OPTS[@]}" "${LLMBENCH_CLIENT_OPTS[@]}" -Xmx4G \
+  -cp "target/test-classes:target/classes:$(cat "$bench_cp")" llmbench.bench.Benchmarks "$@"

@@ -1,6 +1,5 @@
 package llmbench.capacity;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import llmbench.report.ResultFiles;
+import llmbench.results.LevelResult;
+import llmbench.results.ResultFiles;
 import llmbench.workload.Arrivals;
 import llmbench.workload.LevelPlan;
 
@@ -26,10 +26,21 @@ public final class CapacityRun {
   public static final String FILE_NAME = "capacity.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Runs one probe level with these {@code llm.*} settings; its results go to {@code llm.out}. */
+  /** Runs one probe as a level of the profile; its results go to {@code probe.dir()}. */
   public interface LevelRunner {
-    void run(Map<String, String> props) throws Exception;
+    void run(ProbeLevel probe) throws Exception;
   }
+
+  /**
+   * One probe's level: a concurrency with enough rounds, or a rate with enough prompts, for
+   * {@code minRequests}; its own prompts (no probe finds another's in the server's prefix cache);
+   * the percentiles and goodput limits its targets need.
+   *
+   * @param concurrency null for a rate probe
+   * @param rate null for a concurrency probe
+   */
+  public record ProbeLevel(String label, int repeat, Path dir, long seed, Integer concurrency, int rounds, Double rate,
+      int numPrompts, List<Double> percentiles, String goodput) {}
 
   /**
    * @param minRequests requests per probe at least (a P99 needs 100 to differ from the maximum)
@@ -39,25 +50,24 @@ public final class CapacityRun {
 
   private CapacityRun() {}
 
-  public static CapacitySearch.Answer run(Plan plan, Map<String, String> baseProps, LevelRunner runner,
-      PrintStream console) throws Exception {
+  public static CapacitySearch.Answer run(Plan plan, LevelRunner runner, PrintStream console) throws Exception {
     Path probes = Files.createDirectories(plan.out().resolve("probes"));
     CapacitySearch.Prober prober = (load, repeat) -> {
       String label = label(plan.search().by(), load);
       String name = label + (repeat == 0 ? "" : "-r" + repeat);
       Path dir = probes.resolve(name);
-      List<JsonNode> found = Files.isDirectory(dir) ? ResultFiles.read(dir) : List.of();
+      List<LevelResult> found = Files.isDirectory(dir) ? ResultFiles.summaries(dir) : List.of();
       if (found.isEmpty()) {
         console.println("\n=== capacity probe " + name + " (" + describe(plan.search().by(), load) + ") ===");
-        runner.run(props(plan, baseProps, load, repeat, label, dir));
-        found = ResultFiles.read(dir);
+        runner.run(level(plan, load, repeat, label, dir));
+        found = ResultFiles.summaries(dir);
         if (found.isEmpty()) {
           throw new IllegalStateException("probe " + name + " left no result in " + dir + " (see the lines above)");
         }
       } else {
         console.println("probe " + name + ": measured earlier, " + dir);
       }
-      JsonNode r = found.get(found.size() - 1);
+      LevelResult r = found.get(found.size() - 1);
       Probe p = Probe.judge(load, repeat, name, plan.out().relativize(resultFile(dir)).toString(), r, plan.slo(),
           plan.search().noise());
       console.println("probe " + name + ": " + (p.met() ? "met every target" : "broke " + String.join(", ", p.broken()))
@@ -86,36 +96,15 @@ public final class CapacityRun {
     }
   }
 
-  static Map<String, String> props(Plan plan, Map<String, String> base, double load, int repeat, String label, Path dir) {
-    Map<String, String> p = new LinkedHashMap<>(base);
-    p.put("llm.out", dir.toString());
-    // its own prompts: no probe finds another's in the server's prefix cache
-    p.put("llm.seed", Long.toString(plan.seed() * 1_000_003L + label.hashCode() * 31L + repeat));
-    p.put("llm.percentiles", percentiles(base.get("llm.percentiles"), plan.slo()));
-    String goodput = plan.slo().goodputSpec();
-    if (goodput != null) {
-      p.put("llm.goodput", goodput);
-    }
+  static ProbeLevel level(Plan plan, double load, int repeat, String label, Path dir) {
+    long seed = plan.seed() * 1_000_003L + label.hashCode() * 31L + repeat;
     if (plan.search().by() == CapacitySearch.By.CONCURRENCY) {
       int c = (int) load;
-      p.put("llm.levels", Integer.toString(c));
-      p.put("llm.rounds", Integer.toString((plan.minRequests() + c - 1) / c));
-    } else {
-      p.put("llm.requestRate", new java.math.BigDecimal(load).stripTrailingZeros().toPlainString());
-      p.put("llm.numPrompts", Integer.toString(Math.max(plan.minRequests(), (int) Math.ceil(10 * load))));
+      return new ProbeLevel(label, repeat, dir, seed, c, (plan.minRequests() + c - 1) / c, null, 0,
+          plan.slo().percentiles(), plan.slo().goodputSpec());
     }
-    return p;
-  }
-
-  private static String percentiles(String given, SloTargets slo) {
-    List<String> out = new ArrayList<>(given == null ? List.of() : List.of(given.split("\\s*,\\s*")));
-    for (double q : slo.percentiles()) {
-      String s = new java.math.BigDecimal(q).stripTrailingZeros().toPlainString();
-      if (out.stream().noneMatch(x -> Double.parseDouble(x) == q)) {
-        out.add(s);
-      }
-    }
-    return String.join(",", out);
+    return new ProbeLevel(label, repeat, dir, seed, null, 1, load, Math.max(plan.minRequests(), (int) Math.ceil(10 * load)),
+        plan.slo().percentiles(), plan.slo().goodputSpec());
   }
 
   private static String values(Probe p) {

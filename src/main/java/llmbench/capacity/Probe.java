@@ -1,6 +1,6 @@
 package llmbench.capacity;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import llmbench.results.LevelResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ public record Probe(double load, int repeat, String label, String resultFile, Ma
   static final List<String> SERVER_KEYS = List.of("server_running_max", "server_waiting_max",
       "server_kv_cache_usage_max_pct", "server_preemptions", "server_mean_queue_ms");
 
-  public static Probe judge(double load, int repeat, String label, String resultFile, JsonNode result,
+  public static Probe judge(double load, int repeat, String label, String resultFile, LevelResult result,
       SloTargets slo, double noise) {
     Map<String, Double> values = new LinkedHashMap<>();
     List<String> broken = new ArrayList<>();
@@ -42,21 +42,20 @@ public record Probe(double load, int repeat, String label, String resultFile, Ma
       }
       close |= Math.abs(v - t.limitMs()) <= noise * t.limitMs();
     }
-    int failed = result.path("failed").asInt();
-    int completed = result.path("completed").asInt();
+    int failed = result.failed();
+    int completed = result.completed();
     if (failed > 0) {
       broken.add(failed + " of " + (failed + completed) + " requests failed");
     }
     Map<String, Object> server = new LinkedHashMap<>();
     for (String k : SERVER_KEYS) {
-      JsonNode n = result.get(k);
-      if (n != null && n.isNumber()) {
-        server.put(k, n.asDouble());
+      Double n = result.number(k);
+      if (n != null) {
+        server.put(k, n);
       }
     }
-    JsonNode g = result.get("request_goodput");
     return new Probe(load, repeat, label, resultFile, values, List.copyOf(broken), close, completed, failed,
-        g != null && g.isNumber() ? g.asDouble() : null, server);
+        result.requestGoodput(), server);
   }
 
   /** 500.0 → "500". */

@@ -1,6 +1,6 @@
 package llmbench.capacity;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import llmbench.results.LevelResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,11 +83,11 @@ public record SloTargets(List<Target> targets) {
   }
 
   /** Each target's value in a level's result; a missing key is NaN (never "met"). */
-  public Map<Target, Double> values(JsonNode result) {
+  public Map<Target, Double> values(LevelResult result) {
     Map<Target, Double> v = new LinkedHashMap<>();
     for (Target t : targets) {
-      JsonNode n = result.get(t.key());
-      v.put(t, n != null && n.isNumber() ? n.asDouble() : Double.NaN);
+      Double n = result.number(t.key());
+      v.put(t, n != null ? n : Double.NaN);
     }
     return v;
   }

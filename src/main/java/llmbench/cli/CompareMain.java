@@ -17,8 +17,8 @@ import llmbench.compare.CompareTables;
 import llmbench.compare.Comparison;
 import llmbench.compare.Gate;
 import llmbench.compare.RunResults;
-import llmbench.report.ResultFiles;
-import llmbench.report.html.ComparePage;
+import llmbench.compare.ComparePage;
+import llmbench.results.ResultFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,12 +72,15 @@ public final class CompareMain implements Callable<Integer> {
       loaded.add(RunResults.load(p, unique));
     }
     Comparison.Result result = Comparison.of(loaded);
-    Path dir = out != null ? out : Path.of("output", "compare-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-    if (Files.exists(dir.resolve("compare.md"))) {
-      throw new IllegalArgumentException(dir + " already holds a comparison: give another --out (nothing is overwritten)");
+    Path dir;
+    if (out != null) {
+      if (Files.exists(out.resolve("compare.md"))) {
+        throw new IllegalArgumentException(out + " already holds a comparison: give another --out (nothing is overwritten)");
+      }
+      dir = Files.createDirectories(out);
+    } else {
+      dir = claimDefaultFolder();
     }
-    Files.createDirectories(dir);
     String md = CompareTables.markdown(result);
     Files.writeString(dir.resolve("compare.md"), md);
     Files.writeString(dir.resolve("compare.csv"), CompareTables.csv(result));
@@ -95,6 +98,27 @@ public final class CompareMain implements Callable<Integer> {
     return breaches.isEmpty() ? Cli.OK : Cli.FAILED;
   }
 
+  /**
+   * {@code output/compare-<date>}, made here and now: a comparison started in the same second (a CI job
+   * that compares twice) takes {@code -2}, {@code -3}..., never another's folder.
+   */
+  private static Path claimDefaultFolder() throws IOException {
+    return claim(Path.of("output"),
+        "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+  }
+
+  /** {@code parent/name}, or {@code name-2}, {@code name-3}... when taken: created, so that no one else takes it. */
+  static Path claim(Path parent, String name) throws IOException {
+    Files.createDirectories(parent);
+    for (int i = 1; ; i++) {
+      try {
+        return Files.createDirectory(parent.resolve(name + (i == 1 ? "" : "-" + i)));
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // another comparison's: the next
+      }
+    }
+  }
+
   /** The newest folder of RUN/archive/ that holds level results. */
   static Path newestArchived(Path run) throws IOException {
     Path archive = run.resolve("archive");
@@ -103,7 +127,7 @@ public final class CompareMain implements Callable<Integer> {
     }
     try (Stream<Path> dirs = Files.list(archive)) {
       for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString).reversed()).toList()) {
-        if (!ResultFiles.read(d).isEmpty()) {
+        if (!ResultFiles.summaries(d).isEmpty()) {
           return d;
         }
       }

@@ -1,7 +1,5 @@
 package llmbench.compare;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import llmbench.report.MemUsage;
-import llmbench.report.ResultFiles;
+import llmbench.results.LevelResult;
+import llmbench.results.ResultFiles;
 import llmbench.server.GpuSample;
 import llmbench.server.GpuSamplesCsv;
 
@@ -49,21 +48,18 @@ public record RunResults(String name, Path path, String model, List<Level> level
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** A folder or a file; a clear error when it holds no results. */
   public static RunResults load(Path path, String name) throws IOException {
     if (!Files.exists(path)) {
       throw new IllegalArgumentException(path + " does not exist: give a sweep's output folder or a result JSON");
     }
-    List<JsonNode> ours = Files.isDirectory(path) ? ResultFiles.read(path) : List.of();
-    List<JsonNode> theirs = new ArrayList<>();
+    List<LevelResult> ours = Files.isDirectory(path) ? ResultFiles.full(path) : List.of();
+    Map<LevelResult, String> theirs = new LinkedHashMap<>();
     if (ours.isEmpty()) {
       for (Path f : jsonFiles(path)) {
-        JsonNode n = readOrNull(f);
-        if (n != null && n.has("ttfts") && n.has("num_prompts") && !n.has("tool")) {
-          ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("llmbench_file", f.getFileName().toString());
-          theirs.add(n);
+        LevelResult r = ResultFiles.readAny(f);
+        if (r != null && !r.ours() && r.ttfts() != null) {
+          theirs.put(r, f.getFileName().toString());
         }
       }
     }
@@ -80,9 +76,13 @@ public record RunResults(String name, Path path, String model, List<Level> level
     }
     List<Level> levels = new ArrayList<>();
     String model = null;
-    for (JsonNode r : ours.isEmpty() ? theirs : ours) {
-      model = model == null ? r.path("model_id").asText() : model;
-      levels.add(level(r, peaks.get(label(r))));
+    for (LevelResult r : ours) {
+      model = model == null ? r.modelId() : model;
+      levels.add(level(r, r.name(), r.profile(), peaks.get(r.name())));
+    }
+    for (Map.Entry<LevelResult, String> e : theirs.entrySet()) {
+      model = model == null ? e.getKey().modelId() : model;
+      levels.add(level(e.getKey(), e.getValue(), "vllm", null));
     }
     levels.sort(Comparator.comparing(Level::profile).thenComparingInt(Level::concurrency));
     return new RunResults(name, path, model, levels, engine);
@@ -97,37 +97,35 @@ public record RunResults(String name, Path path, String model, List<Level> level
     }
   }
 
-  private static JsonNode readOrNull(Path f) {
-    try {
-      return JSON.readTree(f.toFile());
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static String label(JsonNode r) {
-    return r.has("tool") ? r.path("profile").asText() + " " + r.path("level").asText() : r.path("llmbench_file").asText();
-  }
-
-  private static Level level(JsonNode r, Double peakGpu) {
-    boolean ours = r.has("tool");
-    int in = r.has("random_input_len") ? r.get("random_input_len").asInt()
-        : (int) Math.round(mean(r.path("input_lens")));
-    int out = r.has("random_output_len") ? r.get("random_output_len").asInt()
-        : (int) Math.round(mean(r.path("output_lens")));
-    int concurrency = r.path("max_concurrency").isNumber() ? r.get("max_concurrency").asInt() : r.path("num_prompts").asInt();
+  /** vLLM's own files hold measured lengths only, and no concurrency when it was unlimited. */
+  private static Level level(LevelResult r, String label, String profile, Double peakGpu) {
+    int in = r.randomInputLen() != null ? r.randomInputLen() : (int) Math.round(mean(r.inputLens()));
+    int out = r.randomOutputLen() != null ? r.randomOutputLen() : (int) Math.round(mean(r.outputLens()));
+    int concurrency = r.maxConcurrency() != null ? r.maxConcurrency() : r.numPrompts();
     Map<String, Double> values = new LinkedHashMap<>();
     for (String k : Metrics.KEYS) {
-      JsonNode v = r.get(k);
-      if (v != null && v.isNumber()) {
-        values.put(k, v.asDouble());
+      Double v = value(r, k);
+      if (v != null) {
+        values.put(k, v);
       }
     }
     if (peakGpu != null) {
       values.put(Metrics.PEAK_GPU, peakGpu);
     }
-    String rate = r.path("request_rate").isNumber() ? new java.math.BigDecimal(r.get("request_rate").asText()).stripTrailingZeros().toPlainString() : "inf";
-    return new Level(label(r), ours ? r.path("profile").asText() : "vllm", in, out, concurrency, values, samples(r), rate);
+    return new Level(label, profile, in, out, concurrency, values, samples(r), r.rateText());
+  }
+
+  /** A compared value: one of vLLM's throughputs or statistics. */
+  private static Double value(LevelResult r, String key) {
+    return switch (key) {
+      case "request_throughput" -> r.requestThroughput();
+      case "output_throughput" -> r.outputThroughput();
+      case "total_token_throughput" -> r.totalTokenThroughput();
+      case "request_goodput" -> r.requestGoodput();
+      case "max_output_tokens_per_s" -> r.maxOutputTokensPerS();
+      case "failed" -> (double) r.failed();
+      default -> r.number(key);
+    };
   }
 
   /** At most this many pooled ITL samples per level are kept (every k-th beyond). */
@@ -137,26 +135,25 @@ public record RunResults(String name, Path path, String model, List<Level> level
    * Per successful request: TTFT, TPOT and E2EL, in ms (vLLM's definitions), and every ITL gap pooled,
    * as vLLM pools them for its ITL statistics.
    */
-  private static Map<String, double[]> samples(JsonNode r) {
+  private static Map<String, double[]> samples(LevelResult r) {
     List<Double> ttft = new ArrayList<>();
     List<Double> tpot = new ArrayList<>();
     List<Double> itl = new ArrayList<>();
     List<Double> e2el = new ArrayList<>();
-    JsonNode errors = r.path("errors");
-    for (int i = 0; i < r.path("ttfts").size(); i++) {
-      if (!errors.path(i).asText("").isEmpty()) {
+    for (int i = 0; i < r.ttfts().length; i++) {
+      if (r.failed(i)) {
         continue;
       }
-      double t = r.path("ttfts").path(i).asDouble() * 1000;
-      double l = r.path("latencies").path(i).asDouble() * 1000;
-      int n = r.path("output_lens").path(i).asInt();
+      double t = r.ttfts()[i] * 1000;
+      double l = r.latencies()[i] * 1000;
+      int n = r.outputLens()[i];
       ttft.add(t);
       e2el.add(l);
       if (n > 1) {
         tpot.add(llmbench.stats.VllmMetrics.tpot(t, l, n));
       }
-      for (JsonNode g : r.path("itls").path(i)) {
-        itl.add(g.asDouble() * 1000);
+      for (double g : r.itls()[i]) {
+        itl.add(g * 1000);
       }
     }
     if (itl.size() > MAX_ITL_SAMPLES) {
@@ -175,11 +172,7 @@ public record RunResults(String name, Path path, String model, List<Level> level
     return s;
   }
 
-  private static double mean(JsonNode a) {
-    double sum = 0;
-    for (JsonNode v : a) {
-      sum += v.asDouble();
-    }
-    return a.size() == 0 ? 0 : sum / a.size();
+  private static double mean(int[] a) {
+    return a == null || a.length == 0 ? 0 : java.util.Arrays.stream(a).average().orElse(0);
   }
 }

@@ -47,6 +47,16 @@ public final class SimulationLog {
     }
   }
 
+  /** The RUN record alone: which simulation, when (the file's first bytes). */
+  public static Run readRun(Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 4096))) {
+      if (in.read() != RUN) {
+        throw new IOException("not a Gatling 3.13+ binary simulation.log");
+      }
+      return readRun(in);
+    }
+  }
+
   static Contents read(InputStream raw) throws IOException {
     DataInputStream in = new DataInputStream(raw);
     Map<Integer, String> cache = new HashMap<>();

@@ -130,7 +130,7 @@ public final class TextTokenizer implements AutoCloseable {
     if (given != null && !hasTokenizer(given) && !Files.isRegularFile(given)) {
       throw new IllegalArgumentException("tokenizer " + given + ": "
           + (Files.exists(given) ? "no tokenizer.json there" : "no such file or folder")
-          + " (--tokenizer, -Dllm.tokenizer): name the folder holding the model's tokenizer.json");
+          + " (--tokenizer): name the folder holding the model's tokenizer.json");
     }
   }
 

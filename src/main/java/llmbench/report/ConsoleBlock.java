@@ -2,7 +2,7 @@ package llmbench.report;
 
 import java.util.Locale;
 import java.util.Map;
-import llmbench.stats.LevelMetrics;
+import llmbench.results.LevelResult;
 
 /**
  * vLLM's "Serving Benchmark Result" block, line for line (vllm/benchmarks/serve.py): each line
@@ -18,35 +18,31 @@ public final class ConsoleBlock {
 
   private ConsoleBlock() {}
 
-  public static String render(LevelReport r) {
-    LevelMetrics m = r.metrics();
+  public static String render(LevelResult r) {
     StringBuilder sb = new StringBuilder();
     sb.append(center(" Serving Benchmark Result ", '=')).append('\n');
-    line(sb, "Successful requests:", Integer.toString(m.completed()));
-    line(sb, "Failed requests:", Integer.toString(m.failed()));
+    line(sb, "Successful requests:", Integer.toString(r.completed()));
+    line(sb, "Failed requests:", Integer.toString(r.failed()));
     if (r.maxConcurrency() != null) {
       line(sb, "Maximum request concurrency:", Integer.toString(r.maxConcurrency()));
     }
-    if (r.schedule() != null && !r.schedule().requestRate().equals("inf")) {
-      line(sb, "Request rate configured (RPS):", f2(Double.parseDouble(r.schedule().requestRate())));
+    if (r.requestRate() != null && !r.requestRate().isInfinite()) {
+      line(sb, "Request rate configured (RPS):", f2(r.requestRate()));
     }
-    line(sb, "Benchmark duration (s):", f2(m.duration()));
-    line(sb, "Total input tokens:", Long.toString(m.totalInput()));
-    line(sb, "Total generated tokens:", Long.toString(m.totalOutput()));
-    line(sb, "Request throughput (req/s):", f2(m.requestThroughput()));
-    if (m.requestGoodput() != null) {
-      line(sb, "Request goodput (req/s):", f2(m.requestGoodput()));
+    line(sb, "Benchmark duration (s):", f2(r.duration()));
+    line(sb, "Total input tokens:", Long.toString(r.totalInputTokens()));
+    line(sb, "Total generated tokens:", Long.toString(r.totalOutputTokens()));
+    line(sb, "Request throughput (req/s):", f2(r.requestThroughput()));
+    if (r.requestGoodput() != null) {
+      line(sb, "Request goodput (req/s):", f2(r.requestGoodput()));
     }
-    line(sb, "Output token throughput (tok/s):", f2(m.outputThroughput()));
-    line(sb, "Peak output token throughput (tok/s):", f2(m.maxOutputTokensPerS()));
-    line(sb, "Peak concurrent requests:", f2(m.maxConcurrentRequests()));
-    line(sb, "Total Token throughput (tok/s):", f2(m.totalTokenThroughput()));
-    for (String metric : new String[] {"ttft", "tpot", "itl", "e2el"}) {
-      if (!r.percentileMetrics().contains(metric)) {
-        continue;
-      }
+    line(sb, "Output token throughput (tok/s):", f2(r.outputThroughput()));
+    line(sb, "Peak output token throughput (tok/s):", f2(r.maxOutputTokensPerS()));
+    line(sb, "Peak concurrent requests:", f2(r.maxConcurrentRequests()));
+    line(sb, "Total Token throughput (tok/s):", f2(r.totalTokenThroughput()));
+    for (String metric : r.reportedMetrics()) {
       String[] n = NAMES.get(metric);
-      LevelMetrics.Summary s = m.summaries().get(metric);
+      LevelResult.MetricStats s = r.stats(metric);
       sb.append(center(n[1], '-')).append('\n');
       line(sb, "Mean " + n[0] + " (ms):", f2(s.mean()));
       line(sb, "Median " + n[0] + " (ms):", f2(s.median()));

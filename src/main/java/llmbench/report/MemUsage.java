@@ -17,9 +17,8 @@ public final class MemUsage {
   /** When a level ran, in epoch ms. */
   public record Window(String name, long startMs, long endMs) {
     /** A level result's window, named "profile level" as the summary and the report name it. */
-    public static Window of(com.fasterxml.jackson.databind.JsonNode result) {
-      return new Window(result.path("profile").asText() + " " + result.path("level").asText(),
-          result.path("level_start_epoch_ms").asLong(), result.path("level_end_epoch_ms").asLong());
+    public static Window of(llmbench.results.LevelResult result) {
+      return new Window(result.name(), result.levelStartEpochMs(), result.levelEndEpochMs());
     }
   }
 

@@ -52,10 +52,17 @@ public record RunInfo(
   }
 
   /**
-   * When and how fast a level's request bodies were built (before the level started), and the client's
+   * A level's shape, held once for the level: its users (a rate level's cap, 0 when uncapped) and the
+   * requested lengths (null in a run folder written before they were kept here: its records tell).
+   * When and how fast its request bodies were built (before the level started), and the client's
    * self-check inside the level (null when the level did not end, e.g. Ctrl-C).
    */
-  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client) {}
+  public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client,
+      Integer concurrency, Integer inputLen, Integer outputLen) {
+    public LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client) {
+      this(plannedPrompts, buildMs, builtAtEpochMs, client, null, null, null);
+    }
+  }
 
   public static final String FILE_NAME = "run-info.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

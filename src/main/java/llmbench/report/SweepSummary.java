@@ -1,12 +1,13 @@
 package llmbench.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import llmbench.results.LevelResult;
+import llmbench.trace.FailureKinds;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -20,37 +21,35 @@ public final class SweepSummary {
       "failures by kind"};
 
   /** One level's line; {@code peakGpuMiB} is null without GPU samples. */
-  public record Row(JsonNode result, Double peakGpuMiB) {
+  public record Row(LevelResult result, Double peakGpuMiB) {
     public List<String> cells() {
+      LevelResult r = result;
       List<String> c = new ArrayList<>();
-      c.add(result.path("profile").asText());
-      c.add(result.path("level").asText());
-      c.add(result.path("max_concurrency").isNumber() ? result.get("max_concurrency").asText() : "");
-      JsonNode rate = result.path("request_rate");
-      c.add(!result.has("arrival_seed") ? "" // a closed-model level has none
-          : rate.isNumber() ? new java.math.BigDecimal(rate.asText()).stripTrailingZeros().toPlainString() : rate.asText());
-      c.add(result.path("random_input_len").asText());
-      c.add(result.path("random_output_len").asText());
-      c.add(result.path("num_prompts").asText());
-      c.add(result.path("failed").asText());
-      c.add(f(result.path("request_throughput")));
-      c.add(f(result.path("output_throughput")));
-      c.add(f(result.path("total_token_throughput")));
-      for (String m : new String[] {"ttft", "tpot", "itl", "e2el"}) {
-        c.add(f(result.path("mean_" + m + "_ms")));
-        c.add(f(result.path("median_" + m + "_ms")));
-        c.add(f(result.path("p99_" + m + "_ms")));
+      c.add(r.profile());
+      c.add(r.level());
+      c.add(r.maxConcurrency() == null ? "" : r.maxConcurrency().toString());
+      c.add(r.open() ? r.rateText() : ""); // a closed-model level has none
+      c.add(text(r.randomInputLen()));
+      c.add(text(r.randomOutputLen()));
+      c.add(Integer.toString(r.numPrompts()));
+      c.add(Integer.toString(r.failed()));
+      c.add(f(r.requestThroughput()));
+      c.add(f(r.outputThroughput()));
+      c.add(f(r.totalTokenThroughput()));
+      for (String m : LevelResult.METRICS) {
+        LevelResult.MetricStats s = r.stats(m);
+        c.add(f(s.mean()));
+        c.add(f(s.median()));
+        c.add(f(s.percentile(99)));
       }
       c.add(peakGpuMiB == null ? "" : String.format(Locale.ROOT, "%.0f", peakGpuMiB));
       // the server's own view (its /metrics), blank when it has none
-      c.add(f0(result.path("server_running_max")));
-      c.add(f0(result.path("server_waiting_max")));
-      c.add(f(result.path("server_kv_cache_usage_max_pct")));
-      c.add(f0(result.path("server_preemptions")));
-      c.add(f(result.path("server_mean_ttft_ms")));
-      Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
-      result.path("failures_by_kind").fields().forEachRemaining(e -> kinds.put(e.getKey(), e.getValue().asInt()));
-      c.add(llmbench.trace.FailureKinds.describe(kinds));
+      c.add(f0(r.number("server_running_max")));
+      c.add(f0(r.number("server_waiting_max")));
+      c.add(f(r.number("server_kv_cache_usage_max_pct")));
+      c.add(f0(r.number("server_preemptions")));
+      c.add(f(r.number("server_mean_ttft_ms")));
+      c.add(FailureKinds.describe(r.failuresByKind() == null ? Map.of() : r.failuresByKind()));
       return c;
     }
   }
@@ -61,12 +60,16 @@ public final class SweepSummary {
     return List.of(HEADER);
   }
 
-  private static String f0(JsonNode n) {
-    return n.isNumber() ? String.format(Locale.ROOT, "%.0f", n.asDouble()) : "";
+  private static String text(Object v) {
+    return v == null ? "" : v.toString();
   }
 
-  private static String f(JsonNode n) {
-    return n.isNumber() ? String.format(Locale.ROOT, "%.2f", n.asDouble()) : "";
+  private static String f0(Double n) {
+    return n == null ? "" : String.format(Locale.ROOT, "%.0f", n);
+  }
+
+  private static String f(Double n) {
+    return n == null ? "" : String.format(Locale.ROOT, "%.2f", n);
   }
 
   public static String csv(List<Row> rows) throws IOException {

@@ -230,7 +230,7 @@ public final class ServerClient {
   private ServerError unreachable(IOException e) {
     String why = e instanceof ConnectException ? "nothing answers" : e.toString();
     return new ServerError(0, "cannot reach the server at " + baseUrl + " (" + why
-        + "): start it, or give its address with --url / -Dllm.url, or run against the built-in mock with --mock");
+        + "): start it, or give its address with --url, or run against the built-in mock with --mock");
   }
 
   /** The message of vLLM's error JSON (either shape), else the body itself, shortened. */

@@ -36,7 +36,9 @@ public final class MetricsScraper implements AutoCloseable {
   private volatile String engine;
   private volatile String unavailable;
   private volatile int failures;
-  private CSVPrinter csv; // guarded by lock, like level
+  private CSVPrinter csv; // guarded by lock, like level and scrapes
+  /** Every scrape so far, also in memory: a level's block reads them without reading the file back. */
+  private final List<TelemetryCsv.Scrape> scrapes = new java.util.ArrayList<>();
   private String level = "";
 
   /** @param intervalMs 0 turns it off: nothing is scraped and no file is written */
@@ -51,7 +53,7 @@ public final class MetricsScraper implements AutoCloseable {
 
   public MetricsScraper start() {
     if (intervalMs <= 0) {
-      unavailable = "server metrics off (--metrics-interval-ms 0, -Dllm.metricsInterval=0)";
+      unavailable = "server metrics off (--metrics-interval-ms 0)";
       stopped = true;
       return this;
     }
@@ -99,6 +101,13 @@ public final class MetricsScraper implements AutoCloseable {
 
   public int failures() {
     return failures;
+  }
+
+  /** The scrapes so far, in the order taken (as the file holds them). */
+  public List<TelemetryCsv.Scrape> scrapes() {
+    synchronized (lock) {
+      return List.copyOf(scrapes);
+    }
   }
 
   private void run() {
@@ -156,6 +165,7 @@ public final class MetricsScraper implements AutoCloseable {
       }
       return;
     }
+    scrapes.add(new TelemetryCsv.Scrape(t, levelLabel, event, series));
     try {
       for (Map.Entry<String, Double> e : series.entrySet()) {
         csv.printRecord(t, levelLabel, event, e.getKey(), e.getValue());

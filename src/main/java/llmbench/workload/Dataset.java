@@ -107,16 +107,10 @@ public final class Dataset {
     } else {
       why = "longer than max_model_len";
       readJsonl(spec.path(), (line, node) -> {
+        checkLine(spec.path(), line, node);
         JsonNode messages = node.get("messages");
         String prompt = node.path("prompt").isTextual() ? node.get("prompt").asText() : null;
-        if ((prompt == null || prompt.isEmpty()) && (messages == null || !messages.isArray() || messages.isEmpty())) {
-          throw new IllegalArgumentException(spec.path() + " line " + line
-              + ": needs a non-empty \"prompt\" string or a \"messages\" list");
-        }
         JsonNode o = node.get("output_tokens");
-        if (o != null && !(o.canConvertToInt() && o.asInt() > 0)) {
-          throw new IllegalArgumentException(spec.path() + " line " + line + ": \"output_tokens\" must be a whole number > 0");
-        }
         int out = fixedOutput != null ? fixedOutput : o != null ? o.asInt() : defaultOutput;
         int in = prompt != null ? tok.count(prompt, true) : tok.count(messagesText(messages), false);
         if (in + out > maxModelLen) {
@@ -133,6 +127,42 @@ public final class Dataset {
     List<Entry> kept = new ArrayList<>(r.kept());
     java.util.Collections.shuffle(kept, new java.util.Random(seed)); // as vLLM shuffles before it takes
     return new Sample(kept, r.seen + filtered[0], filtered[0], why);
+  }
+
+  /**
+   * Reads the whole file and checks every entry's shape (nothing is tokenized), so that a bad line is
+   * a one-line error before a run starts, not after its previous results were archived.
+   */
+  public static void check(Spec spec) throws IOException {
+    if (spec.random()) {
+      return;
+    }
+    int[] entries = {0};
+    if (spec.kind().equals("sharegpt")) {
+      readShareGpt(spec.path(), (prompt, completion) -> entries[0]++);
+    } else {
+      readJsonl(spec.path(), (line, node) -> {
+        checkLine(spec.path(), line, node);
+        entries[0]++;
+      });
+    }
+    if (entries[0] == 0) {
+      throw new IllegalArgumentException("--dataset " + spec.kind() + ":" + spec.path() + ": no entry in the file");
+    }
+  }
+
+  private static void checkLine(Path file, int line, JsonNode node) {
+    JsonNode messages = node.get("messages");
+    String prompt = node.path("prompt").isTextual() ? node.get("prompt").asText() : null;
+    if ((prompt == null || prompt.isEmpty()) && (messages == null || !messages.isArray() || messages.isEmpty())) {
+      throw new IllegalArgumentException(file + " line " + line
+          + ": needs a non-empty \"prompt\" string or a \"messages\" list");
+    }
+    JsonNode o = node.get("output_tokens");
+    if (o != null && !(o.canConvertToInt() && o.asInt() > 0)) {
+      throw new IllegalArgumentException(file + " line " + line
+          + ": \"output_tokens\" must be a whole number > 0");
+    }
   }
 
   /** The text of a conversation, for counting (the server adds its chat template around it). */

@@ -2,12 +2,12 @@ package llmbench.workload;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import llmbench.prompt.RequestBodies;
-import llmbench.prompt.TextTokenizer;
-import llmbench.server.ServerClient;
 
 /**
  * A run whose prompts come from a file ({@link Dataset}): the profile gives the levels (and the
@@ -17,18 +17,22 @@ import llmbench.server.ServerClient;
 final class DatasetPlan {
   private DatasetPlan() {}
 
-  static RunPlan plan(BenchSettings s, Profile profile, String baseUrl, String model, TextTokenizer tokenizer,
-      boolean chat, int maxLen, ServerClient client, List<String> notes, Map<String, Object> meta) {
+  static RunPlan plan(Planner.Input in, RunPlan empty) {
+    Profile profile = in.profile();
+    WorkloadSpec s = in.workload();
+    LoadSpec load = in.load();
+    boolean chat = in.chat();
+    String model = in.model();
     if (profile.vision()) {
       throw new Planner.PlanError("--dataset is for the text profiles; the vision profiles send noise images");
     }
-    int warmups = s.warmupRequests();
-    int measured = s.open() ? s.numPrompts() * s.requestRates().size()
-        : profile.levels().stream().mapToInt(c -> c * s.rounds()).sum();
+    int warmups = load.warmupRequests();
+    int measured = load.open() ? load.numPrompts() * load.requestRates().size()
+        : profile.levels().stream().mapToInt(c -> c * load.rounds()).sum();
     Dataset.Sample sample;
     try {
-      sample = Dataset.sample(s.dataset(), tokenizer, warmups + measured, s.seed(), s.outputLen(), profile.outputLen(),
-          maxLen);
+      sample = Dataset.sample(s.dataset(), in.tokenizer(), warmups + measured, s.seed(), s.outputLen(),
+          profile.outputLen(), in.maxModelLen());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalArgumentException e) {
@@ -38,6 +42,8 @@ final class DatasetPlan {
     if (!chat && entries.stream().anyMatch(e -> e.messages() != null)) {
       throw new Planner.PlanError(s.dataset().path() + " holds chat conversations (\"messages\"): add --endpoint chat");
     }
+    List<String> notes = new ArrayList<>(empty.notes());
+    Map<String, Object> meta = new LinkedHashMap<>(empty.metadata());
     meta.put("dataset_name", s.dataset().name());
     meta.put("dataset_path", s.dataset().path().toString());
     meta.put("dataset_entries_read", sample.read());
@@ -50,26 +56,14 @@ final class DatasetPlan {
           + " requests: prompts repeat, and the server's prefix cache will find the repeats");
     }
     IntFunction<byte[]> at = pos -> body(entries.get(pos % entries.size()), model, chat, null);
-    try {
-      ServerClient.Preflight pre = client.stream(chat ? "/v1/chat/completions" : "/v1/completions",
-          body(entries.get(0), model, chat, 2));
-      if (pre.chunksWithChoices() == 0) {
-        throw new Planner.PlanError("the server's preflight stream had no chunk with choices: is this an "
-            + "OpenAI-compatible streaming server?");
-      }
-      Dataset.Entry first = entries.get(0);
-      if (!chat && pre.promptTokens() >= 0 && pre.promptTokens() != first.promptTokens()) {
-        notes.add("the server counts the first prompt as " + pre.promptTokens() + " tokens, " + tokenizer.source()
-            + " as " + first.promptTokens() + ": is it the served model's tokenizer? (lengths in the results are the server's)");
-      }
-    } catch (ServerClient.ServerError e) {
-      throw new Planner.PlanError("the server rejected the dataset's first prompt: " + e.getMessage());
-    }
-    Planner.flushIfAsked(s, client, meta);
+    Dataset.Entry first = entries.get(0);
+    RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions",
+        body(first, model, chat, 2), "the dataset's first prompt", first.promptTokens(), true, false, false, null,
+        first.promptTokens(), first.outputTokens());
     LevelPlan warmup = new LevelPlan("warmup", Math.max(1, warmups), (int) mean(entries, 0, warmups, true), 16, warmups,
         i -> at.apply(i));
     int[] next = {warmups};
-    List<LevelPlan> levels = Planner.levels(s, profile, new Planner.LevelSource() {
+    List<LevelPlan> levels = Planner.levels(in, new Planner.LevelSource() {
       @Override
       public int[] lengths(int k, int n) {
         return new int[] {(int) Math.round(mean(entries, next[0], n, true)), (int) Math.round(mean(entries, next[0], n, false))};
@@ -83,7 +77,8 @@ final class DatasetPlan {
       }
     });
     meta.put("seed", s.seed());
-    return new RunPlan(profile.name(), baseUrl, model, tokenizer.source(), chat, maxLen, warmup, levels, notes, meta, null);
+    return new RunPlan(profile.name(), in.baseUrl(), model, in.tokenizer().source(), chat, in.maxModelLen(), warmup,
+        levels, notes, meta, null, pre);
   }
 
   /** The entry's request; {@code maxTokens} null for the entry's own output length. */

@@ -8,13 +8,12 @@ import llmbench.prompt.NoiseImages;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.RequestBodies;
 import llmbench.prompt.TextTokenizer;
-import llmbench.server.Discovery;
-import llmbench.server.ServerClient;
 
 /**
- * Turns settings and a profile into a {@link RunPlan}: asks the server for its model and context
- * length, checks one exact-length request against the server before anything is timed, and sets up
- * how each level's bodies are built (by {@link LevelPlan#prepare}, before the level starts).
+ * Turns a profile and the run's settings into a {@link RunPlan}: sets up how each level's bodies are
+ * built (by {@link LevelPlan#prepare}, before the level starts) and the one request the server
+ * answers before anything is timed. Pure: what it needs of the server comes in {@link Input}
+ * (the preflight in {@code llmbench.server} asks).
  */
 public final class Planner {
   private static final int WARMUP_OUTPUT = 16;
@@ -26,6 +25,11 @@ public final class Planner {
     byte[] build(long index, int maxTokens);
   }
 
+  /** The server's count of a chat conversation with this user text, template included; null when it cannot tell. */
+  public interface ChatCounter {
+    Integer count(String userText);
+  }
+
   /** A mistake the user can fix (missing tokenizer, impossible lengths); its message says how. */
   public static final class PlanError extends RuntimeException {
     public PlanError(String message) {
@@ -33,35 +37,52 @@ public final class Planner {
     }
   }
 
-  public static RunPlan plan(BenchSettings s, Profile seedProfile, String baseUrl, TextTokenizer tokenizer) {
-    Profile profile = s.apply(seedProfile);
-    boolean chat = s.chat() || profile.vision();
+  /**
+   * What a plan is made from.
+   *
+   * @param profile the profile with the run's lengths and levels over its own
+   * @param chatTemplate the server's chat template tokens (its /tokenize of an empty message); null when unknown
+   * @param counter the server's count of each chat prompt; null when it has none
+   */
+  public record Input(WorkloadSpec workload, LoadSpec load, Profile profile, String baseUrl, String model,
+      int maxModelLen, TextTokenizer tokenizer, Integer chatTemplate, ChatCounter counter) {
+    public boolean chat() {
+      return workload.chatAsked() || profile.vision();
+    }
+  }
+
+  public static RunPlan plan(Input in) {
+    WorkloadSpec s = in.workload();
+    Profile profile = in.profile();
+    boolean chat = in.chat();
     NoiseImages.Spec image = profile.vision() ? s.image() : null;
-    ServerClient client = new ServerClient(baseUrl, s.apiKey());
-    Discovery.Result server = Discovery.discover(client, s.model(), s.maxModelLen());
-    String model = server.modelId();
-    int maxLen = server.maxModelLen();
+    String model = in.model();
+    int maxLen = in.maxModelLen();
     List<String> notes = new ArrayList<>();
     Map<String, Object> meta = new LinkedHashMap<>();
-    String tokenizerId = tokenizer.source();
+    String tokenizerId = in.tokenizer().source();
+    RunPlan empty = new RunPlan(profile.name(), in.baseUrl(), model, tokenizerId, chat, maxLen, null, List.of(), notes,
+        meta, null, null);
     String reason = profile.doesNotFit(maxLen);
     if (reason != null) {
-      return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta, reason);
+      return empty.skip(reason);
     }
     // a shared prefix comes before the profile's own input, as vLLM's --random-prefix-len does
     int prefixLen = s.prefixLen();
     int input = profile.inputFor(maxLen) + prefixLen;
     int output = profile.outputLen();
     if (prefixLen > 0 && input + output > maxLen) {
-      return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta,
-          "profile " + profile.name() + " with a " + prefixLen + "-token prefix needs " + (input + output)
-              + " tokens of context but the server's max_model_len is " + maxLen);
+      return empty.skip("profile " + profile.name() + " with a " + prefixLen + "-token prefix needs " + (input + output)
+          + " tokens of context but the server's max_model_len is " + maxLen);
     }
-    PromptBuilder prompts = new PromptBuilder(tokenizer, s.seed() * 1_000_003L + profile.name().hashCode());
+    if (!s.dataset().random()) {
+      return DatasetPlan.plan(in, empty);
+    }
+    PromptBuilder prompts = new PromptBuilder(in.tokenizer(), s.seed() * 1_000_003L + profile.name().hashCode());
     // Text benchmarks: the server counts exactly `input` tokens (template included for chat).
     // Vision: the text part itself has `input` tokens, as vLLM's random-mm dataset does.
     int textTokens = input;
-    Integer template = chat ? client.tokenizeChat(model, "") : null;
+    Integer template = chat ? in.chatTemplate() : null;
     if (chat && !profile.vision()) {
       if (template == null) {
         notes.add("the server has no /tokenize: chat prompts assume no chat-template tokens; "
@@ -81,34 +102,23 @@ public final class Planner {
       meta.put("random_prefix_len", prefixLen);
       meta.put("num_prefixes", heads.length);
     }
-    int special = tokenizer.specialTokensAdded();
+    int special = in.tokenizer().specialTokensAdded();
     // body number `index` (unique over the run): its prompt and its image are seeded by it, so
     // bodies can be built in parallel and repeat run after run; one distinct image per request
     long imageSeed = s.seed() * 7_919L + profile.name().hashCode();
-    if (!s.dataset().random()) {
-      return DatasetPlan.plan(s, profile, baseUrl, model, tokenizer, chat, maxLen, client, notes, meta);
-    }
     // Chat: the template's edges can merge with the prompt's first and last tokens (SentencePiece
     // models: 98..102 for 100), so each text is checked against the server's own count of the whole
     // conversation (its /tokenize, before the level) and rebuilt to the exact length.
-    boolean exactChat = chat && !profile.vision() && template != null;
+    boolean exactChat = chat && !profile.vision() && template != null && in.counter() != null;
     EdgeMerges merges = new EdgeMerges();
     BodyFactory body = (index, maxTokens) -> !chat
         ? RequestBodies.completions(model, prompts.buildText(head.apply(index), input - special, index), maxTokens)
-        : RequestBodies.chat(model, exactChat ? exactChatText(client, model, prompts, head.apply(index), text, input, index, merges)
+        : RequestBodies.chat(model, exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
             : prompts.buildText(head.apply(index), text, index),
             image == null ? null : NoiseImages.dataUrl(image, imageSeed + index), maxTokens);
-
-    ServerClient.Preflight pre;
-    try {
-      pre = client.stream(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2));
-    } catch (ServerClient.ServerError e) {
-      throw new PlanError("the server rejected the preflight request (" + input + (profile.vision()
-          ? " text tokens and one " + image.label() + " image" : " tokens") + " in, 2 out): " + e.getMessage());
-    }
-    if (pre.chunksWithChoices() == 0) {
-      throw new PlanError("the server's preflight stream had no chunk with choices: is this an OpenAI-compatible streaming server?");
-    }
+    RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2),
+        input + (profile.vision() ? " text tokens and one " + image.label() + " image" : " tokens") + " in, 2 out",
+        input, false, profile.vision(), exactChat, template, text, output);
     if (profile.vision()) {
       meta.put("image_width", image.width());
       meta.put("image_height", image.height());
@@ -117,39 +127,14 @@ public final class Planner {
       if (template != null) {
         meta.put("chat_template_tokens", template);
       }
-      if (pre.promptTokens() >= 0) {
-        meta.put("server_prompt_tokens_per_request", pre.promptTokens());
-        if (template != null) {
-          meta.put("image_tokens_per_request", pre.promptTokens() - text - template);
-        }
-        if (pre.promptTokens() + output > maxLen) {
-          String why = "profile " + profile.name() + " needs " + (pre.promptTokens() + output)
-              + " tokens of context (" + pre.promptTokens() + " in with the image, " + output
-              + " out) but the server's max_model_len is " + maxLen;
-          return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, null, List.of(), notes, meta, why);
-        }
-      }
-    } else if (pre.promptTokens() >= 0 && pre.promptTokens() != input) {
-      // a chat prompt a few tokens off is the template's edges (no /tokenize to correct it), not the tokenizer
-      notes.add(chat && !exactChat && Math.abs(pre.promptTokens() - input) <= 3
-          ? "the server counts the chat prompt as " + pre.promptTokens() + " tokens, not " + input + ": its chat "
-              + "template merges with the prompt's edges, and it has no /tokenize to correct each prompt by"
-          : "the server counts the prompt as " + pre.promptTokens() + " tokens, not " + input
-              + ": is " + tokenizerId + " the served model's tokenizer?");
-    }
-    if (chat && !profile.vision()) {
+    } else if (chat) {
       meta.put("chat_template_tokens", template);
       meta.put("chat_prompts_checked_by_server", exactChat);
     }
-    flushIfAsked(s, client, meta);
-    if (pre.promptTokens() < 0) {
-      notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
-    }
     // the warm-up requests go together: they prime the server, they are not measured
-    LevelPlan warmup = new LevelPlan("warmup", Math.max(1, s.warmupRequests()), input, WARMUP_OUTPUT,
-        s.warmupRequests(),
-        i -> body.build(1 + i, WARMUP_OUTPUT));
-    List<LevelPlan> levels = levels(s, profile, new LevelSource() {
+    LevelPlan warmup = new LevelPlan("warmup", Math.max(1, in.load().warmupRequests()), input, WARMUP_OUTPUT,
+        in.load().warmupRequests(), i -> body.build(1 + i, WARMUP_OUTPUT));
+    List<LevelPlan> levels = levels(in, new LevelSource() {
       @Override
       public int[] lengths(int k, int n) {
         return new int[] {input, output};
@@ -174,7 +159,50 @@ public final class Planner {
       meta.put("think_time_ms", s.thinkTimeMs());
     }
     meta.put("seed", s.seed());
-    return new RunPlan(profile.name(), baseUrl, model, tokenizerId, chat, maxLen, warmup, levels, notes, meta, null);
+    return new RunPlan(profile.name(), in.baseUrl(), model, tokenizerId, chat, maxLen, warmup, levels, notes, meta,
+        null, pre);
+  }
+
+  /**
+   * The plan with what the server's answer to its preflight told: its count of the prompt (-1 when
+   * it sent no usage), as notes, facts, or a skip when a vision prompt with its image does not fit.
+   */
+  public static RunPlan checked(RunPlan plan, int promptTokens) {
+    RunPlan.Preflight pre = plan.preflight();
+    List<String> notes = new ArrayList<>(plan.notes());
+    Map<String, Object> meta = new LinkedHashMap<>(plan.metadata());
+    if (pre.dataset()) {
+      if (!plan.chat() && promptTokens >= 0 && promptTokens != pre.expectedPromptTokens()) {
+        notes.add("the server counts the first prompt as " + promptTokens + " tokens, " + plan.tokenizerId()
+            + " as " + pre.expectedPromptTokens() + ": is it the served model's tokenizer? (lengths in the results are the server's)");
+      }
+    } else if (pre.vision()) {
+      if (promptTokens >= 0) {
+        meta.put("server_prompt_tokens_per_request", promptTokens);
+        if (pre.template() != null) {
+          meta.put("image_tokens_per_request", promptTokens - pre.textTokens() - pre.template());
+        }
+        if (promptTokens + pre.outputLen() > plan.maxModelLen()) {
+          return new RunPlan(plan.profile(), plan.baseUrl(), plan.modelId(), plan.tokenizerId(), plan.chat(),
+              plan.maxModelLen(), null, List.of(), notes, meta, "profile " + plan.profile() + " needs "
+              + (promptTokens + pre.outputLen()) + " tokens of context (" + promptTokens + " in with the image, "
+              + pre.outputLen() + " out) but the server's max_model_len is " + plan.maxModelLen(), null);
+        }
+      }
+    } else if (promptTokens >= 0 && promptTokens != pre.expectedPromptTokens()) {
+      int input = pre.expectedPromptTokens();
+      // a chat prompt a few tokens off is the template's edges (no /tokenize to correct it), not the tokenizer
+      notes.add(plan.chat() && !pre.exactChat() && Math.abs(promptTokens - input) <= 3
+          ? "the server counts the chat prompt as " + promptTokens + " tokens, not " + input + ": its chat "
+              + "template merges with the prompt's edges, and it has no /tokenize to correct each prompt by"
+          : "the server counts the prompt as " + promptTokens + " tokens, not " + input
+              + ": is " + plan.tokenizerId() + " the served model's tokenizer?");
+    }
+    if (promptTokens < 0 && !pre.dataset()) {
+      notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
+    }
+    return new RunPlan(plan.profile(), plan.baseUrl(), plan.modelId(), plan.tokenizerId(), plan.chat(),
+        plan.maxModelLen(), plan.warmup(), plan.levels(), notes, meta, null, pre);
   }
 
   /**
@@ -183,13 +211,13 @@ public final class Planner {
    * 100-token prompt came out 98..102, 42 % exact), sized for the most common merge seen so far in
    * the run; at most 30 tries (the preflight and the results show the server's count either way).
    */
-  private static String exactChatText(ServerClient client, String model, PromptBuilder prompts, long[] head, int text,
+  private static String exactChatText(ChatCounter counter, PromptBuilder prompts, long[] head, int text,
       int input, long index, EdgeMerges merges) {
     String t = null;
     for (int tries = 0; tries < 30; tries++) {
       int target = Math.max(head.length + 1, text - merges.mostCommon());
       t = prompts.buildText(head, target, index + tries * 1_000_000_000_000L);
-      Integer n = client.tokenizeChat(model, t);
+      Integer n = counter.count(t);
       if (n == null) {
         return t;
       }
@@ -233,36 +261,27 @@ public final class Planner {
   }
 
   /** The run's levels: concurrency levels of the profile, or request rates when given. */
-  static List<LevelPlan> levels(BenchSettings s, Profile profile, LevelSource src) {
+  static List<LevelPlan> levels(Input in, LevelSource src) {
+    LoadSpec s = in.load();
+    WorkloadSpec w = in.workload();
     List<LevelPlan> levels = new ArrayList<>();
     int k = 0;
     if (s.open()) {
       for (double rate : s.requestRates()) {
         int[] len = src.lengths(k, s.numPrompts());
         levels.add(LevelPlan.open(new Arrivals(rate, s.burstiness(), s.maxConcurrency()), len[0], len[1],
-            s.numPrompts(), s.seed() * 31 + (k + 1) * 1_000_000L, src.bodies(k, s.numPrompts())));
+            s.numPrompts(), w.seed() * 31 + (k + 1) * 1_000_000L, src.bodies(k, s.numPrompts())));
         k++;
       }
     } else {
-      for (int c : profile.levels()) {
-        int n = c * s.rounds() * s.turns(); // with sessions, each turn's new message
+      for (int c : in.profile().levels()) {
+        int n = c * s.rounds() * w.turns(); // with sessions, each turn's new message
         int[] len = src.lengths(k, n);
         LevelPlan l = new LevelPlan(LevelPlan.label(c), c, len[0], len[1], n, src.bodies(k, n));
-        levels.add(s.turns() > 1 ? l.sessions(s.turns(), s.thinkTimeMs(), src.session()) : l);
+        levels.add(w.turns() > 1 ? l.sessions(w.turns(), w.thinkTimeMs(), src.session()) : l);
         k++;
       }
     }
     return levels;
-  }
-
-  /** After the preflight, before the warm-up: nothing an earlier run sent is cached, and the warm-up primes only this run's prompts. */
-  static void flushIfAsked(BenchSettings s, ServerClient client, Map<String, Object> meta) {
-    if (s.flushCache()) {
-      try {
-        meta.put("prefix_cache_reset", client.resetPrefixCache());
-      } catch (ServerClient.ServerError e) {
-        throw new PlanError("--flush-cache: " + e.getMessage());
-      }
-    }
   }
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * Everything a profile's run needs, resolved before the first request: the server's facts, the
- * warm-up and every level's request bodies, and what the checks before the run found.
+ * warm-up and every level's request bodies, and what the checks before the run found. A plan first
+ * comes with its preflight request ({@link Preflight}); the server's answer completes it
+ * ({@link Planner#checked}).
  */
 public record RunPlan(
     String profile,
@@ -18,7 +20,21 @@ public record RunPlan(
     List<LevelPlan> levels,
     List<String> notes,
     Map<String, Object> metadata,
-    String skippedReason) {
+    String skippedReason,
+    Preflight preflight) {
+
+  /**
+   * The one request sent before anything is timed (2 tokens out) and what its answer is checked against.
+   *
+   * @param what the request in words, for the error when the server rejects it
+   * @param expectedPromptTokens the prompt tokens the plan expects the server to count
+   * @param vision a vision request: the server's count tells the image's tokens
+   * @param exactChat each chat prompt is checked against the server's own count (its /tokenize)
+   * @param template the chat template's tokens, when the server told them
+   * @param textTokens the tokens of the text part
+   */
+  public record Preflight(String path, byte[] body, String what, int expectedPromptTokens, boolean dataset,
+      boolean vision, boolean exactChat, Integer template, int textTokens, int outputLen) {}
 
   public boolean skipped() {
     return skippedReason != null;
@@ -30,5 +46,10 @@ public record RunPlan(
 
   public String endpointType() {
     return chat ? "openai-chat" : "vllm";
+  }
+
+  RunPlan skip(String reason) {
+    return new RunPlan(profile, baseUrl, modelId, tokenizerId, chat, maxModelLen, null, List.of(), notes, metadata,
+        reason, null);
   }
 }

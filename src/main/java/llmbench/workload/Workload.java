@@ -18,31 +18,18 @@ import java.util.Map;
  * A workload file ({@code --workload FILE}, YAML or JSON): named profiles, each with its lengths (or
  * dataset), its concurrency levels or request rates, and how many requests. The seed's five profiles
  * are one such file, shipped in the jar ({@code llmbench/workload/profiles.yaml}), so a user's
- * profiles and the seed's take one code path: a {@link Profile} and the {@code llm.*} settings
- * that profile sets.
+ * profiles and the seed's take one code path: a {@link Profile} and the settings that profile sets.
  */
 public record Workload(String source, List<Entry> profiles) {
 
-  /** One profile: its shape, and the {@code llm.*} settings it sets (over the run's own). */
-  public record Entry(Profile profile, Map<String, String> settings) {}
+  /** One profile: its shape, and the settings it sets (over the run's own). */
+  public record Entry(Profile profile, ProfileSettings settings) {}
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String DEFAULTS = "llmbench/workload/profiles.yaml";
-  /** File keys read into the settings: the key, then the llm.* property it sets. */
-  private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
-  static {
-    SETTINGS.put("request_rate", "requestRate");
-    SETTINGS.put("burstiness", "burstiness");
-    SETTINGS.put("max_concurrency", "maxConcurrency");
-    SETTINGS.put("num_prompts", "numPrompts");
-    SETTINGS.put("rounds", "rounds");
-    SETTINGS.put("dataset", "dataset");
-    SETTINGS.put("prefix_len", "prefixLen");
-    SETTINGS.put("num_prefixes", "numPrefixes");
-    SETTINGS.put("turns", "turns");
-    SETTINGS.put("think_time_ms", "thinkTimeMs");
-    SETTINGS.put("endpoint", "endpoint");
-  }
+  /** The keys a profile may set beyond its shape, as the options of the same names. */
+  private static final List<String> SETTINGS = List.of("request_rate", "burstiness", "max_concurrency", "num_prompts",
+      "rounds", "dataset", "prefix_len", "num_prefixes", "turns", "think_time_ms", "endpoint");
   private static final List<String> SHAPE = List.of("name", "input_len", "output_len", "concurrency", "vision");
   private static volatile Workload defaults;
 
@@ -117,9 +104,9 @@ public record Workload(String source, List<Entry> profiles) {
     }
     for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
       String k = it.next();
-      if (!SHAPE.contains(k) && !SETTINGS.containsKey(k)) {
+      if (!SHAPE.contains(k) && !SETTINGS.contains(k)) {
         throw new IllegalArgumentException(where + ": unknown key '" + k + "' (use " + String.join(", ", SHAPE) + ", "
-            + String.join(", ", SETTINGS.keySet()) + ")");
+            + String.join(", ", SETTINGS) + ")");
       }
     }
     boolean rates = p.has("request_rate");
@@ -147,25 +134,70 @@ public record Workload(String source, List<Entry> profiles) {
         levels.add(positive(n, where + ": concurrency"));
       }
     }
-    Map<String, String> settings = new LinkedHashMap<>();
-    for (Map.Entry<String, String> k : SETTINGS.entrySet()) {
-      JsonNode v = p.get(k.getKey());
-      if (v != null) {
-        settings.put("llm." + k.getValue(), v.isArray() ? String.join(",", toTexts(v)) : v.asText());
-      }
-    }
     if (p.has("input_len") && dataset) {
       throw new IllegalArgumentException(where + ": a dataset's prompts have their own lengths: leave out input_len");
     }
-    // the file's lengths as settings too: they win over the run's --input-len/--output-len defaults
+    for (String k : List.of("burstiness", "max_concurrency", "num_prompts")) {
+      if (p.has(k) && !rates) {
+        throw new IllegalArgumentException(where + ": " + k + " applies to request-rate levels only: give request_rate");
+      }
+    }
     return new Entry(new Profile(name, input, output, List.copyOf(levels), p.path("vision").asBoolean(false)),
-        Map.copyOf(settings));
+        settings(p, where));
   }
 
-  private static List<String> toTexts(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(n -> out.add(n.asText()));
-    return out;
+  private static ProfileSettings settings(JsonNode p, String where) {
+    List<Double> rates = null;
+    if (p.has("request_rate")) {
+      rates = new ArrayList<>();
+      JsonNode r = p.get("request_rate");
+      for (JsonNode n : r.isArray() ? r : YAML.createArrayNode().add(r)) {
+        try {
+          rates.add(Arrivals.parseRate(n.asText()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + ": request_rate: " + e.getMessage());
+        }
+      }
+    }
+    Boolean chat = null;
+    if (p.has("endpoint")) {
+      chat = switch (p.get("endpoint").asText()) {
+        case "chat" -> true;
+        case "completions" -> false;
+        default -> throw new IllegalArgumentException(where + ": endpoint must be completions or chat, not '"
+            + p.get("endpoint").asText() + "'");
+      };
+    }
+    Dataset.Spec dataset = null;
+    if (p.has("dataset")) {
+      try {
+        dataset = Dataset.Spec.parse(p.get("dataset").asText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": dataset: " + e.getMessage().replaceFirst("^--dataset ", ""));
+      }
+    }
+    Double burstiness = null;
+    if (p.has("burstiness")) {
+      if (!p.get("burstiness").isNumber() || !(p.get("burstiness").asDouble() > 0)) {
+        throw new IllegalArgumentException(where + ": burstiness must be a number > 0, not '" + p.get("burstiness").asText() + "'");
+      }
+      burstiness = p.get("burstiness").asDouble();
+    }
+    return new ProfileSettings(rates, burstiness, optional(p, "max_concurrency", where, 1),
+        optional(p, "num_prompts", where, 1), optional(p, "rounds", where, 1), dataset,
+        optional(p, "prefix_len", where, 0), optional(p, "num_prefixes", where, 1), optional(p, "turns", where, 1),
+        optional(p, "think_time_ms", where, 0), chat);
+  }
+
+  private static Integer optional(JsonNode p, String key, String where, int min) {
+    JsonNode n = p.get(key);
+    if (n == null) {
+      return null;
+    }
+    if (n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= min) {
+      return n.asInt();
+    }
+    throw new IllegalArgumentException(where + ": " + key + " must be a whole number >= " + min + ", not '" + n.asText() + "'");
   }
 
   private static int positive(JsonNode n, String what) {

@@ -16,7 +16,6 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
 import llmbench.simulation.SmokeLoad;
 import llmbench.stats.Distribution;
 import llmbench.trace.RequestRecord;
@@ -261,7 +260,7 @@ final class FidelityBench implements AutoCloseable {
   }
 
   private void gatling(String url, int concurrency, Path dir) throws IOException {
-    RunTest.gatling(SmokeLoad.class.getName(), dir.resolve("gatling"), props(url, concurrency, dir));
+    llmbench.testutil.Runs.gatlingTest(SmokeLoad.class.getName(), dir.resolve("gatling"), props(url, concurrency, dir));
   }
 
   private void gatlingInFreshJvm(String url, int concurrency, Path dir, boolean clientWarmup)
@@ -270,7 +269,7 @@ final class FidelityBench implements AutoCloseable {
     props.put("llm.clientWarmup", Boolean.toString(clientWarmup));
     List<String> cmd = new ArrayList<>(List.of(Jvm.java(),
         "-Xmx2G", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dai.djl.offline=true"));
-    cmd.addAll(1, llmbench.jvm.ClientJvm.OPTIONS); // a fresh client JVM as the scripts start it
+    cmd.add(1, "@bin/client-jvm.args"); // a fresh client JVM as the scripts start it
     props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.addAll(List.of("-cp", Jvm.classpath(), SmokeLoad.class.getName(),
         dir.resolve("gatling").toString()));

@@ -137,7 +137,7 @@ final class PerformanceDoc {
           default inlining, streaming for 30 s still left 60–200 compilations per 5 s. C1 alone: no JIT
           in the levels, but 60–100 µs of CPU per chunk, and at 64–128 streams under the busy mock its
           event loops fell behind (chunk delay p99 26–48 ms). C2 with inlining two levels deep
-          (`llmbench.jvm.ClientJvm`): 37–50 µs per chunk at 64–128 streams, 30–400 ms of JIT per level.
+          (`bin/client-jvm.args`): 37–50 µs per chunk at 64–128 streams, 30–400 ms of JIT per level.
           The warm-up now streams, against in-process servers shaped like vLLM and llama.cpp, until the
           compiler threads are idle, for at most 30 s (on this machine it usually takes the 30 s).
         - G1's young collections copied every open stream's recorded events: one pause of 47–50 ms under

@@ -37,9 +37,9 @@ class CapacitySearchTest {
       }
       measured.add(CapacitySearch.fmt(load) + (repeat > 0 ? "r" + repeat : ""));
       double v = repeat > 0 && repeatTtft != null ? repeatTtft.applyAsDouble(load) : ttft.applyAsDouble(load);
-      ObjectNode r = new ObjectMapper().createObjectNode().put("p99_ttft_ms", v).put("p99_tpot_ms", 10.0)
+      ObjectNode r = new ObjectMapper().createObjectNode().put("num_prompts", 100).put("p99_ttft_ms", v).put("p99_tpot_ms", 10.0)
           .put("completed", 100).put("failed", 0).put("server_waiting_max", Math.max(0, load - 32));
-      Probe p = Probe.judge(load, repeat, "c" + CapacitySearch.fmt(load), "f", r, SLO, 0.1);
+      Probe p = Probe.judge(load, repeat, "c" + CapacitySearch.fmt(load), "f", llmbench.testutil.Results.of(r), SLO, 0.1);
       files.put(key, p);
       return p;
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import llmbench.sweep.Sweep;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -43,8 +42,8 @@ class HelpExamplesTest {
 
   @Test
   void theJavaEntryPointsEndWithExamplesThatParse() {
-    check(() -> new Sweep((s, r) -> 0), "run_test.sh");
-    check(() -> new Sweep((s, r) -> 0, true), "run_vision_test.sh");
+    check(() -> new SweepCommand(job -> null, false), "run_test.sh");
+    check(() -> new SweepCommand(job -> null, true), "run_vision_test.sh");
     check(MockMain::new, "mock_server.sh");
     check(PostProcessMain::new, "postprocess.sh");
     check(ReportMain::new, "report.sh");

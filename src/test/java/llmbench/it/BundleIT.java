@@ -45,6 +45,11 @@ class BundleIT {
     try (Stream<Path> s = Files.list(unpacked)) {
       bundle = s.findFirst().orElseThrow();
     }
+    try (Stream<Path> libs = Files.list(bundle.resolve("lib"))) {
+      List<String> names = libs.map(p -> p.getFileName().toString()).toList();
+      assertTrue(names.stream().noneMatch(n -> n.endsWith("-tests.jar") || n.startsWith("junit")),
+          "the bundle carries test classes: " + names);
+    }
     Map<String, String> env = Map.of("PATH", pathWithoutJava(work.resolve("path")).toString(),
         "HOME", Files.createDirectories(work.resolve("empty-home")).toString(), "LANG", "C.UTF-8");
     assertNotEquals(0, offline("command -v java", bundle, env, 30).exit(), "java must not be on PATH");

@@ -10,7 +10,7 @@ import java.util.Map;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.testutil.Tokenizers;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -30,10 +30,10 @@ class ChatPromptIT {
     Path results = Files.createTempDirectory(work, "gatling");
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(1))
         .tokenizerDir(mistral).build())) {
-      assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, Map.of("llm.url",
-          mock.baseUrl(), "llm.tokenizer", mistral.toString(), "llm.endpoint", "chat", "llm.input", "100",
-          "llm.output", "4", "llm.levels", "40", "llm.out", out.toString(), "llm.gatlingResults", results.toString(),
-          "llm.clientWarmup", "false")));
+      assertEquals(0, Runs.smoke(Map.of("--url",
+          mock.baseUrl(), "--tokenizer", mistral.toString(), "--endpoint", "chat", "--input-len", "100",
+          "--output-len", "4", "--levels", "40", "--out", out.toString(), "--gatling-results", results.toString(),
+          "--no-client-warmup", "true")));
     }
     JsonNode r = new ObjectMapper().readTree(out.resolve("llmbench-8b_100-4_40.json").toFile());
     for (JsonNode n : r.get("input_lens")) {

@@ -39,7 +39,7 @@ class ClientWarmUpIT {
           "-Dllm.levels=1", "-Dllm.warmup=2", "-Dllm.out=" + Files.createTempDirectory(work, "out-fresh"),
           "-Dllm.gatlingResults=" + results, "-cp", Jvm.classpath(),
           SmokeLoad.class.getName(), results.toString()));
-      cmd.addAll(1, llmbench.jvm.ClientJvm.OPTIONS); // a fresh client JVM as the scripts start it
+      cmd.add(1, "@bin/client-jvm.args"); // a fresh client JVM as the scripts start it
       Process client = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(results.resolve("client.log").toFile()).start();
       assertEquals(0, client.waitFor(), "the client JVM's exit status; see " + results.resolve("client.log"));

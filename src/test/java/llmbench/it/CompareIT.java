@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import llmbench.cli.Cli;
 import llmbench.cli.CompareMain;
-import llmbench.simulation.RunTest;
-import llmbench.sweep.Sweep;
+import llmbench.testutil.Runs;
+import llmbench.cli.SweepCommand;
+import llmbench.gatling.GatlingLauncher;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class CompareIT {
     wide = work.resolve("seqs256");
     narrow = work.resolve("seqs32");
     for (Path out : List.of(wide, narrow)) {
-      assertEquals(0, Cli.run(new Sweep(RunTest::gatling), "--mock", "--profiles", "medium", "--mock-time-scale", "0.3",
+      assertEquals(0, Cli.run(new SweepCommand(GatlingLauncher::run, false), "--mock", "--profiles", "medium", "--mock-time-scale", "0.3",
           "--mock-max-num-seqs", out == wide ? "256" : "32", "--out", out.toString(),
           "--nvidia-smi", work.resolve("no-nvidia-smi").toString(), "--gatling-results", work.resolve("gatling").toString()));
     }

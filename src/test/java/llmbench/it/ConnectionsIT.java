@@ -11,7 +11,7 @@ import java.util.Map;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.simulation.SmokeLoad;
 import llmbench.trace.RequestRecord;
 import llmbench.testutil.GatlingRuns;
@@ -35,10 +35,10 @@ class ConnectionsIT {
     Path results = Files.createTempDirectory(work, "conn-gatling");
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2))
         .closeConnections(serverCloses).chunkShape(serverCloses ? "llamacpp" : "vllm").build())) {
-      Map<String, String> props = new HashMap<>(Map.of("llm.url", mock.baseUrl(), "llm.input", "50",
-          "llm.output", "20", "llm.levels", "" + USERS, "llm.rounds", "" + ROUNDS, "llm.out", out.toString(),
-          "llm.gatlingResults", results.toString(), "llm.warmup", "2", "llm.connections", connections));
-      assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, props));
+      Map<String, String> props = new HashMap<>(Map.of("--url", mock.baseUrl(), "--input-len", "50",
+          "--output-len", "20", "--levels", "" + USERS, "--rounds", "" + ROUNDS, "--out", out.toString(),
+          "--gatling-results", results.toString(), "--warmup-requests", "2", "--connections", connections));
+      assertEquals(0, Runs.smoke(props));
       long accepted = mock.connectionsAccepted();
       return new Run(accepted, GatlingRuns.measured(results));
     }

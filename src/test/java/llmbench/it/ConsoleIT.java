@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import llmbench.simulation.RunTest;
 import llmbench.testutil.Jvm;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ConsoleIT {
   private static Process start(Path work, Path log, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "-Dai.djl.offline=true", "-Dllm.clientWarmup=false", "-cp", Jvm.classpath(), RunTest.class.getName()));
+        "-Dai.djl.offline=true", "-cp", Jvm.classpath(), llmbench.cli.RunTestMain.class.getName(), "--no-client-warmup"));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -68,7 +67,7 @@ class ConsoleIT {
 
   private static String sweep(Path work, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx1G", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "-Dai.djl.offline=true", "-Dllm.clientWarmup=false", "-cp", Jvm.classpath(), RunTest.class.getName(),
+        "-Dai.djl.offline=true", "-cp", Jvm.classpath(), llmbench.cli.RunTestMain.class.getName(), "--no-client-warmup",
         "--mock", "--profiles", "low", "--mock-time-scale", "0.3", "--out", Files.createTempDirectory(work, "out").toString(),
         "--gatling-results", Files.createTempDirectory(work, "gatling").toString()));
     cmd.addAll(List.of(extra));

@@ -18,7 +18,7 @@ import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.TextTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import org.junit.jupiter.api.Test;
 
 /** A JSONL dataset through the real simulation: the mock counts each prompt and output as the file has them. */
@@ -46,10 +46,10 @@ class DatasetIT {
     Files.writeString(file, lines);
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2)).tokenizerDir(tok)
         .build())) {
-      assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, Map.of("llm.url",
-          mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.levels", "4", "llm.rounds", "2", "llm.dataset",
-          "jsonl:" + file, "llm.out", out.toString(), "llm.gatlingResults", results.toString(),
-          "llm.clientWarmup", "false")));
+      assertEquals(0, Runs.smoke(Map.of("--url",
+          mock.baseUrl(), "--tokenizer", tok.toString(), "--levels", "4", "--rounds", "2", "--dataset",
+          "jsonl:" + file, "--out", out.toString(), "--gatling-results", results.toString(),
+          "--no-client-warmup", "true")));
     }
     Path result = out.resolve("llmbench-8b_jsonl-traffic_8.json");
     assertTrue(Files.isRegularFile(result), "result file named for the dataset");

@@ -22,7 +22,7 @@ import llmbench.diagnosis.ClientDiagnosis;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.simulation.SmokeLoad;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +45,9 @@ class DiagnosisIT {
       Thread disturber = new Thread(() -> disturbFirstLevel(mock.baseUrl(), dump), "safepoint-disturber");
       disturber.start();
       // level c006 runs 300 tokens at 10 ms steps (3 s); the stop hits it; c007 after it is left alone
-      assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, Map.of("llm.url", mock.baseUrl(),
-          "llm.input", "50", "llm.output", "300", "llm.levels", "6,7", "llm.warmup", "2",
-          "llm.out", out.toString(), "llm.gatlingResults", results.toString())));
+      assertEquals(0, Runs.smoke(Map.of("--url", mock.baseUrl(),
+          "--input-len", "50", "--output-len", "300", "--levels", "6,7", "--warmup-requests", "2",
+          "--out", out.toString(), "--gatling-results", results.toString())));
       disturber.join(30_000);
     }
     ObjectMapper json = new ObjectMapper();

@@ -17,7 +17,7 @@ import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.simulation.SmokeLoad;
 import org.junit.jupiter.api.Test;
 
@@ -69,14 +69,14 @@ class FailureKindsIT {
     Map<String, GroundTruth.Trace> truth;
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).seed(seed).faults(FAULTS).keepTraces(true)
         .tokenizerDir(tok).build())) {
-      Map<String, String> props = Map.of("llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(),
-          "llm.input", "50", "llm.output", "30", "llm.levels", "32", "llm.rounds", "2", "llm.warmup", "0",
-          "llm.timeout", "3", "llm.out", out.toString(), "llm.gatlingResults", results.toString());
+      Map<String, String> props = Map.of("--url", mock.baseUrl(), "--tokenizer", tok.toString(),
+          "--input-len", "50", "--output-len", "30", "--levels", "32", "--rounds", "2", "--warmup-requests", "0",
+          "--timeout", "3", "--out", out.toString(), "--gatling-results", results.toString());
       java.io.PrintStream stdout = System.out;
       java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
       System.setOut(new java.io.PrintStream(console, true));
       try {
-        RunTest.gatling(SmokeLoad.class.getName(), results, props);
+        Runs.smoke(props);
       } finally {
         System.setOut(stdout);
       }

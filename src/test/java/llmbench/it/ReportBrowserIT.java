@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import llmbench.cli.Cli;
-import llmbench.simulation.RunTest;
-import llmbench.sweep.Sweep;
+import llmbench.testutil.Runs;
+import llmbench.cli.SweepCommand;
+import llmbench.gatling.GatlingLauncher;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class ReportBrowserIT {
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "report");
     Path smi = llmbench.testutil.FakeNvidiaSmi.write(work);
     Path out = work.resolve("out");
-    assertEquals(0, Cli.run(new Sweep(RunTest::gatling), "--mock", "--profiles", "low", "--mock-time-scale", "0.3",
+    assertEquals(0, Cli.run(new SweepCommand(GatlingLauncher::run, false), "--mock", "--profiles", "low", "--mock-time-scale", "0.3",
         "--out", out.toString(), "--nvidia-smi", smi.toString(), "--gpu-interval-ms", "100",
         "--metrics-interval-ms", "200", "--gatling-results", work.resolve("gatling").toString()));
     Path page = out.resolve("report.html").toAbsolutePath();
@@ -71,7 +72,7 @@ class ReportBrowserIT {
             List.of(), false, 128, 0, 30.0, java.util.Map.of()),
         new llmbench.capacity.Probe(64, 0, "c064", "b.json", java.util.Map.of("ttft_p99", 1100.0, "tpot_p99", 7.1),
             List.of("ttft_p99 1100.0 > 500"), false, 128, 0, 7.0, java.util.Map.of()));
-    Path cap = llmbench.report.html.CapacityPage.write(new llmbench.capacity.CapacitySearch.Answer(
+    Path cap = llmbench.capacity.CapacityPage.write(new llmbench.capacity.CapacitySearch.Answer(
         llmbench.capacity.CapacitySearch.By.CONCURRENCY, slo.toString(), 32.0, 64.0, probes.get(1).broken(), "clear",
         "capacity: 32", java.util.Map.of(), probes, false), slo, Files.createDirectories(work.resolve("capacity")));
     String kdom = chromium(work, List.of("--dump-dom", cap.toAbsolutePath().toUri().toString()));

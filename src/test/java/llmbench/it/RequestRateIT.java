@@ -16,7 +16,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.testutil.GatlingRuns;
 import llmbench.trace.RequestRecord;
 import llmbench.workload.Arrivals;
@@ -54,11 +54,11 @@ class RequestRateIT {
   private static List<RequestRecord> run(Map<String, String> extra, Path out) throws Exception {
     Path results = Files.createTempDirectory(work, "gatling");
     Map<String, String> props = new java.util.HashMap<>(Map.of(
-        "llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.input", "" + IN,
-        "llm.out", out.toString(), "llm.gatlingResults", results.toString(), "llm.warmup", "4",
-        "llm.seed", "11"));
+        "--url", mock.baseUrl(), "--tokenizer", tok.toString(), "--input-len", "" + IN,
+        "--out", out.toString(), "--gatling-results", results.toString(), "--warmup-requests", "4",
+        "--seed", "11"));
     props.putAll(extra);
-    assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props));
+    assertEquals(0, Runs.smoke(props));
     return GatlingRuns.measured(results);
   }
 
@@ -67,8 +67,8 @@ class RequestRateIT {
     Path out = Files.createTempDirectory(work, "output");
     int n = 200;
     double rate = 20;
-    List<RequestRecord> records = run(Map.of("llm.requestRate", "20", "llm.numPrompts", "" + n,
-        "llm.output", "20"), out);
+    List<RequestRecord> records = run(Map.of("--request-rate", "20", "--num-prompts", "" + n,
+        "--output-len", "20"), out);
     assertEquals(n, records.size());
     double[] lagMs = records.stream().mapToDouble(r -> (r.startNs() - r.dueNs()) / 1e6).sorted().toArray();
     assertTrue(lagMs[0] >= 0, "a request went before it was due: " + lagMs[0] + " ms");
@@ -97,8 +97,8 @@ class RequestRateIT {
   void aCappedLevelNeverExceedsItsCap() throws Exception {
     Path out = Files.createTempDirectory(work, "output");
     int cap = 8;
-    List<RequestRecord> records = run(Map.of("llm.requestRate", "inf", "llm.maxConcurrency", "" + cap,
-        "llm.numPrompts", "48", "llm.output", "40"), out);
+    List<RequestRecord> records = run(Map.of("--request-rate", "inf", "--max-concurrency", "" + cap,
+        "--num-prompts", "48", "--output-len", "40"), out);
     assertEquals(48, records.size());
     List<long[]> spans = new ArrayList<>();
     for (RequestRecord r : records) {

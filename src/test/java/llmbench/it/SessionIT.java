@@ -12,7 +12,7 @@ import java.util.Map;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.testutil.GatlingRuns;
 import llmbench.trace.RequestRecord;
 import org.junit.jupiter.api.Test;
@@ -33,10 +33,10 @@ class SessionIT {
     Path results = Files.createTempDirectory(work, "gatling");
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).prefixCaching(prefixCaching).tokenizerDir(tok)
         .build())) {
-      assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, Map.of("llm.url",
-          mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.input", "1000", "llm.output", "16", "llm.levels", "4",
-          "llm.turns", "3", "llm.thinkTimeMs", "20", "llm.out", out.toString(), "llm.gatlingResults", results.toString(),
-          "llm.metricsInterval", "100")));
+      assertEquals(0, Runs.smoke(Map.of("--url",
+          mock.baseUrl(), "--tokenizer", tok.toString(), "--input-len", "1000", "--output-len", "16", "--levels", "4",
+          "--turns", "3", "--think-time-ms", "20", "--out", out.toString(), "--gatling-results", results.toString(),
+          "--metrics-interval-ms", "100")));
     }
     JsonNode r = new ObjectMapper().readTree(out.resolve("llmbench-8b_1000-16_12.json").toFile());
     return new Run(r, GatlingRuns.measured(results));

@@ -13,7 +13,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +30,12 @@ class SharedPrefixIT {
     Path results = Files.createTempDirectory(work, "gatling");
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(5))
         .keepTraces(true).tokenizerDir(tok).build())) {
-      Map<String, String> props = Map.ofEntries(Map.entry("llm.url", mock.baseUrl()), Map.entry("llm.tokenizer", tok.toString()),
-          Map.entry("llm.input", "64"), Map.entry("llm.output", "8"), Map.entry("llm.levels", "8"),
-          Map.entry("llm.rounds", "3"), Map.entry("llm.prefixLen", "256"), Map.entry("llm.numPrefixes", "2"),
-          Map.entry("llm.out", out.toString()), Map.entry("llm.gatlingResults", results.toString()),
-          Map.entry("llm.clientWarmup", "false"));
-      assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props));
+      Map<String, String> props = Map.ofEntries(Map.entry("--url", mock.baseUrl()), Map.entry("--tokenizer", tok.toString()),
+          Map.entry("--input-len", "64"), Map.entry("--output-len", "8"), Map.entry("--levels", "8"),
+          Map.entry("--rounds", "3"), Map.entry("--prefix-len", "256"), Map.entry("--num-prefixes", "2"),
+          Map.entry("--out", out.toString()), Map.entry("--gatling-results", results.toString()),
+          Map.entry("--no-client-warmup", "true"));
+      assertEquals(0, Runs.smoke(props));
     }
     JsonNode r;
     try (var files = Files.list(out)) {
@@ -57,13 +57,13 @@ class SharedPrefixIT {
     Path work = Path.of("target", "it");
     Path out = Files.createTempDirectory(work, "output");
     Path results = Files.createTempDirectory(work, "gatling");
-    Map<String, String> props = new java.util.HashMap<>(Map.of("llm.url", mock.baseUrl(), "llm.tokenizer",
-        tok.toString(), "llm.input", "64", "llm.output", "4", "llm.levels", "8", "llm.out", out.toString(),
-        "llm.gatlingResults", results.toString(), "llm.clientWarmup", "false", "llm.warmup", "0"));
+    Map<String, String> props = new java.util.HashMap<>(Map.of("--url", mock.baseUrl(), "--tokenizer",
+        tok.toString(), "--input-len", "64", "--output-len", "4", "--levels", "8", "--out", out.toString(),
+        "--gatling-results", results.toString(), "--no-client-warmup", "true", "--warmup-requests", "0"));
     for (int i = 0; i < extra.length; i += 2) {
       props.put(extra[i], extra[i + 1]);
     }
-    assertEquals(0, RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props));
+    assertEquals(0, Runs.smoke(props));
     try (var files = Files.list(out)) {
       Path json = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
       return new ObjectMapper().readTree(json.toFile()).get("server_prefix_cache_hit_rate").asDouble();
@@ -78,10 +78,10 @@ class SharedPrefixIT {
     BuiltinTokenizer.writeTo(tok);
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2))
         .tokenizerDir(tok).build())) {
-      assertEquals(0.0, hitRate(mock, tok, "llm.seed", "5"), "a first run finds nothing cached");
+      assertEquals(0.0, hitRate(mock, tok, "--seed", "5"), "a first run finds nothing cached");
       // the same seed sends the same 64-token prompts: 4 whole blocks, all but the last token cached
-      assertEquals(63.0 / 64, hitRate(mock, tok, "llm.seed", "5"), 1e-9);
-      assertEquals(0.0, hitRate(mock, tok, "llm.seed", "5", "llm.flushCache", "true"), "reset before the run");
+      assertEquals(63.0 / 64, hitRate(mock, tok, "--seed", "5"), 1e-9);
+      assertEquals(0.0, hitRate(mock, tok, "--seed", "5", "--flush-cache", "true"), "reset before the run");
       assertEquals(0.0, hitRate(mock, tok), "no seed given: a fresh one, fresh prompts");
     }
   }

@@ -16,7 +16,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.stats.Distribution;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
@@ -50,10 +50,10 @@ class SimulationIT {
     mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(10))
         .keepTraces(true).traceFile(work.resolve("mock-trace.jsonl")).tokenizerDir(tok).build());
     Map<String, String> props = Map.of(
-        "llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(), "llm.input", "" + IN,
-        "llm.output", "" + OUT, "llm.levels", "" + CONCURRENCY, "llm.rounds", "" + ROUNDS,
-        "llm.out", out.toString(), "llm.gatlingResults", results.toString(), "llm.warmup", "64");
-    int status = RunTest.gatling(llmbench.simulation.SmokeLoad.class.getName(), results, props);
+        "--url", mock.baseUrl(), "--tokenizer", tok.toString(), "--input-len", "" + IN,
+        "--output-len", "" + OUT, "--levels", "" + CONCURRENCY, "--rounds", "" + ROUNDS,
+        "--out", out.toString(), "--gatling-results", results.toString(), "--warmup-requests", "64");
+    int status = Runs.smoke(props);
     assertEquals(0, status, "Gatling's exit status");
     runDir = GatlingRuns.only(results);
     result = new ObjectMapper().readTree(out.resolve("llmbench-8b_" + IN + "-" + OUT + "_"

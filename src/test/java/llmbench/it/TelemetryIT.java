@@ -12,7 +12,7 @@ import java.util.Map;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.simulation.SmokeLoad;
 import llmbench.telemetry.MetricsScraper;
 import llmbench.telemetry.TelemetryCsv;
@@ -34,10 +34,10 @@ class TelemetryIT {
     Path out = Files.createTempDirectory(work, "tout");
     Path results = Files.createTempDirectory(work, "tgatling");
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).maxNumSeqs(16).tokenizerDir(tok).build())) {
-      Map<String, String> props = Map.of("llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(),
-          "llm.input", "1000", "llm.output", "300", "llm.levels", "8,32",
-          "llm.metricsInterval", "100", "llm.out", out.toString(), "llm.gatlingResults", results.toString());
-      assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, props));
+      Map<String, String> props = Map.of("--url", mock.baseUrl(), "--tokenizer", tok.toString(),
+          "--input-len", "1000", "--output-len", "300", "--levels", "8,32",
+          "--metrics-interval-ms", "100", "--out", out.toString(), "--gatling-results", results.toString());
+      assertEquals(0, Runs.smoke(props));
     }
     Path runDir = GatlingRuns.only(results);
     List<TelemetryCsv.Scrape> scrapes = TelemetryCsv.read(runDir.resolve(MetricsScraper.FILE_NAME));

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import llmbench.cli.Cli;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.prompt.TextTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.cli.SweepCommand;
+import llmbench.gatling.GatlingLauncher;
 import llmbench.simulation.SmokeLoad;
-import llmbench.sweep.Sweep;
+import llmbench.testutil.Jvm;
+import llmbench.testutil.Runs;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,14 +28,23 @@ class TokenizerRuleIT {
     return Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), name);
   }
 
+  /** As mvn gatling:test runs it: Gatling's own launcher in a JVM of its own, settings as -Dllm.*. */
   @Test
   void aNamedTokenizerThatDoesNotExistStopsTheGatlingEntryPoint() throws Exception {
     Path results = dir("tok-gatling");
-    System.clearProperty("llm.lastError");
-    RunTest.gatling(SmokeLoad.class.getName(), results, Map.of("llm.mock", "true", "llm.tokenizer", "/nonexistent/tok",
-        "llm.exitOnError", "false", "llm.levels", "1", "llm.gatlingResults", results.toString()));
-    String error = System.getProperty("llm.lastError");
-    assertTrue(error != null && error.contains("tokenizer /nonexistent/tok: no such file or folder"), error);
+    Process p = new ProcessBuilder(Jvm.java(), "@bin/client-jvm.args", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "-Dllm.mock=true", "-Dllm.tokenizer=/nonexistent/tok", "-Dllm.levels=1", "-Dllm.gatlingResults=" + results,
+        "-cp", Jvm.classpath(), "io.gatling.app.Gatling", "-s", SmokeLoad.class.getName(), "-rf", results.toString())
+        .redirectErrorStream(true).start();
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the JVM did not end");
+    String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, p.exitValue(), printed);
+    assertEquals(List.of("error: tokenizer /nonexistent/tok: no such file or folder (-Dllm.tokenizer): name the folder "
+        + "holding the model's tokenizer.json"), printed.lines().filter(l -> !l.isBlank()).toList(),
+        "one line, no stack trace");
+    try (var runs = Files.list(results)) {
+      assertEquals(0, runs.count(), "nothing was run");
+    }
   }
 
   @Test
@@ -41,12 +53,12 @@ class TokenizerRuleIT {
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).timeScale(0.2).build())) {
       Path results = dir("tok-url-gatling");
       Path out = dir("tok-url-out");
-      assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, Map.of("llm.url", mock.baseUrl(),
-          "llm.levels", "2", "llm.output", "10", "llm.out", out.toString(), "llm.gatlingResults", results.toString())));
+      assertEquals(0, Runs.smoke(Map.of("--url", mock.baseUrl(),
+          "--levels", "2", "--output-len", "10", "--out", out.toString(), "--gatling-results", results.toString())));
       assertTrue(Files.isRegularFile(out.resolve("llmbench-8b_200-10_2.json")));
 
       Path sweepOut = dir("tok-url-sweep");
-      assertEquals(0, Cli.run(new Sweep(RunTest::gatling), "--url", mock.baseUrl(), "--profiles", "low",
+      assertEquals(0, Cli.run(new SweepCommand(GatlingLauncher::run, false), "--url", mock.baseUrl(), "--profiles", "low",
           "--out", sweepOut.toString(), "--gatling-results", dir("tok-url-sweep-g").toString(),
           "--nvidia-smi", "/nonexistent"));
       assertTrue(Files.isRegularFile(sweepOut.resolve("llmbench-8b_100-150_32.json")));

@@ -16,7 +16,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,10 +35,11 @@ class VisionIT {
     Path results = Files.createTempDirectory(work, "vgatling");
     mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2)).keepTraces(true)
         .tokenizerDir(tok).build());
+    // as mvn gatling:test runs it: -Dllm.* through the adapter
     Map<String, String> props = Map.of("llm.url", mock.baseUrl(), "llm.tokenizer", tok.toString(),
         "llm.levels", "1,8", "llm.out", out.toString(), "llm.gatlingResults", results.toString(),
         "llm.imageWidth", "256", "llm.imageHeight", "256", "llm.imageFormat", "jpeg");
-    assertEquals(0, RunTest.gatling("VisionProfile2", results, props));
+    assertEquals(0, Runs.gatlingTest("VisionProfile2", results, props));
   }
 
   @AfterAll

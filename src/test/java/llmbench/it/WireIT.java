@@ -17,7 +17,7 @@ import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
-import llmbench.simulation.RunTest;
+import llmbench.testutil.Runs;
 import llmbench.simulation.SmokeLoad;
 import llmbench.trace.RequestRecord;
 import llmbench.testutil.GatlingRuns;
@@ -54,9 +54,9 @@ class WireIT {
       }
       long before = WireJudge.realtimeMinusMonotonicNs();
       try (capture) {
-        assertEquals(0, RunTest.gatling(SmokeLoad.class.getName(), results, Map.of("llm.url", mock.baseUrl(),
-            "llm.input", "50", "llm.output", "40", "llm.levels", "8", "llm.rounds", "2", "llm.warmup", "2",
-            "llm.out", out.toString(), "llm.gatlingResults", results.toString())));
+        assertEquals(0, Runs.smoke(Map.of("--url", mock.baseUrl(),
+            "--input-len", "50", "--output-len", "40", "--levels", "8", "--rounds", "2", "--warmup-requests", "2",
+            "--out", out.toString(), "--gatling-results", results.toString())));
       }
       offset = before + (WireJudge.realtimeMinusMonotonicNs() - before) / 2;
       mock.groundTruth().all().forEach(t -> truth.put(t.requestId(), t));

@@ -51,7 +51,7 @@ class ClientDiagnosisReportTest {
             "c002", new RunInfo.LevelInputs(4, 1, 0, level(0.4, 1.2))))
         .write(dir.resolve(RunInfo.FILE_NAME));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    List<LevelReport> reports = PostProcessor.process(dir, null, new PrintStream(console, true, StandardCharsets.UTF_8),
+    List<llmbench.results.LevelResult> reports = PostProcessor.process(dir, null, new PrintStream(console, true, StandardCharsets.UTF_8),
         String::length);
     assertEquals(2, reports.size());
     ObjectMapper json = new ObjectMapper();

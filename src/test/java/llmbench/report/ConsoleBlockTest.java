@@ -5,27 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import llmbench.stats.LevelMetrics;
+import llmbench.results.LevelResult;
+import llmbench.testutil.Results;
 import org.junit.jupiter.api.Test;
 
 class ConsoleBlockTest {
-  static LevelMetrics.Summary s(double mean, double median, double p99) {
-    return new LevelMetrics.Summary(mean, median, 0, Map.of(99.0, p99));
-  }
-
   /** The seed's numbers (FIELD_NOTES §1) with newer vLLM's added lines. */
-  static LevelReport seedReport(Double goodput) {
-    LevelMetrics m = new LevelMetrics(1, 87.72, 1, 0, 14336, 2048, 0.0114, goodput, 23.35, 186.77,
-        24.0, 1, List.of(), List.of(), List.of(), List.of(), List.of(), null,
-        new java.util.LinkedHashMap<>(Map.of("ttft", s(151.31, 151.31, 151.31), "tpot", s(42.78, 42.78, 42.78),
-            "itl", s(42.78, 42.76, 43.52), "e2el", s(87720, 87720, 87720))), 2047, 1);
-    return new LevelReport("20261127-120000", "vllm", "org/Model-8B", "tok", 1, 14336, 2048, Map.of(),
-        List.of("ttft", "tpot", "itl"), List.of(99.0), goodput != null, m);
+  static LevelResult seedReport(Double goodput, List<String> metrics) {
+    Map<String, double[]> all = new java.util.LinkedHashMap<>();
+    all.put("ttft", new double[] {151.31, 151.31, 151.31});
+    all.put("tpot", new double[] {42.78, 42.78, 42.78});
+    all.put("itl", new double[] {42.78, 42.76, 43.52});
+    all.put("e2el", new double[] {87720, 87720, 87720});
+    all.keySet().retainAll(metrics);
+    return new LevelResult("20261127-120000", "vllm", "vllm", "org/Model-8B", "tok", 1, LevelResult.TOOL, "high",
+        "c001", 14336, 2048, null, null, null, null, null, null, Map.of(), List.of(), Double.POSITIVE_INFINITY, 1.0, 1,
+        87.72, 1, 0, 14336, 2048, 0.0114, goodput, 23.35, 186.77, null, null, null, null, null, null, null, null, 24.0, 1,
+        Results.stats(all));
   }
 
   @Test
   void matchesTheSeedBlockLineForLine() {
-    String block = ConsoleBlock.render(seedReport(null));
+    String block = ConsoleBlock.render(seedReport(null, List.of("ttft", "tpot", "itl")));
     String expected = String.join("\n",
         "============ Serving Benchmark Result ============",
         "Successful requests:                     1         ",
@@ -57,11 +58,7 @@ class ConsoleBlockTest {
 
   @Test
   void addsGoodputAndEndToEndWhenAsked() {
-    LevelReport r = seedReport(0.01);
-    LevelReport withE2el = new LevelReport(r.date(), r.endpointType(), r.modelId(), r.tokenizerId(), 1,
-        r.inputLen(), r.outputLen(), r.metadata(), List.of("ttft", "tpot", "itl", "e2el"), r.percentiles(),
-        true, r.metrics());
-    String block = ConsoleBlock.render(withE2el);
+    String block = ConsoleBlock.render(seedReport(0.01, List.of("ttft", "tpot", "itl", "e2el")));
     assertTrue(block.contains("Request goodput (req/s):                 0.01      \n"));
     assertTrue(block.contains("----------------End-to-end Latency----------------\n"));
     assertTrue(block.contains("P99 E2EL (ms):                           87720.00  \n"));
@@ -69,7 +66,7 @@ class ConsoleBlockTest {
 
   @Test
   void namesFilesAsTheSeed() {
-    assertEquals("Model-8B_14336-2048_1.json", seedReport(null).fileName());
+    assertEquals("Model-8B_14336-2048_1.json", seedReport(null, List.of("ttft")).fileName());
     assertEquals("99.9", ConsoleBlock.percentileWord(99.9));
     assertEquals("99", ConsoleBlock.percentileWord(99));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import llmbench.testutil.Results;
 import org.junit.jupiter.api.Test;
 
 /** One row per level; the server's own columns are blank when it published nothing. */
@@ -12,7 +13,7 @@ class SweepSummaryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ObjectNode result() {
-    ObjectNode r = JSON.createObjectNode().put("profile", "low").put("level", "c032").put("max_concurrency", 32)
+    ObjectNode r = JSON.createObjectNode().put("tool", "gatling-llm-bench").put("profile", "low").put("level", "c032").put("max_concurrency", 32)
         .put("random_input_len", 100).put("random_output_len", 150).put("num_prompts", 32).put("failed", 0)
         .put("request_throughput", 30.123).put("output_throughput", 4500.0).put("total_token_throughput", 7700.0);
     for (String m : List.of("ttft", "tpot", "itl", "e2el")) {
@@ -25,19 +26,19 @@ class SweepSummaryTest {
   void theServersColumnsComeFromItsKeys() {
     ObjectNode r = result().put("server_running_max", 32.0).put("server_waiting_max", 3.0)
         .put("server_kv_cache_usage_max_pct", 12.345).put("server_preemptions", 2.0).put("server_mean_ttft_ms", 70.126);
-    List<String> cells = new SweepSummary.Row(r, 81234.4).cells();
+    List<String> cells = new SweepSummary.Row(Results.of(r), 81234.4).cells();
     assertEquals(SweepSummary.header().size(), cells.size());
     assertEquals(List.of("81234", "32", "3", "12.35", "2", "70.13", ""), cells.subList(23, 30));
     r.putObject("failures_by_kind").put("HTTP 429", 3).put("timeout", 1);
-    assertEquals("HTTP 429 × 3, timeout × 1", new SweepSummary.Row(r, null).cells().get(29));
+    assertEquals("HTTP 429 × 3, timeout × 1", new SweepSummary.Row(Results.of(r), null).cells().get(29));
     assertEquals(List.of("low", "c032", "32", "", "100", "150", "32", "0", "30.12"), cells.subList(0, 9));
   }
 
   @Test
   void withoutServerMetricsOrGpuTheyAreBlank() throws Exception {
-    List<String> cells = new SweepSummary.Row(result(), null).cells();
+    List<String> cells = new SweepSummary.Row(Results.of(result()), null).cells();
     assertEquals(List.of("", "", "", "", "", "", ""), cells.subList(23, 30));
-    String csv = SweepSummary.csv(List.of(new SweepSummary.Row(result(), null))).lines().toList().get(1);
+    String csv = SweepSummary.csv(List.of(new SweepSummary.Row(Results.of(result()), null))).lines().toList().get(1);
     assertEquals(true, csv.endsWith(",,,,,,"), csv);
   }
 
@@ -45,6 +46,6 @@ class SweepSummaryTest {
   void aRequestRateLevelShowsItsRateAndNoCapAsBlank() {
     ObjectNode r = result().put("level", "r4").put("arrival_seed", 9L).put("request_rate", 4.0);
     r.putNull("max_concurrency");
-    assertEquals(List.of("low", "r4", "", "4"), new SweepSummary.Row(r, null).cells().subList(0, 4));
+    assertEquals(List.of("low", "r4", "", "4"), new SweepSummary.Row(Results.of(r), null).cells().subList(0, 4));
   }
 }

@@ -1,16 +1,22 @@
 package llmbench.simulation;
 
 import java.util.List;
+import llmbench.gatling.LlmSimulation;
 import llmbench.workload.Profile;
 
-/** A small profile for the integration test: lengths and levels come from {@code -Dllm.*}. */
-public class SmokeLoad extends ProfileSimulation {
+/** A small profile for the integration tests: lengths and levels come from their options. */
+public class SmokeLoad extends LlmSimulation {
+  public static final Profile PROFILE = new Profile("smoke", 200, 100, List.of(32), false);
+
   public SmokeLoad() {
-    super(new Profile("smoke", 200, 100, List.of(32), false));
+    super(PROFILE);
   }
 
-  /** This simulation in a JVM of its own (a fresh client): {@code -Dllm.*} as given, results into {@code args[0]}. */
+  /**
+   * This simulation in a JVM of its own (a fresh client), as {@code mvn gatling:test} runs one:
+   * {@code -Dllm.*} as given, Gatling's results into {@code args[0]}.
+   */
   public static void main(String[] args) {
-    System.exit(RunTest.gatling(SmokeLoad.class.getName(), java.nio.file.Path.of(args[0])));
+    System.exit(io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", SmokeLoad.class.getName(), "-rf", args[0]}));
   }
 }

@@ -9,6 +9,14 @@ import java.util.List;
 public final class Tokenizers {
   private Tokenizers() {}
 
+  /** The shared tokenizers; the calling test is skipped (not passed) when none is there. */
+  public static List<Path> sharedOrSkip() {
+    List<Path> dirs = shared();
+    org.junit.jupiter.api.Assumptions.assumeFalse(dirs.isEmpty(),
+        "needs the real tokenizers in ../shared/tokenizers (beside the checkout in CI)");
+    return dirs;
+  }
+
   public static List<Path> shared() {
     List<Path> out = new ArrayList<>();
     for (String name : List.of("gpt2", "mistral-7b", "qwen2.5")) {

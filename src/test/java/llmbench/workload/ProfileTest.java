@@ -33,23 +33,4 @@ class ProfileTest {
     assertTrue(Profile.HIGH.doesNotFit(2048).contains("max_model_len is 2048"));
     assertTrue(Profile.MEDIUM.doesNotFit(400).contains("needs 450 tokens"));
   }
-
-  @Test
-  void settingsFromProperties() {
-    BenchSettings s = BenchSettings.from(Map.of("llm.url", "http://h:1/v1/", "llm.levels", "2,4",
-        "llm.rounds", "3", "llm.goodput", "ttft:500,tpot:50", "llm.percentiles", "50,99.9"), Map.of("OPENAI_API_KEY", "k"));
-    assertEquals("http://h:1", s.baseUrl());
-    assertEquals(List.of(2, 4), s.apply(Profile.LOW).levels());
-    assertEquals(3, s.rounds());
-    assertEquals("k", s.apiKey());
-    assertEquals(List.of(50.0, 99.9), s.percentiles());
-    assertEquals(Map.of("ttft", 500.0, "tpot", 50.0), s.goodput().limitsMs());
-    BenchSettings d = BenchSettings.from(Map.of(), Map.of());
-    assertEquals("http://localhost:8000", d.baseUrl());
-    assertEquals("completions", d.endpoint());
-    assertEquals(List.of("ttft", "tpot", "itl", "e2el"), d.percentileMetrics());
-    assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.rounds", "0"), Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.endpoint", "grpc"), Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(Map.of("llm.goodput", "ttft"), Map.of()));
-  }
 }

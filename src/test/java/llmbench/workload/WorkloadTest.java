@@ -21,7 +21,7 @@ class WorkloadTest {
     assertEquals(new Profile("low", 100, 150, List.of(1, 4, 8, 16, 32), false), w.named("low").profile());
     assertEquals(new Profile("vision1", 50, 300, List.of(8, 16, 32, 64, 128), true), w.named("vision1").profile());
     assertEquals(new Profile("vision2", 100, 100, List.of(1, 8, 16, 32), true), w.named("vision2").profile());
-    w.profiles().forEach(e -> assertEquals(Map.of(), e.settings(), "the seed's profiles set nothing else"));
+    w.profiles().forEach(e -> assertEquals(ProfileSettings.NONE, e.settings(), "the seed's profiles set nothing else"));
   }
 
   @Test
@@ -44,13 +44,16 @@ class WorkloadTest {
         """);
     Workload w = Workload.read(yaml);
     assertEquals(new Profile("chat", 120, 40, List.of(2, 4), false), w.named("chat").profile());
-    assertEquals(Map.of("llm.turns", "3", "llm.thinkTimeMs", "500"), w.named("chat").settings());
-    assertEquals(Map.of("llm.requestRate", "1,2.5,inf", "llm.numPrompts", "50", "llm.burstiness", "0.5"),
-        w.named("poisson").settings());
+    assertEquals(List.of("--turns", "--think-time-ms"), w.named("chat").settings().options());
+    assertEquals(3, w.named("chat").settings().turns());
+    assertEquals(500, w.named("chat").settings().thinkTimeMs());
+    ProfileSettings poisson = w.named("poisson").settings();
+    assertEquals(List.of("--request-rate", "--burstiness", "--num-prompts"), poisson.options());
     // the settings mean what the same options mean
-    BenchSettings s = BenchSettings.from(w.named("poisson").settings(), Map.of());
+    LoadSpec s = new LoadSpec(null, 1, null, 1.0, null, LoadSpec.DEFAULT_NUM_PROMPTS, 2).with(poisson);
     assertEquals(List.of(1.0, 2.5, Double.POSITIVE_INFINITY), s.requestRates());
     assertEquals(0.5, s.burstiness());
+    assertEquals(50, s.numPrompts());
     Path json = dir.resolve("w.json");
     Files.writeString(json, "{\"profiles\": [{\"name\": \"x\", \"input_len\": 10, \"output_len\": 5, \"concurrency\": 3}]}");
     assertEquals(new Profile("x", 10, 5, List.of(3), false), Workload.read(json).named("x").profile());

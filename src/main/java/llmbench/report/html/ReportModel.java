@@ -1,17 +1,16 @@
 package llmbench.report.html;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import llmbench.report.MemUsage;
-import llmbench.report.ResultFiles;
+import llmbench.results.LevelResult;
+import llmbench.results.ResultFiles;
 import llmbench.report.SweepSummary;
 import llmbench.server.GpuSample;
 import llmbench.server.GpuSamplesCsv;
@@ -65,11 +64,11 @@ public record ReportModel(
   static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
 
   public static ReportModel of(Path out) throws IOException {
-    return of(out, ResultFiles.read(out));
+    return of(out, ResultFiles.full(out));
   }
 
-  /** @param results the folder's level results, as {@link ResultFiles#read} gives them */
-  public static ReportModel of(Path out, List<JsonNode> results) throws IOException {
+  /** @param results the folder's level results with their per-request arrays, in the order they ran */
+  public static ReportModel of(Path out, List<LevelResult> results) throws IOException {
     if (results.isEmpty()) {
       throw new IllegalArgumentException(out + " holds no level results to report on");
     }
@@ -78,26 +77,29 @@ public record ReportModel(
     List<MemUsage.Window> windows = results.stream().map(MemUsage.Window::of).toList();
     Map<String, Double> peaks = MemUsage.peakPerWindow(gpu, windows);
     List<LevelView> levels = new ArrayList<>();
-    for (JsonNode r : results) {
-      levels.add(level(r, pct, peaks.get(name(r))));
+    for (LevelResult r : results) {
+      levels.add(level(r, pct, peaks.get(r.name())));
     }
-    JsonNode first = results.get(0);
+    LevelResult first = results.get(0);
     List<Setting> settings = new ArrayList<>();
-    for (String k : List.of("model_id", "tokenizer_id", "endpoint_type", "base_url", "max_model_len", "backend",
-        "image_width", "image_height", "image_format", "server_metrics_engine", "server_metrics")) {
-      if (first.hasNonNull(k)) {
-        settings.add(new Setting(k, first.get(k).asText()));
-      }
+    setting(settings, "model_id", first.modelId());
+    setting(settings, "tokenizer_id", first.tokenizerId());
+    setting(settings, "endpoint_type", first.endpointType());
+    setting(settings, "base_url", first.baseUrl());
+    setting(settings, "max_model_len", first.maxModelLen());
+    setting(settings, "backend", first.backend());
+    for (String k : List.of("image_width", "image_height", "image_format", "server_metrics_engine", "server_metrics")) {
+      setting(settings, k, first.other().get(k));
     }
-    settings.add(new Setting("percentiles", first.path("percentiles").isMissingNode() ? pct : first.path("percentiles").toString()));
+    settings.add(new Setting("percentiles", pct));
     Path params = out.resolve("engine_params.txt");
     List<Link> links = new ArrayList<>();
-    for (String run : results.stream().map(r -> r.path("gatling_run").asText()).distinct().toList()) {
+    for (String run : results.stream().map(LevelResult::gatlingRun).distinct().toList()) {
       if (Files.isRegularFile(out.resolve("gatling").resolve(run).resolve("index.html"))) {
         links.add(new Link(run, "gatling/" + run + "/index.html"));
       }
     }
-    return new ReportModel("gatling-llm-bench: " + first.path("model_id").asText() + " at " + first.path("base_url").asText(),
+    return new ReportModel("gatling-llm-bench: " + first.modelId() + " at " + first.baseUrl(),
         pct, settings, Files.isRegularFile(params) ? Files.readString(params) : "(no engine_params.txt)",
         links, SweepSummary.header(), levels, timeline(out, results, gpu), loadAxis(results));
   }
@@ -106,82 +108,63 @@ public record ReportModel(
    * What the charts' x axis is: the concurrency of closed-model levels, the achieved request
    * throughput of request-rate levels (a latency-throughput curve, which an {@code inf} level joins).
    */
-  private static String loadAxis(List<JsonNode> results) {
-    long open = results.stream().filter(ReportModel::open).count();
+  private static String loadAxis(List<LevelResult> results) {
+    long open = results.stream().filter(LevelResult::open).count();
     return open == 0 ? "concurrency" : open == results.size() ? "request throughput (req/s)"
         : "concurrency, or req/s for request-rate levels";
   }
 
-  private static boolean open(JsonNode r) {
-    return r.has("arrival_seed");
-  }
-
-  private static String name(JsonNode r) {
-    return MemUsage.Window.of(r).name();
+  private static void setting(List<Setting> settings, String name, Object value) {
+    if (value != null) {
+      settings.add(new Setting(name, value.toString()));
+    }
   }
 
   /** "p99" when reported, else the first percentile the results hold. */
-  private static String percentileKey(JsonNode r) {
-    if (r.has("p99_ttft_ms")) {
-      return "p99";
-    }
-    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (f.matches("p[0-9.]+_ttft_ms")) {
-        return f.substring(0, f.indexOf('_'));
-      }
-    }
-    return "p99";
+  private static String percentileKey(LevelResult r) {
+    List<Double> p = r.percentiles();
+    return p.isEmpty() || p.contains(99.0) ? "p99" : "p" + llmbench.report.ConsoleBlock.percentileWord(p.get(0));
   }
 
-  private static LevelView level(JsonNode r, String pct, Double peakGpu) {
+  private static LevelView level(LevelResult r, String pct, Double peakGpu) {
+    double q = Double.parseDouble(pct.substring(1));
     Map<String, Stat> stats = new LinkedHashMap<>();
     for (String m : METRICS) {
-      stats.put(m, new Stat(num(r, "mean_" + m + "_ms"), num(r, "median_" + m + "_ms"), num(r, pct + "_" + m + "_ms")));
+      LevelResult.MetricStats s = r.stats(m);
+      stats.put(m, new Stat(s.mean(), s.median(), s.percentile(q)));
     }
-    List<String> warnings = new ArrayList<>();
-    r.path("warnings").forEach(w -> warnings.add(w.asText()));
-    Map<String, Object> server = new LinkedHashMap<>();
-    r.fields().forEachRemaining(e -> {
-      if (e.getKey().startsWith("server_") && e.getValue().isValueNode()) {
-        server.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : e.getValue().asText());
-      }
-    });
-    JsonNode errors = r.path("errors");
+    List<String> warnings = r.warnings() == null ? List.of() : r.warnings();
     List<Double> ttftMs = new ArrayList<>();
     List<Double> itlMs = new ArrayList<>();
     List<Bar> bars = new ArrayList<>();
-    JsonNode starts = r.path("start_times");
-    for (int i = 0; i < r.path("ttfts").size(); i++) {
-      boolean ok = errors.path(i).asText("").isEmpty();
-      double ttft = r.path("ttfts").path(i).asDouble();
-      double start = starts.path(i).asDouble();
-      bars.add(new Bar(start, start + ttft, start + r.path("latencies").path(i).asDouble(), ok));
+    for (int i = 0; i < r.ttfts().length; i++) {
+      boolean ok = !r.failed(i);
+      double ttft = r.ttfts()[i];
+      double start = r.startTimes()[i];
+      bars.add(new Bar(start, start + ttft, start + r.latencies()[i], ok));
       if (ok) {
         ttftMs.add(ttft * 1000);
-        r.path("itls").path(i).forEach(x -> itlMs.add(x.asDouble() * 1000));
+        for (double x : r.itls()[i]) {
+          itlMs.add(x * 1000);
+        }
       }
     }
-    return new LevelView(name(r), r.path("profile").asText(), r.path("level").asText(), r.path("max_concurrency").asInt(),
-        r.path("random_input_len").asInt(), r.path("random_output_len").asInt(), r.path("request_throughput").asDouble(),
-        r.path("output_throughput").asDouble(), r.path("total_token_throughput").asDouble(), r.path("failed").asInt(),
-        stats, new SweepSummary.Row(r, peakGpu).cells(), warnings, server, logHist(ttftMs), logHist(itlMs), bars,
-        open(r) ? r.path("request_throughput").asDouble() : r.path("max_concurrency").asInt(), loadText(r));
+    int concurrency = r.maxConcurrency() == null ? 0 : r.maxConcurrency();
+    return new LevelView(r.name(), r.profile(), r.level(), concurrency,
+        r.randomInputLen() == null ? 0 : r.randomInputLen(), r.randomOutputLen() == null ? 0 : r.randomOutputLen(),
+        r.requestThroughput(), r.outputThroughput(), r.totalTokenThroughput(), r.failed(),
+        stats, new SweepSummary.Row(r, peakGpu).cells(), warnings, r.server(), logHist(ttftMs), logHist(itlMs), bars,
+        r.open() ? r.requestThroughput() : concurrency, loadText(r));
   }
 
   /** "concurrency 8", or "4 req/s", "inf req/s, max concurrency 8" for a request-rate level. */
-  static String loadText(JsonNode r) {
-    if (!open(r)) {
-      return "concurrency " + r.path("max_concurrency").asText();
+  static String loadText(LevelResult r) {
+    if (!r.open()) {
+      return "concurrency " + r.maxConcurrency();
     }
-    double b = r.path("burstiness").asDouble(1);
-    return r.path("request_rate").asText() + " req/s" + (b == 1 ? "" : ", burstiness " + b)
-        + (r.path("max_concurrency").isNumber() ? ", max concurrency " + r.get("max_concurrency").asInt() : "");
-  }
-
-  private static Double num(JsonNode r, String key) {
-    JsonNode n = r.get(key);
-    return n != null && n.isNumber() ? n.asDouble() : null;
+    double b = r.burstiness() == null ? 1 : r.burstiness();
+    return r.rateText() + " req/s" + (b == 1 ? "" : ", burstiness " + b)
+        + (r.maxConcurrency() != null ? ", max concurrency " + r.maxConcurrency() : "");
   }
 
   /** 24 log-spaced bins from the smallest positive value to the largest. */
@@ -219,9 +202,9 @@ public record ReportModel(
     return new Hist(edges, c);
   }
 
-  private static Timeline timeline(Path out, List<JsonNode> results, List<GpuSample> gpu) throws IOException {
-    long t0 = results.stream().mapToLong(r -> r.path("level_start_epoch_ms").asLong()).min().orElse(0);
-    long tEnd = results.stream().mapToLong(r -> r.path("level_end_epoch_ms").asLong()).max().orElse(t0);
+  private static Timeline timeline(Path out, List<LevelResult> results, List<GpuSample> gpu) throws IOException {
+    long t0 = results.stream().mapToLong(LevelResult::levelStartEpochMs).min().orElse(0);
+    long tEnd = results.stream().mapToLong(LevelResult::levelEndEpochMs).max().orElse(t0);
     List<Band> bands = new ArrayList<>();
     double total = (tEnd - t0) / 1000.0;
     double bin = 1;
@@ -231,25 +214,25 @@ public record ReportModel(
     int bins = (int) Math.floor(total / bin + 1e-9) + 1;
     double[] tokens = new double[bins];
     double[] inFlight = new double[bins];
-    for (JsonNode r : results) {
-      long levelStart = r.path("level_start_epoch_ms").asLong();
-      bands.add(new Band(name(r), (levelStart - t0) / 1000.0, (r.path("level_end_epoch_ms").asLong() - t0) / 1000.0));
+    for (LevelResult r : results) {
+      long levelStart = r.levelStartEpochMs();
+      bands.add(new Band(r.name(), (levelStart - t0) / 1000.0, (r.levelEndEpochMs() - t0) / 1000.0));
       double offset = (levelStart - t0) / 1000.0;
-      for (int i = 0; i < r.path("ttfts").size(); i++) {
-        double start = offset + r.path("start_times").path(i).asDouble();
-        double end = start + r.path("latencies").path(i).asDouble();
-        if (!r.path("errors").path(i).asText("").isEmpty()) {
+      for (int i = 0; i < r.ttfts().length; i++) {
+        double start = offset + r.startTimes()[i];
+        double end = start + r.latencies()[i];
+        if (r.failed(i)) {
           end = start; // a failed request's length is unknown here
         }
         spread(inFlight, start / bin, Math.max(start, end) / bin);
-        JsonNode itls = r.path("itls").path(i);
-        int chunks = itls.size() + 1;
-        double perChunk = r.path("output_lens").path(i).asDouble() / chunks;
-        double t = start + r.path("ttfts").path(i).asDouble();
+        double[] itls = r.itls()[i];
+        int chunks = itls.length + 1;
+        double perChunk = (double) r.outputLens()[i] / chunks;
+        double t = start + r.ttfts()[i];
         if (perChunk > 0) {
           add(tokens, t / bin, perChunk / bin);
-          for (JsonNode gap : itls) {
-            t += gap.asDouble();
+          for (double gap : itls) {
+            t += gap;
             add(tokens, t / bin, perChunk / bin);
           }
         }
@@ -259,7 +242,7 @@ public record ReportModel(
     series.put("client output tok/s", points(tokens, bin));
     series.put("client requests in flight", points(inFlight, bin));
     List<TelemetryCsv.Scrape> scrapes = new ArrayList<>();
-    for (String run : results.stream().map(r -> r.path("gatling_run").asText()).distinct().toList()) {
+    for (String run : results.stream().map(LevelResult::gatlingRun).distinct().toList()) {
       scrapes.addAll(TelemetryCsv.read(out.resolve("gatling").resolve(run).resolve(MetricsScraper.FILE_NAME)));
     }
     scrapes.sort((a, b) -> Long.compare(a.epochMs(), b.epochMs()));

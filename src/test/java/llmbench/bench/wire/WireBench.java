@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import llmbench.mock.GroundTruth;
-import llmbench.sweep.Sweep;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 
@@ -124,10 +123,11 @@ public final class WireBench {
     }
     Map<String, GroundTruth.Trace> mockTruth = trace == null ? Map.of() : GroundTruth.read(trace);
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (JsonNode result : Files.isDirectory(out) ? Sweep.readResults(out) : List.<JsonNode>of()) {
-      String profile = result.path("profile").asText();
-      String level = result.path("level").asText();
-      Path timings = out.resolve("gatling").resolve(result.path("gatling_run").asText()).resolve(TraceFiles.FILE_NAME);
+    for (llmbench.results.LevelResult result : Files.isDirectory(out) ? llmbench.results.ResultFiles.summaries(out)
+        : List.<llmbench.results.LevelResult>of()) {
+      String profile = result.profile();
+      String level = result.level();
+      Path timings = out.resolve("gatling").resolve(result.gatlingRun()).resolve(TraceFiles.FILE_NAME);
       List<RequestRecord> records = new ArrayList<>();
       TraceFiles.forEach(timings, r -> {
         if (r.level().equals(level) && r.profile().equals(profile)) {
@@ -145,12 +145,12 @@ public final class WireBench {
       List<WireJudge.Pair> pairs = WireJudge.pair(records, wire);
       row.put("client_records_not_on_wire", records.size() - pairs.size()); // a cut capture shows here
       row.putAll(WireJudge.level(pairs, offset, mockTruth));
-      result.fields().forEachRemaining(f -> {
-        if (f.getKey().startsWith("client_")) {
-          row.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class));
+      result.other().forEach((k, v) -> {
+        if (k.startsWith("client_")) {
+          row.put(k, v);
         }
       });
-      row.put("warnings", result.path("warnings").toString());
+      row.put("warnings", String.valueOf(result.warnings()));
       rows.add(row);
       System.out.println(line(row));
     }

@@ -35,7 +35,7 @@ class ReportPageTest {
 
   @Test
   void scriptTextCannotCloseItsElement() {
-    assertEquals("a<\\/script>b", ReportPage.scriptSafe("a</script>b"));
+    assertEquals("a<\\/script>b", Page.scriptSafe("a</script>b"));
   }
 
   @Test

@@ -1,0 +1,52 @@
+package llmbench.config;
+
+import llmbench.workload.LoadSpec;
+import llmbench.workload.Profile;
+import llmbench.workload.Workload;
+import llmbench.workload.WorkloadSpec;
+
+/**
+ * Everything a run is told, typed from the option to the request: built once from the command line
+ * ({@link RunOptions}) or, for {@code mvn gatling:test}, from {@code -Dllm.*} ({@link LlmProperties}),
+ * checked as a whole when made, and handed to the simulation inside the JVM.
+ */
+public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec load, OutputConfig output,
+    ClientConfig client, MockSettings mock, Selection selection) {
+
+  public RunConfig {
+    if (workload.turns() > 1 && load.open()) {
+      throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
+          + "leave out --request-rate");
+    }
+  }
+
+  /** One profile's run: what the profile sets over this run's settings. */
+  public RunConfig forProfile(Workload.Entry e) {
+    return new RunConfig(server, workload.with(e.settings()), load.with(e.settings()), output, client, mock, selection);
+  }
+
+  /** The profile's shape with this run's lengths and levels over its own. */
+  public Profile shape(Profile profile) {
+    return load.apply(workload.apply(profile));
+  }
+
+  public RunConfig with(ServerConfig s) {
+    return new RunConfig(s, workload, load, output, client, mock, selection);
+  }
+
+  public RunConfig with(WorkloadSpec w) {
+    return new RunConfig(server, w, load, output, client, mock, selection);
+  }
+
+  public RunConfig with(LoadSpec l) {
+    return new RunConfig(server, workload, l, output, client, mock, selection);
+  }
+
+  public RunConfig with(OutputConfig o) {
+    return new RunConfig(server, workload, load, o, client, mock, selection);
+  }
+
+  public RunConfig with(ClientConfig c) {
+    return new RunConfig(server, workload, load, output, c, mock, selection);
+  }
+}

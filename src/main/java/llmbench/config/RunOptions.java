@@ -1,0 +1,436 @@
+package llmbench.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import llmbench.capacity.CapacitySearch;
+import llmbench.capacity.SloTargets;
+import llmbench.mock.MockConfig;
+import llmbench.prompt.NoiseImages;
+import llmbench.prompt.TextTokenizer;
+import llmbench.stats.Slo;
+import llmbench.stats.VllmMetrics;
+import llmbench.workload.Arrivals;
+import llmbench.workload.Dataset;
+import llmbench.workload.LoadSpec;
+import llmbench.workload.Workload;
+import llmbench.workload.WorkloadSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The options of {@code run_test.sh} and {@code run_vision_test.sh}, and their defaults: the one way
+ * into a {@link RunConfig} ({@code -Dllm.*} is translated into these options by {@link LlmProperties}).
+ * {@link #toConfig} checks everything, files included, before anything is archived, started or
+ * written; a mistake is one line that names the option.
+ */
+@Command(sortOptions = false)
+public final class RunOptions {
+  private static final MockConfig.Builder MOCK = MockConfig.builder();
+
+  @Option(names = "--workload", description = "A YAML or JSON file of named profiles (lengths or a dataset, "
+      + "concurrency levels or request rates, rounds or prompts); --profiles picks among them (default: all).")
+  Path workload;
+  @Option(names = "--url", description = "Server base URL (default: $OPENAI_BASE_URL or http://localhost:8000).")
+  String url;
+  @Option(names = "--mock", description = "Start the built-in mock vLLM server for this run (no GPU needed).")
+  boolean mock;
+  @Option(names = "--profiles", split = ",", description = "Profiles to run, in order "
+      + "(default: high,medium,low; for run_vision_test.sh vision1,vision2).")
+  List<String> profiles;
+  @Parameters(arity = "0..2", paramLabel = "SIZE", description = "run_vision_test.sh only: IM_WIDTH IM_HEIGHT "
+      + "of the noise image sent with every request (default: 512 512, at most " + NoiseImages.MAX_SIDE + ").")
+  List<String> imageSize = new ArrayList<>();
+  @Option(names = "--image-format", description = "run_vision_test.sh only: png (default) or jpeg (quality 75).")
+  String imageFormat = "png";
+  @Option(names = "--rounds", description = "Prompts per level = concurrency × rounds (default: ${DEFAULT-VALUE}).")
+  int rounds = 1;
+  @Option(names = "--out", description = "Output folder (default: output; for run_vision_test.sh "
+      + "output/vision_WxH, and DIR/vision_WxH for a DIR given).")
+  Path out;
+  @Option(names = "--tokenizer", description = "Folder with the model's tokenizer.json (default: fake_model; "
+      + "the built-in mock brings its own).")
+  Path tokenizer;
+  @Option(names = "--model", description = "Model name to send (default: the first of /v1/models).")
+  String model;
+  @Option(names = "--max-model-len", description = "Context length, when the server does not tell it.")
+  Integer maxModelLen;
+  @Option(names = "--endpoint", description = "completions (default, as vLLM's random dataset) or chat.")
+  String endpoint;
+  @Option(names = "--percentiles", description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
+  String percentiles = "99";
+  @Option(names = "--percentile-metrics", description = "Metrics to report statistics of, as vLLM's "
+      + "--percentile-metrics (default: ${DEFAULT-VALUE}).")
+  String percentileMetrics = "ttft,tpot,itl,e2el";
+  @Option(names = "--goodput", description = "SLOs for goodput, e.g. ttft:500,tpot:50 (ms).")
+  String goodput;
+  @Option(names = "--timeout", description = "Seconds a request may take (default: ${DEFAULT-VALUE}).")
+  int timeout = 600;
+  @Option(names = "--input-len", description = "Input tokens per prompt instead of the profile's (all profiles).")
+  Integer inputLen;
+  @Option(names = "--output-len", description = "Output tokens per request instead of the profile's (all profiles).")
+  Integer outputLen;
+  @Option(names = "--find-capacity", description = "Search the largest load that meets --slo (one profile, "
+      + "default low): doubling, then bisection; each probe is a level with its results in probes/<level>/.")
+  boolean findCapacity;
+  @Option(names = "--slo", description = "With --find-capacity: targets, e.g. ttft_p99:500,tpot_p99:50 "
+      + "(METRIC_STAT:MS; METRIC ttft, tpot, itl, e2el; STAT p99, p90, mean, median).")
+  String slo;
+  @Option(names = "--by", description = "With --find-capacity: concurrency (default: closed-model users) or rate (req/s).")
+  String by = "concurrency";
+  @Option(names = "--max-load", description = "With --find-capacity: the largest load to try (default: 256 users "
+      + "or 128 req/s).")
+  Double maxLoad;
+  @Option(names = "--min-requests", description = "With --find-capacity: requests per probe at least (default: "
+      + "${DEFAULT-VALUE}, so that a P99 differs from the maximum).")
+  int minRequests = 100;
+  @Option(names = "--max-probes", description = "With --find-capacity: measurements at most, repeats not counted "
+      + "(default: ${DEFAULT-VALUE}).")
+  int maxProbes = 12;
+  @Option(names = "--resume", description = "With --find-capacity: continue the search in --out, reusing the "
+      + "probes already measured there (nothing is archived).")
+  boolean resume;
+  @Option(names = "--request-rate", paramLabel = "RATES", description = "Request-rate levels instead of concurrency "
+      + "levels, e.g. 1,2,4,inf (req/s; inf = all at once), with vLLM's arrivals: gamma gaps, seeded.")
+  String requestRate;
+  @Option(names = "--burstiness", description = "Request-rate levels: the gamma shape; 1 = Poisson, < 1 burstier (default: 1).")
+  Double burstiness;
+  @Option(names = "--max-concurrency", description = "Request-rate levels: at most this many requests in flight.")
+  Integer maxConcurrency;
+  @Option(names = "--num-prompts", description = "Request-rate levels: requests per level (default: "
+      + LoadSpec.DEFAULT_NUM_PROMPTS + ").")
+  Integer numPrompts;
+  @Option(names = "--dataset", description = "random (default: exact-length random prompts), sharegpt:PATH "
+      + "(vLLM's ShareGPT JSON, its filter, the reference completion's length as output unless --output-len) or "
+      + "jsonl:PATH (one {\"prompt\": ..., \"output_tokens\": N} or {\"messages\": [...]} per line).")
+  String dataset;
+  @Option(names = "--turns", description = "Chat sessions of this many turns: each user is one conversation on "
+      + "/v1/chat/completions, re-sending the history each turn (the profile's input is each turn's new message).")
+  Integer turns;
+  @Option(names = "--think-time-ms", description = "With --turns: the pause between a session's turns (default: 0).")
+  Integer thinkTimeMs;
+  @Option(names = "--prefix-len", description = "Tokens of a shared prefix before each prompt's own input (vLLM's "
+      + "--random-prefix-len): prompts are prefix + input tokens long, for the server's prefix cache.")
+  Integer prefixLen;
+  @Option(names = "--num-prefixes", description = "With --prefix-len: this many different prefixes, request i "
+      + "takes prefix i mod K (default: 1).")
+  Integer numPrefixes;
+  @Option(names = "--flush-cache", description = "Empty the server's prefix cache before each profile "
+      + "(vLLM's /reset_prefix_cache, served with VLLM_SERVER_DEV_MODE=1, or SGLang's /flush_cache).")
+  boolean flushCache;
+  @Option(names = "--seed", description = "Prompt and arrival seed (default: a fresh one per run, in the results; "
+      + "give it to send the same prompts again).")
+  Long seed;
+  @Option(names = "--connections", description = "keep-alive (default: each virtual user keeps its connection, "
+      + "as the OpenAI SDK does) or per-request (a new TCP connection for every request).")
+  String connections = "keep-alive";
+  @Option(names = "--gpu-interval-ms", description = "nvidia-smi sampling interval (default: ${DEFAULT-VALUE}).")
+  int gpuIntervalMs = 1000;
+  @Option(names = "--metrics-interval-ms", description = "Scrape the server's /metrics this often, and at "
+      + "each level's start and end, for the timeline and the server_* result keys; 0 = off (default: ${DEFAULT-VALUE}).")
+  int metricsIntervalMs = 1000;
+  @Option(names = "--mock-time-scale", description = "Mock only: simulated time per real time (default: ${DEFAULT-VALUE}).")
+  double mockTimeScale = MOCK.timeScale;
+  @Option(names = "--mock-max-model-len", description = "Mock only: its context length (default: ${DEFAULT-VALUE}).")
+  int mockMaxModelLen = MOCK.maxModelLen;
+  @Option(names = "--mock-max-num-seqs", description = "Mock only: requests it runs at once, as vLLM's --max-num-seqs "
+      + "(default: ${DEFAULT-VALUE}).")
+  int mockMaxNumSeqs = MOCK.maxNumSeqs;
+  @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
+      + "(off: a live line per level says where the sweep is).")
+  boolean gatlingConsole;
+  @Option(names = "--levels", split = ",", description = "Concurrency levels instead of the profile's, e.g. 1,8,32 "
+      + "(all profiles).")
+  List<Integer> levels;
+  @Option(names = "--warmup-requests", description = "Unmeasured requests sent together before a profile's levels "
+      + "(default: ${DEFAULT-VALUE}).")
+  int warmupRequests = 2;
+  @Option(names = "--no-client-warmup", description = "Skip the client's own warm-up (streams from in-process "
+      + "servers until its JIT settles, before the first profile).")
+  boolean noClientWarmup;
+  @Option(names = "--nvidia-smi", hidden = true, description = "nvidia-smi command (default: ${DEFAULT-VALUE}).")
+  String nvidiaSmi = "nvidia-smi";
+  @Option(names = "--gatling-results", hidden = true, description = "Gatling's results folder (default: ${DEFAULT-VALUE}).")
+  Path gatlingResults = Path.of("target", "gatling");
+
+  /** Profiles when none is named: the seed's (or, for a capacity search, the one it searches). */
+  private static final List<String> TEXT = List.of("high", "medium", "low");
+  private static final List<String> VISION = List.of("vision1", "vision2");
+
+  /**
+   * The run these options describe, checked whole.
+   *
+   * @param given what the user gave (an option given is never ignored, and one that a workload file also sets is refused)
+   * @param liveLine the scripts' console (a live line per level) rather than Gatling's
+   */
+  public RunConfig toConfig(ParseResult given, boolean vision, boolean liveLine, Map<String, String> env) {
+    if (!vision && !imageSize.isEmpty()) {
+      throw new IllegalArgumentException("unexpected argument " + imageSize.get(0) + " (image sizes are for run_vision_test.sh)");
+    }
+    // a text run's workload file may hold a vision profile: it sends the default image
+    NoiseImages.Spec image = imageSpec(imageSize, imageFormat);
+    Selection.Capacity capacity = capacity(given);
+    Workload file = null;
+    if (workload != null) {
+      try {
+        file = Workload.read(workload);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage().startsWith("--workload") ? e.getMessage()
+            : "--workload " + e.getMessage());
+      }
+    }
+    if (file != null && capacity != null) {
+      throw new IllegalArgumentException("--find-capacity searches one of the seed's profiles (or --input-len/--output-len): "
+          + "leave out --workload");
+    }
+    Workload source = file != null ? file : Workload.defaults();
+    List<String> allowed = file != null ? file.names() : vision ? VISION : TEXT;
+    List<String> chosen = profiles != null ? profiles
+        : capacity != null ? List.of(vision ? "vision2" : "low") : allowed;
+    for (String p : chosen) {
+      if (!allowed.contains(p)) {
+        throw new IllegalArgumentException("unknown profile '" + p + "' in --profiles: use " + String.join(", ", allowed));
+      }
+    }
+    if (capacity != null && chosen.size() != 1) {
+      throw new IllegalArgumentException("--find-capacity searches one profile: give one in --profiles, not " + chosen);
+    }
+    TextTokenizer.requireGiven(tokenizer);
+    Dataset.Spec data = Dataset.Spec.parse(dataset);
+    checkDataset(data);
+    WorkloadSpec w = new WorkloadSpec(inputLen, outputLen, endpoint(), data, prefixLen == null ? 0 : prefixLen,
+        numPrefixes == null ? 1 : numPrefixes, turns == null ? 1 : turns, thinkTimeMs == null ? 0 : thinkTimeMs,
+        seed != null ? seed : freshSeed(), image);
+    LoadSpec load = new LoadSpec(levels, rounds, rates(given), burstiness == null ? 1.0 : burstiness, maxConcurrency,
+        numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests);
+    ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
+        "--max-model-len"), tokenizer, mock, flushCache);
+    RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine), client(), mockSettings(),
+        new Selection(chosen, source, workload, vision, capacity));
+    if (file != null) {
+      for (Workload.Entry e : config.selection().entries()) {
+        for (String option : e.settings().options()) {
+          if (given.hasMatchedOption(option)) {
+            throw new IllegalArgumentException(workload + ": profile " + e.profile().name() + " sets "
+                + option.substring(2) + " itself: leave out " + option + " (or the key in the file)");
+          }
+        }
+        try {
+          config.forProfile(e); // its checks, with the file's settings
+          if (e.settings().dataset() != null) {
+            checkDataset(e.settings().dataset());
+          }
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException(workload + ": profile " + e.profile().name() + ": " + ex.getMessage());
+        }
+      }
+    }
+    return config;
+  }
+
+  /** A seed for a run that did not ask for one: a fresh one, so no run re-sends an earlier run's prompts. */
+  public static long freshSeed() {
+    return new java.security.SecureRandom().nextInt(Integer.MAX_VALUE - 1) + 1;
+  }
+
+  private Boolean endpoint() {
+    if (endpoint == null) {
+      return null;
+    }
+    return switch (endpoint) {
+      case "completions" -> false;
+      case "chat" -> true;
+      default -> throw new IllegalArgumentException("--endpoint must be completions or chat, not '" + endpoint + "'");
+    };
+  }
+
+  private static void checkDataset(Dataset.Spec data) {
+    try {
+      Dataset.check(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().startsWith("--dataset") ? e.getMessage()
+          : "--dataset " + e.getMessage());
+    }
+  }
+
+  private String baseUrl(Map<String, String> env) {
+    String given = url != null ? url : env.getOrDefault("OPENAI_BASE_URL", "http://localhost:8000");
+    String option = url != null ? "--url" : "OPENAI_BASE_URL";
+    String base = given.trim().replaceAll("/+$", "").replaceAll("/v1$", "");
+    try {
+      URI u = new URI(base);
+      if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+        throw new URISyntaxException(given, "not an http:// or https:// address with a host");
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(option + " '" + given + "' is not a server address: give e.g. http://gpu-node:8000");
+    }
+    return base;
+  }
+
+  private List<Double> rates(ParseResult given) {
+    if (requestRate == null) {
+      for (String o : List.of("--burstiness", "--max-concurrency", "--num-prompts")) {
+        if (given.hasMatchedOption(o)) {
+          throw new IllegalArgumentException(o + " applies to request-rate levels only: give --request-rate too");
+        }
+      }
+      return null;
+    }
+    List<Double> out = new ArrayList<>();
+    for (String r : requestRate.split("\\s*,\\s*")) {
+      try {
+        out.add(Arrivals.parseRate(r));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--request-rate: " + e.getMessage());
+      }
+    }
+    if (out.stream().distinct().count() != out.size()) {
+      throw new IllegalArgumentException("--request-rate lists a rate twice: '" + requestRate + "'");
+    }
+    return out;
+  }
+
+  private OutputConfig output(NoiseImages.Spec visionImage, boolean liveLine) {
+    if (gpuIntervalMs < 10) {
+      throw new IllegalArgumentException("--gpu-interval-ms must be >= 10, not " + gpuIntervalMs);
+    }
+    if (metricsIntervalMs != 0 && metricsIntervalMs < 100) {
+      throw new IllegalArgumentException("--metrics-interval-ms must be 0 (off) or at least 100, not " + metricsIntervalMs);
+    }
+    List<String> metrics = Arrays.asList(percentileMetrics.trim().split("\\s*,\\s*"));
+    for (String m : metrics) {
+      if (!VllmMetrics.DEFAULT_PERCENTILE_METRICS.contains(m)) {
+        throw new IllegalArgumentException("--percentile-metrics: unknown metric '" + m + "' (use ttft,tpot,itl,e2el)");
+      }
+    }
+    Slo slos;
+    try {
+      slos = Slo.parse(goodput);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--goodput: " + e.getMessage());
+    }
+    Path dir = out;
+    String sub = Selection.imageFolder(visionImage);
+    if (sub != null && (dir == null || dir.getFileName() == null || !dir.getFileName().toString().equals(sub))) {
+      dir = (dir == null ? Path.of("output") : dir).resolve(sub); // vision results never mix with text or other sizes
+    }
+    return new OutputConfig(dir == null ? Path.of("output") : dir, gatlingResults, percentiles(), metrics, slos,
+        metricsIntervalMs, gpuIntervalMs, nvidiaSmi, gatlingConsole, liveLine);
+  }
+
+  private List<Double> percentiles() {
+    List<Double> p = new ArrayList<>();
+    for (String s : percentiles.trim().split("\\s*,\\s*")) {
+      try {
+        double d = Double.parseDouble(s);
+        if (d > 0 && d < 100) {
+          p.add(d);
+          continue;
+        }
+      } catch (NumberFormatException e) {
+        // the message below
+      }
+      throw new IllegalArgumentException("--percentiles: '" + s + "' is not a percentile between 0 and 100");
+    }
+    return p;
+  }
+
+  private ClientConfig client() {
+    boolean keepAlive = switch (connections) {
+      case "keep-alive" -> true;
+      case "per-request" -> false;
+      default -> throw new IllegalArgumentException("--connections must be keep-alive or per-request, not '" + connections + "'");
+    };
+    return new ClientConfig(timeout, keepAlive, !noClientWarmup);
+  }
+
+  private MockSettings mockSettings() {
+    if (!(mockTimeScale > 0)) {
+      throw new IllegalArgumentException("--mock-time-scale must be > 0 (1 = real time, 0.1 = 10x faster), not " + mockTimeScale);
+    }
+    if (mockMaxModelLen < 1 || mockMaxNumSeqs < 1) {
+      throw new IllegalArgumentException((mockMaxModelLen < 1 ? "--mock-max-model-len" : "--mock-max-num-seqs")
+          + " must be a positive integer");
+    }
+    return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs);
+  }
+
+  /** The search's settings; null without --find-capacity. */
+  private Selection.Capacity capacity(ParseResult given) {
+    if (!findCapacity) {
+      for (String o : List.of("--slo", "--max-load", "--resume", "--by", "--min-requests", "--max-probes")) {
+        if (given.hasMatchedOption(o)) {
+          throw new IllegalArgumentException(o + " belongs to a capacity search: give --find-capacity too");
+        }
+      }
+      return null;
+    }
+    if (requestRate != null || numPrompts != null) {
+      throw new IllegalArgumentException("--find-capacity chooses the loads itself: leave out --request-rate and "
+          + "--num-prompts (use --by rate, --max-load, --min-requests)");
+    }
+    CapacitySearch.By b = switch (by) {
+      case "concurrency" -> CapacitySearch.By.CONCURRENCY;
+      case "rate" -> CapacitySearch.By.RATE;
+      default -> throw new IllegalArgumentException("--by must be concurrency or rate, not '" + by + "'");
+    };
+    double max = maxLoad != null ? maxLoad : b == CapacitySearch.By.CONCURRENCY ? 256 : 128;
+    if (b == CapacitySearch.By.CONCURRENCY && (max < 1 || max != Math.rint(max))) {
+      throw new IllegalArgumentException("--max-load for a concurrency search is a whole number of users >= 1");
+    }
+    if (!(max > 0)) {
+      throw new IllegalArgumentException("--max-load must be > 0");
+    }
+    if (minRequests < 1 || maxProbes < 2) {
+      throw new IllegalArgumentException("--min-requests must be >= 1 and --max-probes >= 2");
+    }
+    SloTargets targets;
+    try {
+      targets = SloTargets.parse(slo);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().startsWith("--slo") ? e.getMessage() : "--slo: " + e.getMessage());
+    }
+    return new Selection.Capacity(targets,
+        new CapacitySearch.Settings(b, Math.min(1, max), max, 0.1, maxProbes, 0.1, 1), minRequests, resume);
+  }
+
+  /** "512 512" → a spec; anything else is a usage error with a one-line reason. */
+  static NoiseImages.Spec imageSpec(List<String> size, String format) {
+    if (size.size() == 1) {
+      throw new IllegalArgumentException("IM_WIDTH IM_HEIGHT: give both (e.g. 512 512), not only " + size.get(0));
+    }
+    int[] wh = {512, 512};
+    for (int i = 0; i < size.size(); i++) {
+      try {
+        wh[i] = Integer.parseInt(size.get(i));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("IM_WIDTH IM_HEIGHT: image size '" + size.get(i)
+            + "' is not a whole number of pixels");
+      }
+    }
+    try {
+      return new NoiseImages.Spec(wh[0], wh[1], NoiseImages.Format.parse(format));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException((e.getMessage().contains("format") ? "--image-format: "
+          : "IM_WIDTH IM_HEIGHT: ") + e.getMessage());
+    }
+  }
+
+  private static Integer positive(Integer v, String option) {
+    if (v != null && v < 1) {
+      throw new IllegalArgumentException(option + " must be a positive integer, not " + v);
+    }
+    return v;
+  }
+}

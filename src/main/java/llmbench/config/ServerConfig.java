@@ -1,0 +1,27 @@
+package llmbench.config;
+
+import java.nio.file.Path;
+
+/**
+ * The server under test and how to talk to it.
+ *
+ * @param baseUrl without a trailing slash or {@code /v1}
+ * @param apiKey from {@code OPENAI_API_KEY}; sent to the server only, never written anywhere
+ * @param model the model to ask for; null for the first of {@code /v1/models}
+ * @param maxModelLen the context length when the server does not tell it; null to ask the server
+ * @param tokenizerDir the folder the user named; null for {@code fake_model/}
+ * @param mock start the built-in mock server for this run instead
+ * @param flushCache empty the server's prefix cache before each profile
+ */
+public record ServerConfig(String baseUrl, String apiKey, String model, Integer maxModelLen, Path tokenizerDir,
+    boolean mock, boolean flushCache) {
+
+  public ServerConfig withBaseUrl(String url) {
+    return new ServerConfig(url, apiKey, model, maxModelLen, tokenizerDir, false, flushCache);
+  }
+
+  @Override
+  public String toString() { // the key stays out of every log line
+    return "ServerConfig[" + baseUrl + ", model " + model + (apiKey == null ? "" : ", API key set") + "]";
+  }
+}

@@ -1,0 +1,53 @@
+package llmbench.gatling;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import llmbench.run.ProfileJob;
+import llmbench.run.ProfileOutcome;
+
+/** Runs a profile's simulation in this JVM (Gatling's engine, its report) and returns how it ended. */
+public final class GatlingLauncher {
+  private GatlingLauncher() {}
+
+  public static ProfileOutcome run(ProfileJob job) {
+    return run(job, "llmbench.gatling.profiles." + job.simulationName());
+  }
+
+  /** The job as a simulation of another name (its run folder's): a test's own profile. */
+  public static ProfileOutcome run(ProfileJob job, String simulation) {
+    HandOver.give(job);
+    int status = gatling(simulation, job.config().output().gatlingResults(), job.config().output().gatlingConsole());
+    ProfileOutcome outcome = HandOver.outcome();
+    if (outcome != null) {
+      return outcome;
+    }
+    return new ProfileOutcome.Failed("Gatling exited with status " + status + " before the simulation ended");
+  }
+
+  /**
+   * One Gatling run of {@code simulationClass}; its status. Gatling reads its settings (gatling.conf
+   * and {@code -Dgatling.*}) through Typesafe Config, cached per JVM: the console writer is set for
+   * this run only.
+   */
+  static int gatling(String simulationClass, Path results, boolean console) {
+    String writers = System.getProperty("gatling.data.writers.0");
+    try {
+      if (!console) {
+        System.setProperty("gatling.data.writers.0", "file"); // Gatling's writers without its console one
+      }
+      ConfigFactory.invalidateCaches();
+      return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", simulationClass, "-rf", results.toString()});
+    } catch (RuntimeException | AssertionError e) {
+      // e.g. no report for a simulation that sent nothing: the sweep goes on with the next profile
+      System.err.println("error: Gatling stopped: " + e.getMessage());
+      return 1;
+    } finally {
+      if (writers == null) {
+        System.clearProperty("gatling.data.writers.0");
+      } else {
+        System.setProperty("gatling.data.writers.0", writers);
+      }
+      ConfigFactory.invalidateCaches();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package llmbench.gatling;
+
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import llmbench.config.LlmProperties;
+import llmbench.config.RunConfig;
+import llmbench.run.ProfileJob;
+import llmbench.run.ProfileOutcome;
+import llmbench.run.ProfileRun;
+import llmbench.server.ServerClient;
+import llmbench.workload.LevelPlan;
+import llmbench.workload.Planner;
+import llmbench.workload.Profile;
+import llmbench.workload.ProfileSettings;
+import llmbench.workload.RunPlan;
+import llmbench.workload.Workload;
+
+/**
+ * A profile as one Gatling simulation: a warm-up, then every level in turn, closed model (N users,
+ * each sending its share of the level's prompts back to back) or request rates; each level drains
+ * before the next starts. Its job comes from {@link GatlingLauncher} (the scripts) or, under
+ * {@code mvn gatling:test}, from {@code -Dllm.*}; how it ended goes back to the launcher as a value.
+ */
+public abstract class LlmSimulation extends Simulation {
+  private static final String INDEX = "llmbench.userIndex";
+  private final ProfileRun run;
+  /** Run by the launcher, which takes the outcome; else (mvn gatling:test) a mistake fails the run here. */
+  private final boolean launched;
+  private final long builtAtEpochMs = System.currentTimeMillis();
+
+  /** The seed's profile (the launcher's job names the profile when there is one). */
+  protected LlmSimulation(Profile profile) {
+    this(config -> new Workload.Entry(profile, ProfileSettings.NONE), profile.vision());
+  }
+
+  /** A workload file's profile: the file and the profile the run names (default: its first). */
+  protected LlmSimulation() {
+    this(config -> {
+      if (config.selection().workloadFile() == null) {
+        throw new IllegalArgumentException(LlmProperties.named("WorkloadLoad needs --workload FILE (a YAML or JSON workload file)"));
+      }
+      return config.selection().entries().get(0);
+    }, false);
+  }
+
+  private LlmSimulation(Function<RunConfig, Workload.Entry> entryOf, boolean vision) {
+    ProfileJob job = HandOver.take();
+    this.launched = job != null;
+    ProfileRun r = null;
+    String notRun = null;
+    try {
+      if (job == null) {
+        RunConfig config = LlmProperties.fromSystemProperties(vision);
+        job = new ProfileJob(config, entryOf.apply(config), null, started -> { });
+      }
+      r = new ProfileRun(job, getClass().getName());
+    } catch (Planner.PlanError | ServerClient.ServerError | IllegalArgumentException e) {
+      notRun = e.getMessage(); // a user's mistake or an unusable server: one line, no stack trace
+    }
+    this.run = r;
+    if (notRun != null) {
+      System.err.println("error: " + notRun);
+      if (!launched) {
+        throw NotRun.toGatlingsLauncher(notRun); // mvn gatling:test: Gatling ends, status 1
+      }
+      HandOver.report(new ProfileOutcome.NotRun(notRun));
+      setUp(scenario("not run").exec(s -> s).injectOpen(atOnceUsers(1)));
+      return;
+    }
+    if (run.plan.skipped()) {
+      System.out.println("skipped: " + run.plan.skippedReason());
+      report(new ProfileOutcome.Skipped(run.plan.skippedReason()));
+      setUp(scenario("skipped: " + run.plan.skippedReason()).exec(s -> s).injectOpen(atOnceUsers(1)));
+      return;
+    }
+    SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.config.server().apiKey(),
+        run.config.client().keepAlive(), run.chunkCounter());
+    Duration timeout = Duration.ofSeconds(run.config.client().timeoutSeconds());
+    run.plan.warmup().prepare();
+    setUp(levels(chain, timeout).injectOpen(atOnceUsers(widest(run.plan))))
+        .protocols(SseChain.protocol(run.plan.baseUrl()));
+  }
+
+  private void report(ProfileOutcome outcome) {
+    if (launched) {
+      HandOver.report(outcome);
+    }
+  }
+
+  /**
+   * The warm-ups, then the levels in order, as one population of as many users as the widest level.
+   * In a level of N, users 0..N-1 send its requests; the others go straight to the rendez-vous that
+   * closes the level, where all wait until its last request is done. One population, not one per
+   * level chained with {@code andThen}: Gatling starts a chained population only on its injector's
+   * next 1 s tick, which left up to a second idle between levels (FIELD_NOTES: Gatling gotchas).
+   */
+  private ScenarioBuilder levels(SseChain chain, Duration timeout) {
+    int users = widest(run.plan);
+    AtomicInteger nextIndex = new AtomicInteger();
+    ScenarioBuilder s = scenario(run.plan.profile())
+        .exec(session -> {
+          run.diagnosis.watch(session.asScala().eventLoop()); // the self-check probes every user's loop
+          return session.set(INDEX, nextIndex.getAndIncrement());
+        });
+    // the server's warm-up (the client's own ran before this simulation: see before())
+    LevelPlan warmup = run.plan.warmup();
+    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout))
+        .rendezVous(users);
+    LevelPlan previous = warmup;
+    for (LevelPlan level : run.plan.levels()) {
+      LevelPlan before = previous;
+      s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(session -> {
+        prepareOnce(before, level);
+        return session;
+      }));
+      if (run.config.client().keepAlive()) {
+        // Each user of the level opens (or refreshes) its connection before the level starts, so that
+        // no TTFT includes a TCP handshake; servers close idle connections after a few seconds
+        // (uvicorn: 5 s), and a level's prompts may take longer than that to build.
+        s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(SseChain.openConnection("/health"));
+      }
+      s = s.rendezVous(users)
+          .exec(session -> {
+            if (level.beginDiagnosis(run.diagnosis)) {
+              run.levelStarted(level);
+            }
+            return session;
+          })
+          .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level, timeout))
+          .rendezVous(users)
+          .exec(session -> {
+            if (level.endDiagnosis(run.diagnosis)) {
+              run.levelEnded();
+              run.scraper.scrapeNow(level.label(), "end"); // after the level's last response, before the next level
+            }
+            return session;
+          });
+      previous = level;
+    }
+    return s;
+  }
+
+  private static int widest(RunPlan plan) {
+    List<LevelPlan> all = new ArrayList<>(plan.levels());
+    all.add(plan.warmup());
+    return all.stream().mapToInt(LevelPlan::concurrency).max().orElse(1);
+  }
+
+  /**
+   * The first user of a level builds its prompts and images (the others wait for it) before any
+   * request is sent: nothing is built while the level is timed, and the previous level's bodies are
+   * dropped first; the previous level's block goes to the console (the scripts'). Then it scrapes
+   * the server's metrics: no request is in flight until the level starts, so the server's counters
+   * at the level's start are exactly these.
+   */
+  private void prepareOnce(LevelPlan previous, LevelPlan level) {
+    synchronized (level) {
+      if (level.buildMs() >= 0) {
+        return;
+      }
+      if (previous != null) {
+        previous.release();
+        run.showBlock(previous);
+      }
+      level.prepare();
+      System.out.println("prepared " + level.numPrompts() + (level.numPrompts() == 1 ? " request" : " requests")
+          + " for " + level.label() + " in " + level.buildMs() + " ms");
+      run.scraper.scrapeNow(level.label(), "start");
+    }
+  }
+
+  /** The client's JIT warm-up, before the first simulation of this JVM, outside this one's stats. */
+  @Override
+  public void before() {
+    if (run != null && !run.plan.skipped()) {
+      ClientWarmUp.runIfFirst(run.config.client().warmUp(), widest(run.plan));
+    }
+  }
+
+  @Override
+  public void after() {
+    if (run == null) {
+      return;
+    }
+    if (run.plan.skipped()) {
+      run.stop();
+      return;
+    }
+    try {
+      Path results = run.config.output().gatlingResults();
+      Path dir = GatlingRunFolder.find(results, getClass(), builtAtEpochMs).orElse(null);
+      if (dir == null) {
+        System.out.println("cannot find this run's folder under " + results + ": its results go to "
+            + results.resolve("interrupted-" + run.runTag));
+        report(new ProfileOutcome.Completed(run.interrupted()));
+        return;
+      }
+      report(new ProfileOutcome.Completed(run.finish(dir)));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: the results of " + run.plan.profile() + " could not be written: " + e);
+      report(new ProfileOutcome.Failed("its results could not be written: " + e.getMessage()));
+      run.stop();
+    }
+  }
+}

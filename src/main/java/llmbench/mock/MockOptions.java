@@ -1,0 +1,88 @@
+package llmbench.mock;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/**
+ * The mock's engine as options (picocli mixin of {@code ./mock_server.sh}), their defaults the
+ * mock's own ({@link MockConfig.Builder}): one place for both. A {@code --mock} run changes three of
+ * them through its {@code --mock-*} options.
+ */
+public final class MockOptions {
+  private static final MockConfig.Builder D = MockConfig.builder();
+
+  @Option(names = "--model", description = "Served model id (default: ${DEFAULT-VALUE}).")
+  String model = D.modelId;
+  @Option(names = "--max-model-len", description = "Context length (default: ${DEFAULT-VALUE}).")
+  int maxModelLen = D.maxModelLen;
+  @Option(names = "--tokenizer", description = "Directory with tokenizer.json (default: built-in tokenizer).")
+  Path tokenizer;
+  @Option(names = "--max-num-seqs", description = "Most requests running at once (default: ${DEFAULT-VALUE}).")
+  int maxNumSeqs = D.maxNumSeqs;
+  @Option(names = "--max-num-batched-tokens", description = "Token budget per step (default: ${DEFAULT-VALUE}).")
+  int maxNumBatchedTokens = D.maxNumBatchedTokens;
+  @Option(names = "--num-gpu-blocks", description = "KV cache size in blocks (default: ${DEFAULT-VALUE}).")
+  int numGpuBlocks = D.numGpuBlocks;
+  @Option(names = "--block-size", description = "Tokens per KV block (default: ${DEFAULT-VALUE}).")
+  int blockSize = D.blockSize;
+  @Option(names = "--decode-step-ms", description = "A fixed decode step in ms instead of the H100 model.")
+  Double fixedStepMs;
+  @Option(names = "--time-scale", description = "Simulated time per real time: 1 = real time, 0.1 = 10x faster (default: ${DEFAULT-VALUE}).")
+  double timeScale = D.timeScale;
+  @Option(names = "--jitter", description = "Relative step-time noise, e.g. 0.05 (default: ${DEFAULT-VALUE}).")
+  double jitter = D.jitter;
+  @Option(names = "--eos-probability", description = "Chance per token of an early EOS when ignore_eos is off (default: ${DEFAULT-VALUE}).")
+  double eos = D.eosProbability;
+  @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed = D.seed;
+  @Option(names = "--fault-rate", split = ",", description = "Random faults, e.g. 500=0.01,error=0.02,drop=0.01,stall=0.01,slow-first=0.05,429=0.01,503=0.01")
+  Map<String, Double> faultRates = new HashMap<>();
+  @Option(names = "--stall-seconds", description = "Length of an injected stall (default: ${DEFAULT-VALUE}).")
+  double stallSeconds = 5;
+  @Option(names = "--slow-first-ms", description = "Delay of an injected slow first byte (default: ${DEFAULT-VALUE}).")
+  long slowFirstMs = 2000;
+  @Option(names = "--busy-threads", description = "Threads that spin on the CPU while the engine has work, "
+      + "as GPU engines' busy loops and CPU-bound servers do (default: ${DEFAULT-VALUE}).")
+  int busyThreads = D.busyThreads;
+  @Option(names = "--close-connections", description = "Close each streamed connection after [DONE] while "
+      + "answering keep-alive, as llama.cpp's server does.")
+  boolean closeConnections = D.closeConnections;
+  @Option(names = "--no-enable-prefix-caching", description = "No prefix cache (vLLM's flag; on by default, as in vLLM V1).")
+  boolean noPrefixCaching = !D.prefixCaching;
+  @Option(names = "--chunk-shape", description = "Streamed chunks shaped like vllm (default), llamacpp, sglang or tgi.")
+  String chunkShape = D.chunkShape;
+
+  private static final Set<String> FAULTS = Set.of("429", "500", "503", "error", "drop", "stall", "slow-first");
+
+  public String model() {
+    return model;
+  }
+
+  public int maxModelLen() {
+    return maxModelLen;
+  }
+
+  /** The engine these options describe; an unknown fault is a one-line error. */
+  public MockConfig.Builder builder() {
+    for (String k : faultRates.keySet()) {
+      if (!FAULTS.contains(k)) {
+        throw new IllegalArgumentException("unknown fault '" + k + "' in --fault-rate: use 429, 500, 503, error, drop, "
+            + "stall, slow-first");
+      }
+    }
+    Faults faults = new Faults(rate("429"), rate("500"), rate("503"), rate("error"), rate("drop"), rate("stall"),
+        stallSeconds, rate("slow-first"), slowFirstMs);
+    return MockConfig.builder().modelId(model).maxModelLen(maxModelLen).tokenizerDir(tokenizer).maxNumSeqs(maxNumSeqs)
+        .maxNumBatchedTokens(maxNumBatchedTokens).numGpuBlocks(numGpuBlocks).blockSize(blockSize)
+        .stepModel(fixedStepMs == null ? StepModel.H100_8B : StepModel.fixed(fixedStepMs))
+        .timeScale(timeScale).jitter(jitter).eosProbability(eos).seed(seed).faults(faults).busyThreads(busyThreads)
+        .closeConnections(closeConnections).prefixCaching(!noPrefixCaching).chunkShape(chunkShape);
+  }
+
+  private double rate(String k) {
+    return faultRates.getOrDefault(k, 0.0);
+  }
+}

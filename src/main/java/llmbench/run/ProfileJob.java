@@ -1,0 +1,29 @@
+package llmbench.run;
+
+import java.util.function.Consumer;
+import llmbench.config.RunConfig;
+import llmbench.server.ServerFacts;
+import llmbench.workload.Workload;
+
+/**
+ * One profile to run as one Gatling simulation: the run's settings, the profile with what it sets,
+ * the server as the sweep found it (null: the simulation finds it, e.g. under {@code mvn gatling:test}),
+ * and who is told of the run once it started (the sweep's Ctrl-C keeps its records).
+ */
+public record ProfileJob(RunConfig config, Workload.Entry entry, ServerFacts server, Consumer<ProfileRun> started) {
+
+  /** The profile's own settings over the run's. */
+  public RunConfig effective() {
+    return config.forProfile(entry);
+  }
+
+  /** The Gatling simulation whose name its run folder and report carry ({@code lowload-...}). */
+  public String simulationName() {
+    String p = entry.profile().name();
+    if (config.selection().workloadFile() != null) {
+      return "WorkloadLoad";
+    }
+    return p.startsWith("vision") ? "VisionProfile" + p.substring("vision".length())
+        : Character.toUpperCase(p.charAt(0)) + p.substring(1) + "Load";
+  }
+}

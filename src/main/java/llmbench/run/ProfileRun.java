@@ -1,0 +1,263 @@
+package llmbench.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import llmbench.config.RunConfig;
+import llmbench.diagnosis.ClientDiagnosis;
+import llmbench.mock.MockServer;
+import llmbench.prompt.TextTokenizer;
+import llmbench.report.LiveProgress;
+import llmbench.report.PostProcessor;
+import llmbench.report.RunInfo;
+import llmbench.results.LevelResult;
+import llmbench.server.Discovery;
+import llmbench.server.Preflight;
+import llmbench.server.ServerClient;
+import llmbench.server.ServerFacts;
+import llmbench.telemetry.MetricsScraper;
+import llmbench.trace.RequestRecord;
+import llmbench.trace.TraceFiles;
+import llmbench.trace.TraceSink;
+import llmbench.workload.LevelPlan;
+import llmbench.workload.RunPlan;
+
+/**
+ * One profile's run outside Gatling's DSL: the in-process mock when asked, the plan checked against
+ * the server, the records and the server's metrics while it runs, each level's block when it ends,
+ * and the results once Gatling has closed simulation.log. The records and the metrics are spooled to
+ * Gatling's results folder while the run goes (bounded memory) and join its run folder at the end.
+ */
+public final class ProfileRun {
+  public final RunConfig config;
+  public final RunPlan plan;
+  public final TraceSink sink;
+  public final String runTag = UUID.randomUUID().toString().substring(0, 8);
+  public final ClientDiagnosis diagnosis = new ClientDiagnosis();
+  public final MetricsScraper scraper;
+  private final String simulationClass;
+  private final long startEpochMs = System.currentTimeMillis();
+  private final MockServer mock;
+  private final TextTokenizer tokenizer;
+  private final Path pending;
+  private final Path pendingMetrics;
+  private final Path pendingLog;
+  private final LiveProgress progress;
+  /** The console's levels: their records until their block is shown (the scripts' console only). */
+  private final Map<String, List<RequestRecord>> ended = new ConcurrentHashMap<>();
+  private final Set<String> blocksShown = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Plans the run; a user's mistake or an unusable server throws (IllegalArgumentException,
+   * {@link llmbench.workload.Planner.PlanError}, {@link ServerClient.ServerError}) with nothing left running.
+   */
+  public ProfileRun(ProfileJob job, String simulationClass) {
+    this.config = job.effective();
+    this.simulationClass = simulationClass;
+    ServerFacts server = job.server();
+    MockServer started = null;
+    try {
+      if (server == null) {
+        String url = config.server().baseUrl();
+        if (config.server().mock()) {
+          started = MockServer.start(config.mock().builder().tokenizerDir(mockTokenizer()).build());
+          url = started.baseUrl();
+          System.out.println("built-in mock server started at " + url);
+        }
+        server = new ServerFacts(url, Discovery.discover(new ServerClient(url, config.server().apiKey()),
+            config.server().model(), config.server().maxModelLen()));
+      }
+      ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey());
+      this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), client.isBuiltinMock());
+      this.plan = Preflight.plan(client, server.baseUrl(), server.discovered(), config.workload(), config.load(),
+          config.shape(job.entry().profile()), tokenizer, config.server().flushCache());
+      Path results = Files.createDirectories(config.output().gatlingResults());
+      this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");
+      this.pendingMetrics = results.resolve(".llmbench-" + runTag + "-metrics.csv");
+      this.pendingLog = results.resolve(".llmbench-" + runTag + "-client.log");
+      StreamLog.open(pendingLog);
+      this.sink = new TraceSink(pending);
+      this.progress = config.output().liveLine() && !plan.skipped() ? LiveProgress.forConsole() : null;
+      if (progress != null) {
+        sink.setListener(r -> {
+          progress.record(r);
+          if (!r.warmup()) {
+            ended.computeIfAbsent(r.level(), k -> Collections.synchronizedList(new ArrayList<>())).add(r);
+          }
+        });
+      }
+      this.scraper = new MetricsScraper(client, plan.skipped() ? 0 : config.output().metricsIntervalMs(),
+          pendingMetrics, System.out).start();
+    } catch (IOException e) {
+      close(started);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      close(started);
+      throw e;
+    }
+    this.mock = started;
+    for (String note : plan.notes()) {
+      System.out.println("note: " + note);
+    }
+    job.started().accept(this);
+  }
+
+  /** The built-in mock's tokenizer: the one the run was given, else fake_model/'s, else its own. */
+  private Path mockTokenizer() {
+    Path dir = config.server().tokenizerDir() != null ? config.server().tokenizerDir() : TextTokenizer.DEFAULT_DIR;
+    return TextTokenizer.hasTokenizer(dir) ? dir : null;
+  }
+
+  /** The run's facts; at the end, with when and how fast each level's inputs were built. */
+  RunInfo runInfo() {
+    Map<String, RunInfo.LevelInputs> levels = new LinkedHashMap<>();
+    Map<String, RunInfo.Schedule> schedules = new LinkedHashMap<>();
+    for (LevelPlan l : plan.levels()) {
+      if (l.buildMs() >= 0) {
+        int users = !l.open() ? l.concurrency()
+            : l.arrivals().maxConcurrency() == null ? 0 : l.arrivals().maxConcurrency();
+        levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(), l.diagnosis(),
+            users, l.inputLen(), l.outputLen()));
+      }
+      if (l.open()) {
+        schedules.put(l.label(), new RunInfo.Schedule(l.arrivals().rateText(), l.arrivals().burstiness(),
+            l.arrivals().maxConcurrency(), l.arrivalSeed()));
+      }
+    }
+    Map<String, Object> metadata = new LinkedHashMap<>(plan.metadata());
+    if (scraper != null && scraper.engine() != null) {
+      metadata.put("server_metrics_engine", scraper.engine());
+    } else if (scraper != null && scraper.unavailable() != null) {
+      metadata.put("server_metrics", scraper.unavailable());
+    }
+    return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
+        plan.endpointType(), plan.maxModelLen(), startEpochMs, config.output().percentileMetrics(),
+        config.output().percentiles(), config.output().goodputSpec(), plan.notes(), metadata, levels,
+        schedules.isEmpty() ? null : schedules);
+  }
+
+  /**
+   * Gatling's run folder has the records, the server's metrics and the client's log put in, and the
+   * results are written from it; returns their summaries.
+   *
+   * @param runDir Gatling's folder of this run (its simulation.log), or a folder for an interrupted run
+   */
+  public List<LevelResult> finish(Path runDir) {
+    if (!plan.levels().isEmpty()) {
+      plan.levels().get(plan.levels().size() - 1).release();
+      showBlock(plan.levels().get(plan.levels().size() - 1));
+    }
+    try {
+      sink.close();
+      scraper.close();
+      if (progress != null) {
+        progress.close(); // every record is in: the last level's final line, before the blocks
+      }
+      Files.createDirectories(runDir);
+      Files.move(pending, runDir.resolve(TraceFiles.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      RunInfo info = runInfo();
+      info.write(runDir.resolve(RunInfo.FILE_NAME)); // ./postprocess.sh rebuilds the results from the folder alone
+      if (Files.isRegularFile(pendingMetrics)) {
+        Files.move(pendingMetrics, runDir.resolve(MetricsScraper.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+      }
+      StreamLog.Summary logged = StreamLog.close();
+      if (Files.isRegularFile(pendingLog)) {
+        Path log = runDir.resolve("client.log");
+        Files.move(pendingLog, log, StandardCopyOption.REPLACE_EXISTING);
+        if (logged.total() > 0) {
+          System.out.println(new StreamLog.Summary(logged.kinds(), logged.firstAt(), log).line());
+        }
+      }
+      System.out.println("token timings: " + runDir.resolve(TraceFiles.FILE_NAME));
+      return PostProcessor.process(new PostProcessor.Input(info, runDir, config.output().out(), scraper.scrapes(),
+          tokenizer::countText, blocksShown), System.out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      diagnosis.close();
+      stop();
+    }
+  }
+
+  /**
+   * The run stopped before its simulation ended (Ctrl-C): what it measured becomes results too, in
+   * {@code interrupted<tag>/} beside Gatling's run folders, so that no finished level is lost.
+   */
+  public List<LevelResult> interrupted() {
+    return finish(config.output().gatlingResults().resolve("interrupted-" + runTag));
+  }
+
+  /** What the SSE chain runs for every chunk with choices: the live line's count, or nothing. */
+  public Runnable chunkCounter() {
+    LiveProgress p = progress;
+    return p == null ? () -> { } : p::chunk;
+  }
+
+  /** The live console line follows this level (the scripts'; Gatling's own console otherwise). */
+  public void levelStarted(LevelPlan level) {
+    if (progress != null) {
+      progress.levelStarted(plan.profile() + " " + level.label(), level.label(), level.numPrompts());
+    }
+  }
+
+  /**
+   * The vLLM block of a level that ended, on the console before the next level starts (the scripts'
+   * console; the results are written at the end), from the level's records in memory: the block the
+   * end would print, its failures not yet refined by simulation.log (the end names their HTTP status).
+   */
+  public void showBlock(LevelPlan level) {
+    if (progress == null || "warmup".equals(level.label())) {
+      return;
+    }
+    if (!sink.awaitWritten(10_000)) {
+      return; // the records are late: the block comes at the end
+    }
+    progress.finalLine(level.label());
+    List<RequestRecord> records = ended.remove(level.label());
+    if (records == null || records.isEmpty()) {
+      return;
+    }
+    try {
+      PostProcessor.block(runInfo(), level.label(), List.copyOf(records), scraper.scrapes(), tokenizer::countText,
+          System.out);
+      blocksShown.add(level.label());
+    } catch (RuntimeException e) {
+      System.out.println("(the block of " + level.label() + " comes at the end: " + e.getMessage() + ")");
+    }
+  }
+
+  public void levelEnded() {
+    if (progress != null) {
+      progress.levelEnded();
+    }
+  }
+
+  /** Stops what the run started (the live line, the scraper, the in-process mock); safe to call twice. */
+  public void stop() {
+    StreamLog.close(); // a no-op after finish
+    if (progress != null) {
+      progress.close();
+    }
+    if (scraper != null) {
+      scraper.close();
+    }
+    close(mock);
+  }
+
+  private static void close(MockServer m) {
+    StreamLog.close();
+    if (m != null) {
+      m.close();
+    }
+  }
+}

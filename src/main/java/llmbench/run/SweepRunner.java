@@ -1,0 +1,227 @@
+package llmbench.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import llmbench.capacity.CapacityPage;
+import llmbench.capacity.CapacityRun;
+import llmbench.capacity.CapacitySearch;
+import llmbench.config.RunConfig;
+import llmbench.config.Selection;
+import llmbench.gatlinglog.SimulationLog;
+import llmbench.mock.MockServer;
+import llmbench.prompt.TextTokenizer;
+import llmbench.results.LevelResult;
+import llmbench.results.ResultFiles;
+import llmbench.server.Discovery;
+import llmbench.server.EngineParams;
+import llmbench.server.GpuSampler;
+import llmbench.server.LaunchCommand;
+import llmbench.server.ServerClient;
+import llmbench.server.ServerFacts;
+import llmbench.stats.Slo;
+import llmbench.workload.Workload;
+
+/**
+ * A sweep as {@code run_test.sh} and {@code run_vision_test.sh} run it, from a checked
+ * {@link RunConfig}: finds the server's facts once, records how it was launched and its GPU memory,
+ * runs each profile as a Gatling simulation (or searches a capacity), and writes the output folder.
+ * Ctrl-C keeps every level measured so far.
+ */
+public final class SweepRunner {
+  public static final String TOOL_VERSION = "0.1.0";
+
+  /** Runs one profile's simulation; how it ended. */
+  public interface Launcher {
+    ProfileOutcome run(ProfileJob job);
+  }
+
+  private final RunConfig config;
+  private final Launcher launcher;
+  private final Path out;
+  private final List<LevelResult> results = new ArrayList<>();
+  private final AtomicReference<ProfileRun> current = new AtomicReference<>();
+  private volatile boolean finished;
+
+  public SweepRunner(RunConfig config, Launcher launcher) {
+    this.config = config;
+    this.launcher = launcher;
+    this.out = config.output().out();
+  }
+
+  /** 0 when every profile ran (or the search found its answer), 1 otherwise. */
+  public int run() throws IOException {
+    Selection.Capacity capacity = config.selection().capacity();
+    MockServer mock = null;
+    String base = config.server().baseUrl();
+    if (config.server().mock()) {
+      Path dir = config.server().tokenizerDir() != null ? config.server().tokenizerDir() : TextTokenizer.DEFAULT_DIR;
+      mock = MockServer.start(config.mock().builder().tokenizerDir(TextTokenizer.hasTokenizer(dir) ? dir : null).build());
+      base = mock.baseUrl();
+      System.out.println("built-in mock vLLM server started at " + base);
+    }
+    GpuSampler sampler = new GpuSampler(config.output().nvidiaSmi(), config.output().gpuIntervalMs());
+    Thread onCtrlC = null;
+    try {
+      ServerClient client = new ServerClient(base, config.server().apiKey());
+      Discovery.Result found;
+      try {
+        found = Discovery.discover(client, config.server().model(), config.server().maxModelLen());
+        TextTokenizer.requireUsable(config.server().tokenizerDir(), client.isBuiltinMock());
+      } catch (ServerClient.ServerError e) {
+        System.err.println("error: " + e.getMessage());
+        return 1;
+      }
+      // the server answers and the settings hold: only now does the folder change
+      Files.createDirectories(out);
+      Path archived = capacity != null && capacity.resume() ? null : Archive.previousRun(out);
+      if (archived != null) {
+        System.out.println("the previous results moved to " + archived);
+      }
+      System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
+          + found.maxModelLen() + " (" + found.maxModelLenSource() + ")");
+      long seed = config.workload().seed();
+      System.out.println("seed " + seed + " (--seed " + seed + " sends the same prompts"
+          + (config.load().open() ? " at the same times" : "") + " again)");
+      Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
+          LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
+      sampler.start();
+      if (sampler.unavailable() != null) {
+        System.out.println(sampler.unavailable());
+      }
+      ServerFacts server = new ServerFacts(base, found);
+      RunConfig onServer = config.with(config.server().withBaseUrl(base)); // the sweep's mock serves every profile
+      MockServer started = mock;
+      Runtime.getRuntime().addShutdownHook(onCtrlC = new Thread(() -> {
+        System.err.println("interrupted: writing what was measured so far");
+        ProfileRun run = current.getAndSet(null);
+        if (run != null) {
+          try {
+            results.addAll(run.interrupted());
+          } catch (RuntimeException e) {
+            System.err.println("error: could not save the interrupted profile's records: " + e.getMessage());
+          }
+        }
+        finish(sampler, started);
+      }));
+      int status = capacity != null ? findCapacity(onServer, capacity, server) : profiles(onServer, server);
+      Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      finish(sampler, mock);
+      return status;
+    } catch (IOException | RuntimeException e) {
+      if (onCtrlC != null) {
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      }
+      finish(sampler, mock);
+      throw e;
+    }
+  }
+
+  private int profiles(RunConfig onServer, ServerFacts server) {
+    int failures = 0;
+    for (Workload.Entry e : onServer.selection().entries()) {
+      String name = e.profile().name();
+      String notFit = onServer.shape(e.profile()).doesNotFit(server.discovered().maxModelLen());
+      if (notFit != null && (onServer.selection().workloadFile() == null || e.settings().dataset() == null)) {
+        System.out.println("\n=== profile " + name + " skipped: " + notFit + " ===");
+        continue;
+      }
+      ProfileJob job = new ProfileJob(onServer, e, server, current::set);
+      System.out.println("\n=== profile " + name + " (" + job.simulationName() + ") ===");
+      ProfileOutcome outcome = launcher.run(job);
+      current.set(null);
+      if (outcome instanceof ProfileOutcome.Completed c) {
+        results.addAll(c.results());
+      } else if (outcome instanceof ProfileOutcome.NotRun || outcome instanceof ProfileOutcome.Failed) {
+        failures++;
+        System.out.println("profile " + name + " did not complete: " + why(outcome));
+      }
+    }
+    return failures == 0 ? 0 : 1;
+  }
+
+  /** The search, each probe one run of the profile with one level; 0 when it found its answer. */
+  private int findCapacity(RunConfig onServer, Selection.Capacity capacity, ServerFacts server) {
+    Workload.Entry entry = onServer.selection().entries().get(0);
+    String notFit = onServer.shape(entry.profile()).doesNotFit(server.discovered().maxModelLen());
+    if (notFit != null) {
+      System.err.println("error: profile " + entry.profile().name() + " cannot run: " + notFit);
+      return 1;
+    }
+    CapacityRun.Plan plan = new CapacityRun.Plan(capacity.search(), capacity.slo(), capacity.minRequests(),
+        onServer.workload().seed(), out);
+    try {
+      CapacitySearch.Answer a = CapacityRun.run(plan, probe -> {
+        ProfileOutcome outcome = launcher.run(new ProfileJob(probeConfig(onServer, probe), entry, server, current::set));
+        current.set(null);
+        if (!(outcome instanceof ProfileOutcome.Completed)) {
+          throw new IllegalStateException(why(outcome));
+        }
+      }, System.out);
+      System.out.println("capacity page: " + CapacityPage.write(a, capacity.slo(), out));
+      return 0;
+    } catch (Exception e) {
+      System.out.println("the capacity search stopped: " + e.getMessage() + "; the probes measured so far are in "
+          + out.resolve("probes") + " (--resume continues from them)");
+      return 1;
+    }
+  }
+
+  private static String why(ProfileOutcome o) {
+    if (o instanceof ProfileOutcome.Skipped s) {
+      return s.reason();
+    }
+    if (o instanceof ProfileOutcome.NotRun n) {
+      return n.message();
+    }
+    return o instanceof ProfileOutcome.Failed f ? f.message() : "completed";
+  }
+
+  /** A probe's run: one level, its own folder, seed and percentiles. */
+  static RunConfig probeConfig(RunConfig c, CapacityRun.ProbeLevel p) {
+    return c.with(c.workload().withSeed(p.seed()))
+        .with(p.concurrency() != null ? c.load().closed(p.concurrency(), p.rounds()) : c.load().rate(p.rate(), p.numPrompts()))
+        .with(c.output().forProbe(p.dir(), p.percentiles(), Slo.parse(p.goodput())));
+  }
+
+  /** Writes mem_usage.txt and the summary from whatever results exist; stops the sampler and the mock. */
+  private synchronized void finish(GpuSampler sampler, MockServer mock) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    try {
+      sampler.close();
+      boolean probes = config.selection().capacity() != null;
+      List<LevelResult> written = probes ? probeResults(false) : List.copyOf(results);
+      new SweepEnd(out, config.output().gatlingResults(), System.out,
+          () -> probes ? probeResults(true) : ResultFiles.full(out)).write(written, sampler, config.output().gpuIntervalMs());
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: could not write the summary: " + e.getMessage());
+    } finally {
+      if (mock != null) {
+        mock.close();
+      }
+    }
+  }
+
+  /** A capacity search's probe results (probes/<level>/, this run's and a resumed one's), in the order they ran. */
+  private List<LevelResult> probeResults(boolean full) throws IOException {
+    List<LevelResult> all = new ArrayList<>();
+    Path probes = out.resolve("probes");
+    if (Files.isDirectory(probes)) {
+      try (Stream<Path> dirs = Files.list(probes)) {
+        for (Path d : dirs.filter(Files::isDirectory).toList()) {
+          all.addAll(full ? ResultFiles.full(d) : ResultFiles.summaries(d));
+        }
+      }
+    }
+    all.sort(Comparator.comparingLong(LevelResult::levelStartEpochMs));
+    return all;
+  }
+}

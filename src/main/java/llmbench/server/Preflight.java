@@ -1,0 +1,58 @@
+package llmbench.server;
+
+import llmbench.prompt.TextTokenizer;
+import llmbench.workload.LoadSpec;
+import llmbench.workload.Planner;
+import llmbench.workload.Profile;
+import llmbench.workload.RunPlan;
+import llmbench.workload.WorkloadSpec;
+
+/**
+ * What a profile's run asks the server before anything is timed: its chat template's tokens (its
+ * /tokenize), one exact request of the plan (2 tokens out) whose count of the prompt is checked, and
+ * the emptying of its prefix cache when asked. The server's model and context length come from
+ * {@link Discovery}, once per run.
+ */
+public final class Preflight {
+  private Preflight() {}
+
+  /**
+   * The profile's plan, checked against the server.
+   *
+   * @param profile with the run's lengths and levels over its own
+   */
+  public static RunPlan plan(ServerClient client, String baseUrl, Discovery.Result server, WorkloadSpec workload,
+      LoadSpec load, Profile profile, TextTokenizer tokenizer, boolean flushCache) {
+    String model = server.modelId();
+    boolean chat = workload.chatAsked() || profile.vision();
+    Integer template = chat ? client.tokenizeChat(model, "") : null;
+    RunPlan draft = Planner.plan(new Planner.Input(workload, load, profile, baseUrl, model, server.maxModelLen(),
+        tokenizer, template, text -> client.tokenizeChat(model, text)));
+    if (draft.skipped()) {
+      return draft;
+    }
+    RunPlan.Preflight pre = draft.preflight();
+    ServerClient.Preflight answer;
+    try {
+      answer = client.stream(pre.path(), pre.body());
+    } catch (ServerClient.ServerError e) {
+      throw new Planner.PlanError(pre.dataset() ? "the server rejected the dataset's first prompt: " + e.getMessage()
+          : "the server rejected the preflight request (" + pre.what() + "): " + e.getMessage());
+    }
+    if (answer.chunksWithChoices() == 0) {
+      throw new Planner.PlanError("the server's preflight stream had no chunk with choices: is this an "
+          + "OpenAI-compatible streaming server?");
+    }
+    RunPlan plan = Planner.checked(draft, answer.promptTokens());
+    if (!plan.skipped() && flushCache) {
+      // after the preflight, before the warm-up: nothing an earlier run sent is cached, and the
+      // warm-up primes only this run's prompts
+      try {
+        plan.metadata().put("prefix_cache_reset", client.resetPrefixCache());
+      } catch (ServerClient.ServerError e) {
+        throw new Planner.PlanError("--flush-cache: " + e.getMessage());
+      }
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,88 @@
+package llmbench.workload;
+
+import llmbench.prompt.NoiseImages;
+
+/**
+ * What each request carries: lengths (over the profile's), the prompts' source, shared prefixes,
+ * chat sessions, the seed, and the image of a vision run. Checked as a whole when made: a mistake is
+ * one line that names the option.
+ *
+ * @param inputLen tokens per prompt instead of the profile's; null for the profile's
+ * @param chat null when not asked (completions, or chat for sessions and vision)
+ * @param image the noise image of a vision run; null for text
+ */
+public record WorkloadSpec(
+    Integer inputLen,
+    Integer outputLen,
+    Boolean chat,
+    Dataset.Spec dataset,
+    int prefixLen,
+    int numPrefixes,
+    int turns,
+    int thinkTimeMs,
+    long seed,
+    NoiseImages.Spec image) {
+
+  public WorkloadSpec {
+    positive(inputLen, "--input-len");
+    positive(outputLen, "--output-len");
+    if (prefixLen < 0) {
+      throw new IllegalArgumentException("--prefix-len must be 0 or more, not " + prefixLen);
+    }
+    if (numPrefixes < 1) {
+      throw new IllegalArgumentException("--num-prefixes must be >= 1, not " + numPrefixes);
+    }
+    if (numPrefixes > 1 && prefixLen == 0) {
+      throw new IllegalArgumentException("--num-prefixes needs a shared prefix: give --prefix-len too");
+    }
+    if (turns < 1) {
+      throw new IllegalArgumentException("--turns must be >= 1, not " + turns);
+    }
+    if (thinkTimeMs < 0) {
+      throw new IllegalArgumentException("--think-time-ms must be 0 or more, not " + thinkTimeMs);
+    }
+    if (turns > 1 && Boolean.FALSE.equals(chat)) {
+      throw new IllegalArgumentException("--turns sends conversations to /v1/chat/completions: leave out --endpoint completions");
+    }
+    if (turns == 1 && thinkTimeMs > 0) {
+      throw new IllegalArgumentException("--think-time-ms is the pause between a session's turns: give --turns 2 or more");
+    }
+    if (!dataset.random() && prefixLen > 0) {
+      throw new IllegalArgumentException("--prefix-len shares a prefix among random prompts: leave it out with --dataset "
+          + dataset.kind());
+    }
+    if (!dataset.random() && turns > 1) {
+      throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
+          + "leave out --dataset");
+    }
+  }
+
+  /** Chat: asked for, or a multi-turn session (a conversation is a chat). */
+  public boolean chatAsked() {
+    return Boolean.TRUE.equals(chat) || turns > 1;
+  }
+
+  /** With a workload file's profile's own settings over these. */
+  public WorkloadSpec with(ProfileSettings p) {
+    return new WorkloadSpec(inputLen, outputLen, p.chat() != null ? p.chat() : chat,
+        p.dataset() != null ? p.dataset() : dataset, p.prefixLen() != null ? p.prefixLen() : prefixLen,
+        p.numPrefixes() != null ? p.numPrefixes() : numPrefixes, p.turns() != null ? p.turns() : turns,
+        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image);
+  }
+
+  public WorkloadSpec withSeed(long newSeed) {
+    return new WorkloadSpec(inputLen, outputLen, chat, dataset, prefixLen, numPrefixes, turns, thinkTimeMs, newSeed,
+        image);
+  }
+
+  /** The profile with these lengths over its own. */
+  public Profile apply(Profile profile) {
+    return profile.withLengths(inputLen, outputLen);
+  }
+
+  private static void positive(Integer v, String option) {
+    if (v != null && v < 1) {
+      throw new IllegalArgumentException(option + " must be a positive integer, not " + v);
+    }
+  }
+}

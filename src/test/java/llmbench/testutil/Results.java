@@ -1,0 +1,35 @@
+package llmbench.testutil;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import llmbench.results.LevelResult;
+
+/** Level results for tests: from JSON as a file holds it (through the same binding as the readers). */
+public final class Results {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Results() {}
+
+  public static LevelResult of(JsonNode json) {
+    try {
+      return JSON.treeToValue(json, LevelResult.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** vLLM's statistics keys for these metrics: mean, median, std 0 and p99. */
+  public static Map<String, Object> stats(Map<String, double[]> meanMedianP99) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    meanMedianP99.forEach((metric, v) -> {
+      m.put("mean_" + metric + "_ms", v[0]);
+      m.put("median_" + metric + "_ms", v[1]);
+      m.put("std_" + metric + "_ms", 0.0);
+      m.put("p99_" + metric + "_ms", v[2]);
+    });
+    return m;
+  }
+}
