@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import llmbench.capacity.CapacitySearch;
-import llmbench.capacity.SloTargets;
 import llmbench.mock.MockConfig;
 import llmbench.prompt.NoiseImages;
 import llmbench.prompt.TextTokenizer;
@@ -22,6 +20,7 @@ import llmbench.workload.LoadSpec;
 import llmbench.workload.Workload;
 import llmbench.workload.WorkloadSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Parameters;
@@ -78,26 +77,8 @@ public final class RunOptions {
   Integer inputLen;
   @Option(names = "--output-len", description = "Output tokens per request instead of the profile's (all profiles).")
   Integer outputLen;
-  @Option(names = "--find-capacity", description = "Search the largest load that meets --slo (one profile, "
-      + "default low): doubling, then bisection; each probe is a level with its results in probes/<level>/.")
-  boolean findCapacity;
-  @Option(names = "--slo", description = "With --find-capacity: targets, e.g. ttft_p99:500,tpot_p99:50 "
-      + "(METRIC_STAT:MS; METRIC ttft, tpot, itl, e2el; STAT p99, p90, mean, median).")
-  String slo;
-  @Option(names = "--by", description = "With --find-capacity: concurrency (default: closed-model users) or rate (req/s).")
-  String by = "concurrency";
-  @Option(names = "--max-load", description = "With --find-capacity: the largest load to try (default: 256 users "
-      + "or 128 req/s).")
-  Double maxLoad;
-  @Option(names = "--min-requests", description = "With --find-capacity: requests per probe at least (default: "
-      + "${DEFAULT-VALUE}, so that a P99 differs from the maximum).")
-  int minRequests = 100;
-  @Option(names = "--max-probes", description = "With --find-capacity: measurements at most, repeats not counted "
-      + "(default: ${DEFAULT-VALUE}).")
-  int maxProbes = 12;
-  @Option(names = "--resume", description = "With --find-capacity: continue the search in --out, reusing the "
-      + "probes already measured there (nothing is archived).")
-  boolean resume;
+  @Mixin
+  CapacityOptions capacity = new CapacityOptions();
   @Option(names = "--request-rate", paramLabel = "RATES", description = "Request-rate levels instead of concurrency "
       + "levels, e.g. 1,2,4,inf (req/s; inf = all at once), with vLLM's arrivals: gamma gaps, seeded.")
   String requestRate;
@@ -177,7 +158,7 @@ public final class RunOptions {
     }
     // a text run's workload file may hold a vision profile: it sends the default image
     NoiseImages.Spec image = imageSpec(imageSize, imageFormat);
-    Selection.Capacity capacity = capacity(given);
+    Selection.Capacity search = capacity.toSearch(given, requestRate != null || numPrompts != null);
     Workload file = null;
     if (workload != null) {
       try {
@@ -187,20 +168,20 @@ public final class RunOptions {
             : "--workload " + e.getMessage());
       }
     }
-    if (file != null && capacity != null) {
+    if (file != null && search != null) {
       throw new IllegalArgumentException("--find-capacity searches one of the seed's profiles (or --input-len/--output-len): "
           + "leave out --workload");
     }
     Workload source = file != null ? file : Workload.defaults();
     List<String> allowed = file != null ? file.names() : vision ? VISION : TEXT;
     List<String> chosen = profiles != null ? profiles
-        : capacity != null ? List.of(vision ? "vision2" : "low") : allowed;
+        : search != null ? List.of(vision ? "vision2" : "low") : allowed;
     for (String p : chosen) {
       if (!allowed.contains(p)) {
         throw new IllegalArgumentException("unknown profile '" + p + "' in --profiles: use " + String.join(", ", allowed));
       }
     }
-    if (capacity != null && chosen.size() != 1) {
+    if (search != null && chosen.size() != 1) {
       throw new IllegalArgumentException("--find-capacity searches one profile: give one in --profiles, not " + chosen);
     }
     TextTokenizer.requireGiven(tokenizer);
@@ -214,7 +195,7 @@ public final class RunOptions {
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
         "--max-model-len"), tokenizer, mock, flushCache);
     RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine), client(), mockSettings(),
-        new Selection(chosen, source, workload, vision, capacity));
+        new Selection(chosen, source, workload, vision, search));
     if (file != null) {
       for (Workload.Entry e : config.selection().entries()) {
         for (String option : e.settings().options()) {
@@ -364,45 +345,6 @@ public final class RunOptions {
           + " must be a positive integer");
     }
     return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs);
-  }
-
-  /** The search's settings; null without --find-capacity. */
-  private Selection.Capacity capacity(ParseResult given) {
-    if (!findCapacity) {
-      for (String o : List.of("--slo", "--max-load", "--resume", "--by", "--min-requests", "--max-probes")) {
-        if (given.hasMatchedOption(o)) {
-          throw new IllegalArgumentException(o + " belongs to a capacity search: give --find-capacity too");
-        }
-      }
-      return null;
-    }
-    if (requestRate != null || numPrompts != null) {
-      throw new IllegalArgumentException("--find-capacity chooses the loads itself: leave out --request-rate and "
-          + "--num-prompts (use --by rate, --max-load, --min-requests)");
-    }
-    CapacitySearch.By b = switch (by) {
-      case "concurrency" -> CapacitySearch.By.CONCURRENCY;
-      case "rate" -> CapacitySearch.By.RATE;
-      default -> throw new IllegalArgumentException("--by must be concurrency or rate, not '" + by + "'");
-    };
-    double max = maxLoad != null ? maxLoad : b == CapacitySearch.By.CONCURRENCY ? 256 : 128;
-    if (b == CapacitySearch.By.CONCURRENCY && (max < 1 || max != Math.rint(max))) {
-      throw new IllegalArgumentException("--max-load for a concurrency search is a whole number of users >= 1");
-    }
-    if (!(max > 0)) {
-      throw new IllegalArgumentException("--max-load must be > 0");
-    }
-    if (minRequests < 1 || maxProbes < 2) {
-      throw new IllegalArgumentException("--min-requests must be >= 1 and --max-probes >= 2");
-    }
-    SloTargets targets;
-    try {
-      targets = SloTargets.parse(slo);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage().startsWith("--slo") ? e.getMessage() : "--slo: " + e.getMessage());
-    }
-    return new Selection.Capacity(targets,
-        new CapacitySearch.Settings(b, Math.min(1, max), max, 0.1, maxProbes, 0.1, 1), minRequests, resume);
   }
 
   /** "512 512" → a spec; anything else is a usage error with a one-line reason. */

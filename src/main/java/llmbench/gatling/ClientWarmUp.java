@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import com.typesafe.config.ConfigFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import llmbench.jvm.JitSettle;
 import llmbench.mock.MockConfig;
@@ -155,23 +154,13 @@ final class ClientWarmUp {
     ClientWarmUp warm = new ClientWarmUp(users);
     current = warm;
     Path results = null;
-    String writers = System.getProperty("gatling.data.writers.0"); // the measured run's own choice, restored after
     try {
       results = Files.createTempDirectory("llmbench-client-warmup-");
-      System.setProperty("gatling.data.writers.0", "file");
-      ConfigFactory.invalidateCaches(); // Gatling reads its settings through Typesafe Config
-      io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"-s", ClientWarmUpSimulation.class.getName(),
-          "-rf", results.toString(), "--no-reports"});
+      GatlingLauncher.gatling(ClientWarmUpSimulation.class.getName(), results, false, "--no-reports");
       warm.report();
-    } catch (IOException | RuntimeException e) {
+    } catch (Exception e) { // Gatling rethrows checked exceptions too
       System.out.println("client warm-up failed (" + e.getMessage() + "): the first levels may run beside the JIT");
     } finally {
-      if (writers == null) {
-        System.clearProperty("gatling.data.writers.0");
-      } else {
-        System.setProperty("gatling.data.writers.0", writers);
-      }
-      ConfigFactory.invalidateCaches();
       warm.close();
       current = null;
       deleteTree(results);
