@@ -15,6 +15,12 @@ public final class Metrics {
         k.add(s + "_" + m + "_ms");
       }
     }
+    // a reasoning model's time to its answer (samples: ttfos), speculative decoding (level-wide values)
+    for (String st : List.of("mean", "median", "p99")) {
+      k.add(st + "_ttfo_ms");
+    }
+    k.addAll(List.of("answer_output_throughput", "mean_itl_per_token_ms", "mean_tokens_per_chunk",
+        "server_spec_acceptance_rate"));
     k.add("failed");
     k.add(PEAK_GPU);
     KEYS = List.copyOf(k);
@@ -22,14 +28,14 @@ public final class Metrics {
 
   private Metrics() {}
 
-  /** Throughput: higher is better; everything else (latency, failures, memory): lower. */
+  /** Throughput, tokens per chunk, acceptance: higher is better; everything else (latency, failures, memory): lower. */
   public static boolean higherIsBetter(String key) {
-    return key.endsWith("_throughput");
+    return key.endsWith("_throughput") || key.equals("mean_tokens_per_chunk") || key.equals("server_spec_acceptance_rate");
   }
 
-  /** ttft, tpot, itl or e2el for a latency key (its samples decide whether a change is noise); else null. */
+  /** ttft, tpot, itl, e2el or ttfo for a latency key (its samples decide whether a change is noise); else null. */
   public static String sampleOf(String key) {
-    for (String m : List.of("ttft", "tpot", "itl", "e2el")) {
+    for (String m : List.of("ttft", "tpot", "itl", "e2el", "ttfo")) {
       if (key.endsWith("_" + m + "_ms")) {
         return m;
       }

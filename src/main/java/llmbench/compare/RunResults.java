@@ -165,11 +165,26 @@ public record RunResults(String name, Path path, String model, List<Level> level
       itl = kept;
     }
     Map<String, double[]> s = new LinkedHashMap<>();
+    s.put("ttfo", ttfos(r));
     s.put("ttft", ttft.stream().mapToDouble(Double::doubleValue).toArray());
     s.put("tpot", tpot.stream().mapToDouble(Double::doubleValue).toArray());
     s.put("itl", itl.stream().mapToDouble(Double::doubleValue).toArray());
     s.put("e2el", e2el.stream().mapToDouble(Double::doubleValue).toArray());
     return s;
+  }
+
+  /** A reasoning model's TTFO per successful request that reached its answer, ms; none for the others. */
+  private static double[] ttfos(LevelResult r) {
+    if (!(r.other().get("ttfos") instanceof List<?> list)) {
+      return new double[0];
+    }
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!r.failed(i) && list.get(i) instanceof Number n && n.doubleValue() > 0) {
+        ms.add(n.doubleValue() * 1000);
+      }
+    }
+    return ms.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static double mean(int[] a) {

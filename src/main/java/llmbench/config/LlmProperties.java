@@ -29,7 +29,7 @@ public final class LlmProperties {
         {"connections", "--connections"}, {"percentiles", "--percentiles"},
         {"percentileMetrics", "--percentile-metrics"}, {"goodput", "--goodput"}, {"out", "--out"},
         {"gatlingResults", "--gatling-results"}, {"metricsInterval", "--metrics-interval-ms"},
-        {"imageFormat", "--image-format"}, {"clientWarmup", "--no-client-warmup"}};
+        {"imageFormat", "--image-format"}, {"clientWarmup", "--no-client-warmup"}, {"minTokens", "--no-min-tokens"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }
@@ -75,12 +75,12 @@ public final class LlmProperties {
       if (option == null) {
         throw new IllegalArgumentException("unknown setting -D" + e.getKey() + " (docs/CONFIGURATION.md lists them)");
       }
-      if (option.equals("--mock") || option.equals("--flush-cache") || option.equals("--no-client-warmup")) {
+      if (option.equals("--mock") || option.equals("--flush-cache") || option.startsWith("--no-")) {
         if (!value.equals("true") && !value.equals("false")) {
           throw new IllegalArgumentException("-D" + e.getKey() + " must be true or false, not '" + value + "'");
         }
-        // clientWarmup=false is the option --no-client-warmup
-        if (value.equals("true") != option.equals("--no-client-warmup")) {
+        // clientWarmup=false is the option --no-client-warmup, minTokens=false --no-min-tokens
+        if (value.equals("true") != option.startsWith("--no-")) {
           args.add(option);
         }
         continue;

@@ -128,6 +128,9 @@ public final class RunOptions {
   @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
       + "(off: a live line per level says where the sweep is).")
   boolean gatlingConsole;
+  @Option(names = "--no-min-tokens", description = "Do not send min_tokens = max_tokens (sent by default to vLLM "
+      + "and SGLang, so that stop ids that ignore_eos does not lift cannot shorten an output).")
+  boolean noMinTokens;
   @Option(names = "--levels", split = ",", description = "Concurrency levels instead of the profile's, e.g. 1,8,32 "
       + "(all profiles).")
   List<Integer> levels;
@@ -189,7 +192,7 @@ public final class RunOptions {
     checkDataset(data);
     WorkloadSpec w = new WorkloadSpec(inputLen, outputLen, endpoint(), data, prefixLen == null ? 0 : prefixLen,
         numPrefixes == null ? 1 : numPrefixes, turns == null ? 1 : turns, thinkTimeMs == null ? 0 : thinkTimeMs,
-        seed != null ? seed : freshSeed(), image);
+        seed != null ? seed : freshSeed(), image, !noMinTokens);
     LoadSpec load = new LoadSpec(levels, rounds, rates(given), burstiness == null ? 1.0 : burstiness, maxConcurrency,
         numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests);
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,

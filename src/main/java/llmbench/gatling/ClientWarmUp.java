@@ -123,8 +123,9 @@ final class ClientWarmUp {
         .stepModel(StepModel.fixed(0.25)).maxNumSeqs(1024).numGpuBlocks(1_000_000)
         .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).build());
     String model = mock.config().modelId();
-    java.util.function.IntFunction<byte[]> bodies = i -> chat ? RequestBodies.chat(model, "client warm-up " + i, null, TOKENS)
-        : RequestBodies.completions(model, "client warm-up " + i, TOKENS);
+    RequestBodies requests = RequestBodies.plain(model);
+    java.util.function.IntFunction<byte[]> bodies = i -> chat ? requests.chat("client warm-up " + i, null, TOKENS)
+        : requests.completions("client warm-up " + i, TOKENS);
     // a rate level's first requests must not be its chain's first run either
     LevelPlan plan = !open ? new LevelPlan(Target.label(name), users, 8, TOKENS, users * rounds, bodies)
         : LevelPlan.openLabelled(Target.label(name), new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS,

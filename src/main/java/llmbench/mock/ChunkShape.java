@@ -25,24 +25,35 @@ enum ChunkShape {
     }
   }
 
-  /** One stream's fixed facts. */
-  record Stream(String id, String model, long created, boolean chat, int promptTokens, boolean includeUsage) {}
+  /**
+   * One stream's fixed facts.
+   *
+   * @param chunkUsage usage on every chunk (vLLM's and SGLang's {@code stream_options.continuous_usage_stats})
+   * @param reasoningTokens the thinking tokens before the answer (chat)
+   */
+  record Stream(String id, String model, long created, boolean chat, int promptTokens, boolean includeUsage,
+      boolean chunkUsage, int reasoningTokens) {}
 
   /**
-   * Writes the events for token {@code index} ({@code finishReason} non-null on the last) into
-   * {@code buf}; returns how many of them carry a non-empty {@code choices} list.
+   * Writes the events of the chunk that carries tokens {@code first}..{@code first + count - 1}
+   * ({@code finishReason} non-null on the last) into {@code buf}; returns how many of them carry a
+   * non-empty {@code choices} list.
+   *
+   * @param reasoning the tokens are thinking, sent in the family's reasoning field
    */
-  int token(Stream s, ByteBuf buf, int index, String piece, String finishReason) {
+  int chunk(Stream s, ByteBuf buf, int first, int count, String text, boolean reasoning, String finishReason) {
     int choices = 0;
-    if (this == TGI && index == 0) {
+    int index = first + count - 1;
+    if (this == TGI && first == 0) {
       buf.writeBytes(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII)); // a comment, not an event
     }
-    if (s.chat() && index == 0 && this != TGI) {
-      HttpReplies.sse(buf, roleChunk(s));
+    if (s.chat() && first == 0 && this != TGI) {
+      HttpReplies.sse(buf, withChunkUsage(s, roleChunk(s), 0));
       choices++;
     }
     boolean separateFinish = this == LLAMACPP;
-    HttpReplies.sse(buf, tokenChunk(s, piece, separateFinish ? null : finishReason));
+    HttpReplies.sse(buf, withChunkUsage(s, tokenChunk(s, text, reasoning, separateFinish ? null : finishReason),
+        index + 1));
     choices++;
     if (finishReason == null) {
       return choices;
@@ -62,7 +73,11 @@ enum ChunkShape {
     if (s.includeUsage() && (this != LLAMACPP || s.chat())) {
       ObjectNode u = base(s);
       u.putArray("choices");
-      u.set("usage", usage(s, index + 1));
+      ObjectNode usage = usage(s, index + 1);
+      if (this == SGLANG && s.reasoningTokens() > 0) {
+        usage.put("reasoning_tokens", s.reasoningTokens()); // SGLang's own key (FIELD_NOTES §19)
+      }
+      u.set("usage", usage);
       if (this == LLAMACPP) {
         u.set("timings", timings(index + 1));
       }
@@ -82,15 +97,36 @@ enum ChunkShape {
     return chatChunk(s, delta, null);
   }
 
-  private ObjectNode tokenChunk(Stream s, String piece, String finishReason) {
+  /** Usage on a chunk of a stream that asked for it on every chunk: the tokens generated so far. */
+  private ObjectNode withChunkUsage(Stream s, ObjectNode chunk, int completion) {
+    if (s.chunkUsage() && (this == VLLM || this == SGLANG)) {
+      chunk.set("usage", usage(s, completion));
+    }
+    return chunk;
+  }
+
+  /**
+   * A chunk's delta: the answer in {@code content}, thinking in vLLM's {@code reasoning} or
+   * SGLang's and llama.cpp's {@code reasoning_content}; TGI has no reasoning field (thinking is content).
+   */
+  private ObjectNode tokenChunk(Stream s, String piece, boolean reasoning, String finishReason) {
     if (!s.chat()) {
       return completionChunk(s, piece, finishReason);
     }
     ObjectNode delta = MockServer.JSON.createObjectNode();
     switch (this) {
       case TGI -> delta.put("role", "assistant").put("content", piece);
-      case SGLANG -> delta.putNull("role").put("content", piece).putNull("reasoning_content").putNull("tool_calls");
-      default -> delta.put("content", piece);
+      case SGLANG -> {
+        delta.putNull("role");
+        if (reasoning) {
+          delta.putNull("content").put("reasoning_content", piece);
+        } else {
+          delta.put("content", piece).putNull("reasoning_content");
+        }
+        delta.putNull("tool_calls");
+      }
+      case LLAMACPP -> delta.put(reasoning ? "reasoning_content" : "content", piece);
+      default -> delta.put(reasoning ? "reasoning" : "content", piece);
     }
     return chatChunk(s, delta, finishReason);
   }

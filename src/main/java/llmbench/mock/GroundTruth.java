@@ -23,11 +23,19 @@ public final class GroundTruth implements AutoCloseable {
    * @param tokenDueNs end of the engine step that sampled each token
    * @param tokenSentNs when each token's chunk was handed to the socket
    * @param images each image received: {@code WIDTHxHEIGHT mime sha256-prefix}
+   * @param chunkTokens the tokens each token-carrying chunk held, in order (several under speculative decoding)
+   * @param reasoningTokens the thinking tokens sent before the answer
+   * @param firstAnswerNs when the first chunk of the answer (not thinking) was handed to the socket; 0 if none
+   * @param minTokens the request's min_tokens (0: none)
+   * @param finishReason the last chunk's finish_reason (length, stop), null if it did not finish
+   * @param specDrafts speculative steps (each proposing spec-decode − 1 draft tokens)
+   * @param specAccepted draft tokens accepted in them
    */
   public record Trace(String requestId, String endpoint, long arrivalNs, int promptTokens,
       int completionTokens, long[] choiceChunkNs, long[] choiceFlushedNs, long[] tokenDueNs, long[] tokenSentNs,
       long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome,
-      List<String> images) {}
+      List<String> images, int[] chunkTokens, int reasoningTokens, long firstAnswerNs, int minTokens,
+      String finishReason, int specDrafts, int specAccepted) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, Trace> traces = new ConcurrentHashMap<>();

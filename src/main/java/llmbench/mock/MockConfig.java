@@ -31,7 +31,18 @@ public record MockConfig(
     int busyThreads,
     boolean closeConnections,
     String chunkShape,
-    boolean prefixCaching) {
+    boolean prefixCaching,
+    int reasoningTokens,
+    double reasoningFraction,
+    int specDecode,
+    double specAcceptRate,
+    double stopTokenRate) {
+
+  /** The reasoning tokens of a chat request that may generate {@code maxTokens} (before its answer). */
+  public int reasoningFor(int maxTokens) {
+    int r = reasoningTokens > 0 ? reasoningTokens : (int) Math.floor(reasoningFraction * maxTokens);
+    return Math.max(0, Math.min(r, maxTokens - 1)); // at least one answer token
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -65,6 +76,14 @@ public record MockConfig(
     public String chunkShape = "vllm";
     /** On by default, as in vLLM V1. */
     public boolean prefixCaching = true;
+    /** A reasoning model: this many tokens of thinking before each chat answer (or a fraction of max_tokens). */
+    public int reasoningTokens = 0;
+    public double reasoningFraction = 0;
+    /** Speculative decoding: up to this many tokens per step (0 or 1: off), each draft accepted at the rate. */
+    public int specDecode = 0;
+    public double specAcceptRate = 0.7;
+    /** The chance per token of a stop id (gpt-oss's {@code <|return|>}) that ends a request, unless min_tokens. */
+    public double stopTokenRate = 0;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -89,6 +108,11 @@ public record MockConfig(
     public Builder closeConnections(boolean v) { closeConnections = v; return this; }
     public Builder chunkShape(String v) { chunkShape = v; return this; }
     public Builder prefixCaching(boolean v) { prefixCaching = v; return this; }
+    public Builder reasoningTokens(int v) { reasoningTokens = v; return this; }
+    public Builder reasoningFraction(double v) { reasoningFraction = v; return this; }
+    public Builder specDecode(int v) { specDecode = v; return this; }
+    public Builder specAcceptRate(double v) { specAcceptRate = v; return this; }
+    public Builder stopTokenRate(double v) { stopTokenRate = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -102,10 +126,17 @@ public record MockConfig(
         throw new IllegalArgumentException("busy-threads must be 0 or more");
       }
       ChunkShape.parse(chunkShape);
+      if (reasoningTokens < 0 || !(reasoningFraction >= 0 && reasoningFraction < 1)) {
+        throw new IllegalArgumentException("reasoning-tokens must be a count >= 0 or a fraction of max_tokens below 1");
+      }
+      if (specDecode < 0 || !(specAcceptRate >= 0 && specAcceptRate <= 1) || !(stopTokenRate >= 0 && stopTokenRate < 1)) {
+        throw new IllegalArgumentException("spec-decode must be >= 0, spec-accept-rate within 0..1, stop-token-rate below 1");
+      }
       return new MockConfig(host, port, modelId, maxModelLen, tokenizerDir, maxNumSeqs,
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
-          closeConnections, chunkShape, prefixCaching);
+          closeConnections, chunkShape, prefixCaching, reasoningTokens, reasoningFraction, specDecode,
+          specAcceptRate, stopTokenRate);
     }
   }
 }

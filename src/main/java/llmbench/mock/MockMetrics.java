@@ -66,6 +66,9 @@ final class MockMetrics {
   private final AtomicLong generationTokens = new AtomicLong();
   private final AtomicLong prefixQueries = new AtomicLong();
   private final AtomicLong prefixHits = new AtomicLong();
+  private final AtomicLong specDrafts = new AtomicLong();
+  private final AtomicLong specDraftTokens = new AtomicLong();
+  private final AtomicLong specAccepted = new AtomicLong();
   private final Map<String, AtomicLong> finished = new ConcurrentHashMap<>();
   private final Histogram ttft = new Histogram("vllm:time_to_first_token_seconds",
       "Histogram of time to first token in seconds.", TTFT_BUCKETS);
@@ -75,6 +78,13 @@ final class MockMetrics {
       "Histogram of e2e request latency in seconds.", REQUEST_BUCKETS);
   private final Histogram queue = new Histogram("vllm:request_queue_time_seconds",
       "Histogram of time spent in WAITING phase for request.", REQUEST_BUCKETS);
+
+  /** One speculative step: {@code draftTokens} proposed, {@code accepted} of them kept. */
+  void addSpecDecode(int draftTokens, int accepted) {
+    specDrafts.incrementAndGet();
+    specDraftTokens.addAndGet(draftTokens);
+    specAccepted.addAndGet(accepted);
+  }
 
   void setGauges(int running, int waiting, double kvUsage) {
     this.running = running;
@@ -133,6 +143,11 @@ final class MockMetrics {
         model, prefixQueries.get());
     counter(sb, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", model,
         prefixHits.get());
+    if (config.specDecode() > 1) { // vLLM publishes these only when it decodes speculatively
+      counter(sb, "vllm:spec_decode_num_drafts_total", "Number of spec decoding drafts.", model, specDrafts.get());
+      counter(sb, "vllm:spec_decode_num_draft_tokens_total", "Number of draft tokens.", model, specDraftTokens.get());
+      counter(sb, "vllm:spec_decode_num_accepted_tokens_total", "Number of accepted tokens.", model, specAccepted.get());
+    }
     sb.append("# HELP vllm:request_success Count of successfully processed requests.\n");
     sb.append("# TYPE vllm:request_success counter\n");
     for (String reason : new String[] {"stop", "length"}) {

@@ -54,6 +54,18 @@ public final class MockOptions {
   boolean noPrefixCaching = !D.prefixCaching;
   @Option(names = "--chunk-shape", description = "Streamed chunks shaped like vllm (default), llamacpp, sglang or tgi.")
   String chunkShape = D.chunkShape;
+  @Option(names = "--reasoning-tokens", description = "A reasoning model: N tokens of thinking before each chat "
+      + "answer, or a fraction of max_tokens (e.g. 0.3), in each server family's delta field (default: none).")
+  String reasoning;
+  @Option(names = "--spec-decode", description = "Speculative decoding: up to K tokens per step and chunk, "
+      + "drafts accepted at --spec-accept-rate, vLLM's spec_decode counters on /metrics (default: off).")
+  int specDecode = D.specDecode;
+  @Option(names = "--spec-accept-rate", description = "With --spec-decode: the chance each draft token is accepted "
+      + "(default: ${DEFAULT-VALUE}).")
+  double specAcceptRate = D.specAcceptRate;
+  @Option(names = "--stop-token-rate", description = "The chance per token of a stop id that ends a request even "
+      + "with ignore_eos, unless min_tokens holds it (gpt-oss's <|return|>; default: ${DEFAULT-VALUE}).")
+  double stopTokenRate = D.stopTokenRate;
 
   private static final Set<String> FAULTS = Set.of("429", "500", "503", "error", "drop", "stall", "slow-first");
 
@@ -79,7 +91,26 @@ public final class MockOptions {
         .maxNumBatchedTokens(maxNumBatchedTokens).numGpuBlocks(numGpuBlocks).blockSize(blockSize)
         .stepModel(fixedStepMs == null ? StepModel.H100_8B : StepModel.fixed(fixedStepMs))
         .timeScale(timeScale).jitter(jitter).eosProbability(eos).seed(seed).faults(faults).busyThreads(busyThreads)
-        .closeConnections(closeConnections).prefixCaching(!noPrefixCaching).chunkShape(chunkShape);
+        .closeConnections(closeConnections).prefixCaching(!noPrefixCaching).chunkShape(chunkShape)
+        .reasoningTokens(reasoning == null || reasoning.contains(".") ? 0 : count(reasoning))
+        .reasoningFraction(reasoning != null && reasoning.contains(".") ? fraction(reasoning) : 0)
+        .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate);
+  }
+
+  private static int count(String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--reasoning-tokens: '" + v + "' is not a count or a fraction");
+    }
+  }
+
+  private static double fraction(String v) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--reasoning-tokens: '" + v + "' is not a count or a fraction");
+    }
   }
 
   private double rate(String k) {

@@ -176,8 +176,9 @@ public final class MockServer implements AutoCloseable {
         boolean get = HttpMethod.GET.equals(req.method());
         switch (path) {
           case "/health" -> HttpReplies.sendText(ctx.channel(), HttpResponseStatus.OK, "", "text/plain", keepAlive);
-          case "/version" -> HttpReplies.send(ctx.channel(), HttpResponseStatus.OK,
-              JSON.createObjectNode().put("version", "0.0.0+llmbench.mock"), keepAlive);
+          case "/version" -> HttpReplies.send(ctx.channel(), HttpResponseStatus.OK, // the family it plays, for clients
+              JSON.createObjectNode().put("version", "0.0.0+llmbench.mock").put("llmbench_mock_shape",
+                  streamContext.shape().name().toLowerCase(java.util.Locale.ROOT)), keepAlive);
           case "/v1/models" -> HttpReplies.send(ctx.channel(), HttpResponseStatus.OK, models(), keepAlive);
           case "/metrics" -> HttpReplies.sendText(ctx.channel(), HttpResponseStatus.OK, metrics.render(config),
               "text/plain; version=0.0.4; charset=utf-8", keepAlive);
@@ -188,7 +189,8 @@ public final class MockServer implements AutoCloseable {
             scheduler.resetPrefixCache();
             HttpReplies.sendText(ctx.channel(), HttpResponseStatus.OK, "", "text/plain", keepAlive);
           }
-          case "/tokenize", "/detokenize", "/v1/completions", "/v1/chat/completions" -> {
+          case "/tokenize", "/detokenize", "/v1/completions", "/v1/chat/completions", "/apply-template",
+              "/chat_tokenize", "/v1/tokenize" -> {
             if (get) {
               throw new ApiError(405, "MethodNotAllowed", null, "Method Not Allowed");
             }
@@ -226,7 +228,9 @@ public final class MockServer implements AutoCloseable {
         throw ApiError.badRequest("request body must be a JSON object");
       }
       switch (path) {
-        case "/tokenize" -> HttpReplies.send(ch, HttpResponseStatus.OK, tokenize(body), keepAlive);
+        case "/tokenize", "/apply-template", "/chat_tokenize", "/v1/tokenize" ->
+            HttpReplies.send(ch, HttpResponseStatus.OK, FamilyTokenize.answer(streamContext.shape(), path, body,
+                tokenizer, config.maxModelLen()), keepAlive);
         case "/detokenize" -> HttpReplies.send(ch, HttpResponseStatus.OK, detokenize(body), keepAlive);
         default -> generate(ch, path.endsWith("/chat/completions"), body, requestId, faultHeader,
             keepAlive, arrivalNs);
@@ -245,23 +249,6 @@ public final class MockServer implements AutoCloseable {
         .put("owned_by", "vllm").put("root", config.modelId()).putNull("parent")
         .put("max_model_len", config.maxModelLen());
     return root;
-  }
-
-  private ObjectNode tokenize(JsonNode body) {
-    long[] ids;
-    if (body.has("messages")) {
-      ids = tokenizer.encode(ChatTemplate.render(body.get("messages")),
-          body.path("add_special_tokens").asBoolean(false));
-    } else {
-      ids = tokenizer.encode(body.path("prompt").asText(""), body.path("add_special_tokens").asBoolean(true));
-    }
-    ObjectNode out = JSON.createObjectNode().put("count", ids.length).put("max_model_len", config.maxModelLen());
-    ArrayNode tokens = out.putArray("tokens");
-    for (long id : ids) {
-      tokens.add(id);
-    }
-    out.putNull("token_strs");
-    return out;
   }
 
   private ObjectNode detokenize(JsonNode body) {
@@ -370,10 +357,14 @@ public final class MockServer implements AutoCloseable {
     String traceId = requestIdHeader != null ? requestIdHeader : id;
     boolean stream = body.path("stream").asBoolean(false);
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+    boolean chunkUsage = includeUsage && body.path("stream_options").path("continuous_usage_stats").asBoolean(false);
+    int reasoning = chat ? config.reasoningFor(maxTokens) : 0;
+    int minTokens = body.path("min_tokens").asInt(0);
     MockStream out = new MockStream(streamContext, ch, chat, id, traceId, prompt, maxTokens, stream,
-        includeUsage, keepAlive, fault, arrivalNs, images);
-    Sequence seq = new Sequence(traceId, prompt, maxTokens, body.path("min_tokens").asInt(0),
+        includeUsage, keepAlive, fault, arrivalNs, images, reasoning, chunkUsage, minTokens);
+    Sequence seq = new Sequence(traceId, prompt, maxTokens, minTokens,
         body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
+    seq.reasoningTokens = reasoning;
     if (config.prefixCaching() && images.isEmpty()) { // image tokens would need the image's hash: none cached
       seq.blockHashes = PrefixCache.blockHashes(parsed.textIds(), config.blockSize());
     }

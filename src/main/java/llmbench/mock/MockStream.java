@@ -40,6 +40,11 @@ final class MockStream implements Sequence.Output {
   // touched on the channel's event loop only
   private final List<Long> choiceNs = new ArrayList<>();
   private final List<Long> choiceFlushedNs = new ArrayList<>();
+  private final List<Integer> chunkTokens = new ArrayList<>();
+  private final int reasoningTokens;
+  private final int minTokens;
+  private long firstAnswerNs;
+  private String finishReason;
   private final long[] dueNs;
   private final long[] sentNs;
   private final StringBuilder text = new StringBuilder();
@@ -52,9 +57,14 @@ final class MockStream implements Sequence.Output {
 
   private final List<String> images;
 
+  /**
+   * @param reasoningTokens thinking tokens before the answer (chat requests to a reasoning model)
+   * @param chunkUsage usage on every chunk ({@code stream_options.continuous_usage_stats})
+   * @param minTokens the request's min_tokens (0: none), for the record
+   */
   MockStream(Context ctx, Channel ch, boolean chat, String id, String traceId, int promptTokens,
       int maxTokens, boolean stream, boolean includeUsage, boolean keepAlive, Faults.Fault fault,
-      long arrivalNs, List<String> images) {
+      long arrivalNs, List<String> images, int reasoningTokens, boolean chunkUsage, int minTokens) {
     this.ctx = ctx;
     this.images = images;
     this.ch = ch;
@@ -69,7 +79,10 @@ final class MockStream implements Sequence.Output {
     this.fault = fault;
     this.arrivalNs = arrivalNs;
     this.faultToken = fault.triggerToken(maxTokens);
-    this.shape = new ChunkShape.Stream(id, ctx.modelId(), ctx.created(), chat, promptTokens, includeUsage);
+    this.reasoningTokens = reasoningTokens;
+    this.minTokens = minTokens;
+    this.shape = new ChunkShape.Stream(id, ctx.modelId(), ctx.created(), chat, promptTokens, includeUsage, chunkUsage,
+        reasoningTokens);
     this.dueNs = new long[maxTokens];
     this.sentNs = new long[maxTokens];
   }
@@ -87,10 +100,16 @@ final class MockStream implements Sequence.Output {
   }
 
   @Override
-  public Sequence.Delivery prepareToken(int index, String finishReason, long due) {
-    String piece = ctx.tokenTexts()[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % ctx.tokenTexts().length)];
+  public Sequence.Delivery prepareChunk(int first, int count, String finishReason, long due) {
+    StringBuilder pieces = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      pieces.append(ctx.tokenTexts()[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % ctx.tokenTexts().length)]);
+    }
+    String piece = pieces.toString();
+    int last = first + count - 1;
+    boolean reasoning = first < reasoningTokens; // the scheduler never lets a chunk cross into the answer
     Faults.Kind kind = fault.kind();
-    boolean faultNow = index == faultToken
+    boolean faultNow = faultToken >= first && faultToken <= last
         && (kind == Faults.Kind.INBAND_ERROR || kind == Faults.Kind.DROP);
     if (faultNow) {
       sequence.cancel();
@@ -98,27 +117,29 @@ final class MockStream implements Sequence.Output {
     }
     if (!stream) {
       return new Sequence.Delivery(ch.eventLoop(), () -> {
-        dueNs[index] = due;
-        sentNs[index] = System.nanoTime();
+        for (int i = first; i <= last; i++) {
+          dueNs[i] = due;
+          sentNs[i] = System.nanoTime();
+        }
         text.append(piece);
-        tokens = index + 1;
+        tokens = last + 1;
         if (finishReason != null) {
           finishNonStreaming(finishReason);
         }
       });
     }
     ByteBuf buf = Unpooled.buffer(256);
-    int choiceEvents = ctx.shape().token(shape, buf, index, piece, finishReason);
-    boolean stallStart = kind == Faults.Kind.STALL && index == faultToken;
+    int choiceEvents = ctx.shape().chunk(shape, buf, first, count, piece, reasoning, finishReason);
+    boolean stallStart = kind == Faults.Kind.STALL && faultToken >= first && faultToken <= last;
     return new Sequence.Delivery(ch.eventLoop(), () -> {
       if (stallStart) {
         ch.eventLoop().schedule(this::releaseHeld, fault.millis(), TimeUnit.MILLISECONDS);
         stalling = true;
       }
-      if (stalling) {
-        held.add(() -> write(index, due, buf, choiceEvents, finishReason)); // sent in order when the stall ends
+      if (stalling) { // sent in order when the stall ends
+        held.add(() -> write(first, count, reasoning, due, buf, choiceEvents, finishReason));
       } else {
-        write(index, due, buf, choiceEvents, finishReason);
+        write(first, count, reasoning, due, buf, choiceEvents, finishReason);
       }
     });
   }
@@ -130,15 +151,23 @@ final class MockStream implements Sequence.Output {
     }
   }
 
-  private void write(int index, long due, ByteBuf buf, int choiceEvents, String finishReason) {
+  private void write(int first, int count, boolean reasoning, long due, ByteBuf buf, int choiceEvents,
+      String finishReason) {
     if (ended) {
       buf.release();
       return;
     }
     long now = System.nanoTime();
-    dueNs[index] = due;
-    sentNs[index] = now;
-    tokens = index + 1;
+    for (int i = first; i < first + count; i++) {
+      dueNs[i] = due;
+      sentNs[i] = now;
+    }
+    tokens = first + count;
+    chunkTokens.add(count);
+    if (!reasoning && firstAnswerNs == 0) {
+      firstAnswerNs = now;
+    }
+    this.finishReason = finishReason;
     for (int i = 0; i < choiceEvents; i++) {
       choiceNs.add(now);
     }
@@ -229,7 +258,9 @@ final class MockStream implements Sequence.Output {
     ctx.groundTruth().record(new GroundTruth.Trace(traceId, chat ? "chat" : "completions", arrivalNs,
         promptTokens, tokens, choices, flushedAt, java.util.Arrays.copyOf(dueNs, tokens),
         java.util.Arrays.copyOf(sentNs, tokens), usageNs, doneNs, sequence.preemptions,
-        fault.kind().name(), outcome, images));
+        fault.kind().name(), outcome, images, chunkTokens.stream().mapToInt(Integer::intValue).toArray(),
+        Math.min(reasoningTokens, tokens), firstAnswerNs, minTokens, finishReason, sequence.specDrafts,
+        sequence.specAccepted));
   }
 
   private ObjectNode baseChunk() {

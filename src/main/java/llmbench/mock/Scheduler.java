@@ -221,21 +221,65 @@ final class Scheduler implements Runnable {
         metrics.observeItl((deadline - s.lastTokenNs) / 1e9);
       }
       s.lastTokenNs = deadline;
-      s.generated++;
-      metrics.addGenerationTokens(1);
+      int first = s.generated;
+      int count = tokensThisStep(s);
       String finish = null;
-      if (s.generated >= s.maxTokens) {
-        finish = "length";
-      } else if (!s.ignoreEos && s.generated >= s.minTokens
-          && s.random.nextDouble() < config.eosProbability()) {
-        finish = "stop";
+      for (int t = 0; t < count && finish == null; t++) {
+        s.generated++;
+        finish = finishAt(s);
+        if (finish != null) {
+          count = t + 1; // the tokens after a stop are never sampled
+        }
       }
-      due.add(s.output.prepareToken(s.generated - 1, finish, deadline));
+      s.computed += count - 1; // the accepted drafts were verified in this step: their KV is there
+      metrics.addGenerationTokens(count);
+      due.add(s.output.prepareChunk(first, count, finish, deadline));
       if (finish != null) {
         finish(s);
         metrics.observeFinished((deadline - s.arrivalNs) / 1e9, finish);
       }
     }
+  }
+
+  /**
+   * One token per step; under speculative decoding (after the prefill's token) one plus the drafts
+   * accepted in a row, each at the acceptance rate, as vLLM's rejection sampler keeps a prefix; never
+   * past max_tokens nor across the end of a reasoning model's thinking (its answer starts a chunk).
+   */
+  private int tokensThisStep(Sequence s) {
+    int k = config.specDecode();
+    if (k <= 1 || s.generated == 0) {
+      return 1;
+    }
+    int accepted = 0;
+    while (accepted < k - 1 && s.random.nextDouble() < config.specAcceptRate()) {
+      accepted++;
+    }
+    metrics.addSpecDecode(k - 1, accepted);
+    s.specDrafts++;
+    s.specAccepted += accepted;
+    int n = Math.min(1 + accepted, s.maxTokens - s.generated);
+    if (s.generated < s.reasoningTokens) {
+      n = Math.min(n, s.reasoningTokens - s.generated);
+    }
+    return Math.max(1, n);
+  }
+
+  /**
+   * Why the sequence stops after its latest token, or null: max_tokens; EOS unless ignore_eos; a stop
+   * id (what ignore_eos does not lift). vLLM checks min_tokens before EOS and stop ids.
+   */
+  private String finishAt(Sequence s) {
+    if (s.generated >= s.maxTokens) {
+      return "length";
+    }
+    if (s.generated < s.minTokens) {
+      return null;
+    }
+    if (!s.ignoreEos && s.random.nextDouble() < config.eosProbability()) {
+      return "stop";
+    }
+    return config.stopTokenRate() > 0 && s.random.nextDouble() < config.stopTokenRate() ? "stop" : null;
   }
 
   private boolean allocate(Sequence s, int tokens) {

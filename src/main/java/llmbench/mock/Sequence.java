@@ -7,10 +7,12 @@ final class Sequence {
   /** Receives the tokens the engine samples for this request. */
   interface Output {
     /**
-     * Called on the scheduler thread before the step ends, so that the chunk is ready to go; the
-     * returned delivery runs when the step ends ({@code dueNs}) and must only hand bytes to the socket.
+     * Called on the scheduler thread before the step ends, so that the chunk is ready to go: the
+     * {@code count} tokens from {@code firstIndex} that the step sampled (more than one under
+     * speculative decoding), in one chunk. The returned delivery runs when the step ends
+     * ({@code dueNs}) and must only hand bytes to the socket.
      */
-    Delivery prepareToken(int index, String finishReason, long dueNs);
+    Delivery prepareChunk(int firstIndex, int count, String finishReason, long dueNs);
   }
 
   /** What to run when the step ends, and on which thread (the connection's event loop). */
@@ -21,6 +23,11 @@ final class Sequence {
   final int maxTokens;
   final int minTokens;
   final boolean ignoreEos;
+  /** Chat requests of a reasoning model: the first this many output tokens are thinking. */
+  int reasoningTokens;
+  /** Speculative steps of this request, and the draft tokens accepted in them. */
+  int specDrafts;
+  int specAccepted;
   final long arrivalNs;
   final SplittableRandom random;
   final Output output;

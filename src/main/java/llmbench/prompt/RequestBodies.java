@@ -7,23 +7,32 @@ import java.io.UncheckedIOException;
 
 /**
  * Request bodies as vLLM's benchmark client sends them (vllm/benchmarks/lib/endpoint_request_func.py):
- * streamed, usage requested, EOS ignored so that the output reaches max_tokens. Serialized once,
- * before the level starts.
+ * streamed, usage requested, EOS ignored so that the output reaches max_tokens; with {@code min_tokens}
+ * too where the server takes it, and usage on every chunk where the chunks hold several tokens.
+ * Serialized once, before the level starts.
+ *
+ * @param minTokens send {@code min_tokens = max_tokens}: stop ids that ignore_eos does not lift (gpt-oss's
+ *     {@code <|return|>}) cannot end the output early (FIELD_NOTES §19)
+ * @param chunkUsage ask for usage on every chunk ({@code continuous_usage_stats}): the tokens each chunk
+ *     holds, exactly, under speculative decoding
  */
-public final class RequestBodies {
+public record RequestBodies(String model, boolean minTokens, boolean chunkUsage) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private RequestBodies() {}
+  /** vLLM's benchmark client's bodies, nothing more. */
+  public static RequestBodies plain(String model) {
+    return new RequestBodies(model, false, false);
+  }
 
-  public static byte[] completions(String model, String prompt, int maxTokens) {
-    ObjectNode b = common(model, maxTokens);
+  public byte[] completions(String prompt, int maxTokens) {
+    ObjectNode b = common(maxTokens);
     b.put("prompt", prompt);
     return bytes(b);
   }
 
   /** One user message: the text, then the image (as a data URL) when one is given. */
-  public static byte[] chat(String model, String text, String imageDataUrl, int maxTokens) {
-    ObjectNode b = common(model, maxTokens);
+  public byte[] chat(String text, String imageDataUrl, int maxTokens) {
+    ObjectNode b = common(maxTokens);
     b.put("max_completion_tokens", maxTokens);
     ObjectNode msg = b.putArray("messages").addObject().put("role", "user");
     if (imageDataUrl == null) {
@@ -37,16 +46,16 @@ public final class RequestBodies {
   }
 
   /** A conversation as a dataset gives it (OpenAI {@code messages}, sent as they are). */
-  public static byte[] chatMessages(String model, com.fasterxml.jackson.databind.JsonNode messages, int maxTokens) {
-    ObjectNode b = common(model, maxTokens);
+  public byte[] chatMessages(com.fasterxml.jackson.databind.JsonNode messages, int maxTokens) {
+    ObjectNode b = common(maxTokens);
     b.put("max_completion_tokens", maxTokens);
     b.set("messages", messages.deepCopy());
     return bytes(b);
   }
 
   /** A session's turn: the conversation so far, then the new user message. */
-  public static byte[] session(String model, ArrayNode history, String userText, int maxTokens) {
-    ObjectNode b = common(model, maxTokens);
+  public byte[] session(ArrayNode history, String userText, int maxTokens) {
+    ObjectNode b = common(maxTokens);
     b.put("max_completion_tokens", maxTokens);
     ArrayNode messages = b.putArray("messages");
     messages.addAll(history);
@@ -54,14 +63,20 @@ public final class RequestBodies {
     return bytes(b);
   }
 
-  private static ObjectNode common(String model, int maxTokens) {
+  private ObjectNode common(int maxTokens) {
     ObjectNode b = JSON.createObjectNode();
     b.put("model", model);
     b.put("max_tokens", maxTokens);
     b.put("temperature", 0.0);
     b.put("stream", true);
-    b.putObject("stream_options").put("include_usage", true);
+    ObjectNode options = b.putObject("stream_options").put("include_usage", true);
+    if (chunkUsage) {
+      options.put("continuous_usage_stats", true);
+    }
     b.put("ignore_eos", true);
+    if (minTokens) {
+      b.put("min_tokens", maxTokens);
+    }
     return b;
   }
 

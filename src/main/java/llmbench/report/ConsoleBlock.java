@@ -60,7 +60,12 @@ public final class ConsoleBlock {
   }
 
   private static void line(StringBuilder sb, String label, String value) {
-    sb.append(String.format(Locale.ROOT, "%-40s %-10s", label, value)).append('\n');
+    sb.append(line(label, value)).append('\n');
+  }
+
+  /** One of the block's lines: {@code "{:<40} {:<10}"}. */
+  static String line(String label, String value) {
+    return String.format(Locale.ROOT, "%-40s %-10s", label, value);
   }
 
   private static String f2(double v) {

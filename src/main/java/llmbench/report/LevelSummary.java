@@ -11,6 +11,7 @@ import llmbench.diagnosis.ClientDiagnosis;
 import llmbench.results.LevelResult;
 import llmbench.results.ResultWriter;
 import llmbench.stats.LevelMetrics;
+import llmbench.stats.ModelMetrics;
 import llmbench.stats.ScheduleLag;
 import llmbench.stats.TurnSummary;
 import llmbench.stats.VllmMetrics;
@@ -28,10 +29,15 @@ final class LevelSummary implements AutoCloseable {
   private final VllmMetrics.Level level;
   private final ScheduleLag lag = new ScheduleLag();
   private final TurnSummary turns = new TurnSummary();
+  private final ModelMetrics.Level model;
+  private final boolean fixedOutput;
 
-  LevelSummary(String label, VllmMetrics.Level level) {
+  /** @param fixedOutput the level asked one output length of every request (not a dataset's) */
+  LevelSummary(String label, VllmMetrics.Level level, VllmMetrics.TextTokenCounter counter, boolean fixedOutput) {
     this.label = label;
     this.level = level;
+    this.model = new ModelMetrics.Level(counter);
+    this.fixedOutput = fixedOutput;
   }
 
   String label() {
@@ -40,6 +46,7 @@ final class LevelSummary implements AutoCloseable {
 
   void add(RequestRecord r) {
     level.add(r);
+    model.add(r, fixedOutput);
     lag.add(r);
     turns.add(r);
   }
@@ -129,7 +136,13 @@ final class LevelSummary implements AutoCloseable {
     if (server != null) {
       other.putAll(server.toMetadata());
     }
+    ModelMetrics.Result extra = model.finish(info.percentiles(), m.duration());
+    other.putAll(ModelKeys.of(extra, info.percentiles()));
     List<String> warnings = warnings(c, m, schedule, inputs);
+    String lengths = ModelKeys.lengthWarning(extra.outputLengths(), info.metadata());
+    if (lengths != null) {
+      warnings.add(lengths);
+    }
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < m.numPrompts(); i++) {
       errors.add(m.perRequest().error(i));
@@ -166,6 +179,7 @@ final class LevelSummary implements AutoCloseable {
       lines.add(lag.consoleLine(schedule.requestRate()));
     }
     lines.add(BLOCK);
+    lines.addAll(ModelKeys.consoleLines(extra, info.percentiles()));
     if (server != null) {
       LevelMetrics.Summary ttft = m.summaries().get("ttft");
       lines.add(server.consoleLine(ttft == null ? Double.NaN : ttft.mean()));

@@ -69,8 +69,8 @@ public final class PostProcessor {
       GatlingFailures failures = new GatlingFailures(log);
       TraceFiles.forEach(in.runDir().resolve(TraceFiles.FILE_NAME), r -> {
         if (!r.warmup()) {
-          byLevel.computeIfAbsent(r.level(), k -> new LevelSummary(k, new VllmMetrics.Level(in.runDir(), in.counter())))
-              .add(failures.refine(r));
+          byLevel.computeIfAbsent(r.level(), k -> new LevelSummary(k, new VllmMetrics.Level(in.runDir(), in.counter()),
+              in.counter(), fixedOutput(in.info()))).add(failures.refine(r));
         }
       });
       Context c = new Context(in.info(), Slo.parse(in.info().goodput()), gatlingCounts(log),
@@ -110,11 +110,16 @@ public final class PostProcessor {
   public static void block(RunInfo info, String label, List<RequestRecord> records, List<TelemetryCsv.Scrape> scrapes,
       VllmMetrics.TextTokenCounter counter, PrintStream console) {
     try (LevelSummary level = new LevelSummary(label,
-        new VllmMetrics.Level(Path.of(System.getProperty("java.io.tmpdir")), counter))) {
+        new VllmMetrics.Level(Path.of(System.getProperty("java.io.tmpdir")), counter), counter, fixedOutput(info))) {
       records.forEach(level::add);
       level.summarise(new Context(info, Slo.parse(info.goodput()), Map.of(), scrapes, null, false), console)
           .print(console);
     }
+  }
+
+  /** A dataset's requests ask each their own output length; random prompts all the same. */
+  private static boolean fixedOutput(RunInfo info) {
+    return info.metadata() == null || !info.metadata().containsKey("dataset_name");
   }
 
   /** What every level of a run shares. {@code gatlingRun} is null for a block shown before the end. */

@@ -18,7 +18,8 @@ public final class SweepSummary {
       "mean TPOT ms", "median TPOT ms", "p99 TPOT ms", "mean ITL ms", "median ITL ms", "p99 ITL ms",
       "mean E2EL ms", "median E2EL ms", "p99 E2EL ms", "peak GPU MiB", "server running max",
       "server waiting max", "server KV cache max %", "server preemptions", "server mean TTFT ms",
-      "failures by kind"};
+      "failures by kind", "mean TTFO ms", "p99 TTFO ms", "reasoning tokens", "tokens per chunk",
+      "server spec acceptance %"};
 
   /** One level's line; {@code peakGpuMiB} is null without GPU samples. */
   public record Row(LevelResult result, Double peakGpuMiB) {
@@ -50,6 +51,14 @@ public final class SweepSummary {
       c.add(f0(r.number("server_preemptions")));
       c.add(f(r.number("server_mean_ttft_ms")));
       c.add(FailureKinds.describe(r.failuresByKind() == null ? Map.of() : r.failuresByKind()));
+      // a reasoning model's time to its answer, and speculative decoding: blank for the others
+      LevelResult.MetricStats ttfo = r.stats("ttfo");
+      c.add(f(ttfo.mean()));
+      c.add(f(ttfo.percentile(99)));
+      c.add(f0(r.number("total_reasoning_tokens")));
+      c.add(f(r.number("mean_tokens_per_chunk")));
+      Double accept = r.number("server_spec_acceptance_rate");
+      c.add(f(accept == null ? null : accept * 100));
       return c;
     }
   }

@@ -77,7 +77,8 @@ public record LevelResult(
   public static final String TOOL = "gatling-llm-bench";
   /** vLLM's four latency metrics, in its order. */
   public static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
-  private static final Pattern STAT = Pattern.compile("(mean|median|std|p[0-9.]+)_(ttft|tpot|itl|e2el)_ms");
+  private static final Pattern STAT = Pattern.compile(
+      "(mean|median|std|p[0-9.]+)_(ttft|tpot|itl|e2el|ttfo|itl_per_token)_ms");
 
   public LevelResult {
     other = other == null ? new LinkedHashMap<>() : other;
@@ -90,7 +91,10 @@ public record LevelResult(
     }
   }
 
-  /** True for a statistic's key ({@code p99_ttft_ms}), which vLLM writes after the per-request arrays. */
+  /**
+   * True for a statistic's key ({@code p99_ttft_ms}; ours: TTFO, per-token ITL), which vLLM writes after
+   * the per-request arrays.
+   */
   public static boolean isStatistic(String key) {
     return STAT.matcher(key).matches();
   }

@@ -74,12 +74,12 @@ public final class ProfileRun {
           url = started.baseUrl();
           System.out.println("built-in mock server started at " + url);
         }
-        server = new ServerFacts(url, Discovery.discover(new ServerClient(url, config.server().apiKey()),
-            config.server().model(), config.server().maxModelLen()));
+        ServerClient at = new ServerClient(url, config.server().apiKey());
+        server = ServerFacts.of(url, at, Discovery.discover(at, config.server().model(), config.server().maxModelLen()));
       }
       ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey());
       this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), client.isBuiltinMock());
-      this.plan = Preflight.plan(client, server.baseUrl(), server.discovered(), config.workload(), config.load(),
+      this.plan = Preflight.plan(client, server, config.workload(), config.load(),
           config.shape(job.entry().profile()), tokenizer, config.server().flushCache());
       Path results = Files.createDirectories(config.output().gatlingResults());
       this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");

@@ -83,8 +83,10 @@ public final class SweepRunner {
       if (archived != null) {
         System.out.println("the previous results moved to " + archived);
       }
+      ServerFacts server = ServerFacts.of(base, client, found);
       System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
-          + found.maxModelLen() + " (" + found.maxModelLenSource() + ")");
+          + found.maxModelLen() + " (" + found.maxModelLenSource() + "), " + server.kind().family().label()
+          + (server.kind().specDecode() ? ", decoding speculatively" : ""));
       long seed = config.workload().seed();
       System.out.println("seed " + seed + " (--seed " + seed + " sends the same prompts"
           + (config.load().open() ? " at the same times" : "") + " again)");
@@ -94,7 +96,6 @@ public final class SweepRunner {
       if (sampler.unavailable() != null) {
         System.out.println(sampler.unavailable());
       }
-      ServerFacts server = new ServerFacts(base, found);
       RunConfig onServer = config.with(config.server().withBaseUrl(base)); // the sweep's mock serves every profile
       MockServer started = mock;
       Runtime.getRuntime().addShutdownHook(onCtrlC = new Thread(() -> {

@@ -1,5 +1,6 @@
 package llmbench.server;
 
+import llmbench.prompt.RequestBodies;
 import llmbench.prompt.TextTokenizer;
 import llmbench.workload.LoadSpec;
 import llmbench.workload.Planner;
@@ -21,13 +22,18 @@ public final class Preflight {
    *
    * @param profile with the run's lengths and levels over its own
    */
-  public static RunPlan plan(ServerClient client, String baseUrl, Discovery.Result server, WorkloadSpec workload,
+  public static RunPlan plan(ServerClient client, ServerFacts facts, WorkloadSpec workload,
       LoadSpec load, Profile profile, TextTokenizer tokenizer, boolean flushCache) {
+    Discovery.Result server = facts.discovered();
+    Family family = facts.kind().family();
     String model = server.modelId();
     boolean chat = workload.chatAsked() || profile.vision();
-    Integer template = chat ? client.tokenizeChat(model, "") : null;
-    RunPlan draft = Planner.plan(new Planner.Input(workload, load, profile, baseUrl, model, server.maxModelLen(),
-        tokenizer, template, text -> client.tokenizeChat(model, text)));
+    Integer template = chat ? client.tokenizeChat(model, "", family) : null;
+    boolean minTokens = workload.minTokens() && family.takesMinTokens();
+    boolean chunkUsage = facts.kind().specDecode() && family.streamsChunkUsage();
+    RunPlan draft = Planner.plan(new Planner.Input(workload, load, profile, facts.baseUrl(), model,
+        server.maxModelLen(), tokenizer, template, text -> client.tokenizeChat(model, text, family),
+        new RequestBodies(model, minTokens, chunkUsage)));
     if (draft.skipped()) {
       return draft;
     }
@@ -44,6 +50,15 @@ public final class Preflight {
           + "OpenAI-compatible streaming server?");
     }
     RunPlan plan = Planner.checked(draft, answer.promptTokens());
+    plan.metadata().put("server_family", family.label());
+    plan.metadata().put("min_tokens_sent", minTokens);
+    if (chunkUsage) {
+      plan.metadata().put("chunk_usage_requested", true);
+    }
+    if (workload.minTokens() && !minTokens) {
+      plan.notes().add(family.label() + " does not document min_tokens: an output may end early at a stop id that "
+          + "ignore_eos does not lift (the level says how many did)");
+    }
     if (!plan.skipped() && flushCache) {
       // after the preflight, before the warm-up: nothing an earlier run sent is cached, and the
       // warm-up primes only this run's prompts

@@ -59,7 +59,7 @@ public final class ServerClient {
   /** The server's token count of a prompt (vLLM /tokenize), or null when the server has no /tokenize. */
   public Integer tokenize(String model, String prompt) {
     ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", prompt);
-    return countOrNull(body);
+    return countOrNull("/tokenize", body);
   }
 
   /** {@code max_model_len} from vLLM's /tokenize answer, or null. */
@@ -109,17 +109,51 @@ public final class ServerClient {
     }
   }
 
-  /** The server's token count of a chat conversation with one user message, template included. */
-  public Integer tokenizeChat(String model, String userText) {
-    ObjectNode body = JSON.createObjectNode().put("model", model);
-    body.putArray("messages").addObject().put("role", "user").put("content", userText);
-    body.put("add_generation_prompt", true);
-    return countOrNull(body);
+  /**
+   * The server's token count of a chat conversation with one user message, template included, in its
+   * family's way (FIELD_NOTES §23): vLLM's and SGLang's /tokenize with {@code messages} (SGLang's newer
+   * /v1/tokenize too), llama.cpp's /apply-template then /tokenize of the text, TGI's /chat_tokenize.
+   * Null when the server offers none of them.
+   */
+  public Integer tokenizeChat(String model, String userText, Family family) {
+    ObjectNode chat = JSON.createObjectNode().put("model", model);
+    chat.putArray("messages").addObject().put("role", "user").put("content", userText);
+    try {
+      switch (family) {
+        case LLAMACPP -> {
+          JsonNode templated = postJson("/apply-template", chat);
+          if (templated == null || !templated.path("prompt").isTextual()) {
+            return null;
+          }
+          // the server tokenizes a chat's templated text without adding special tokens of its own
+          JsonNode ids = postJson("/tokenize", JSON.createObjectNode().put("content", templated.get("prompt").asText())
+              .put("add_special", false).put("parse_special", true));
+          return ids == null || !ids.path("tokens").isArray() ? null : ids.get("tokens").size();
+        }
+        case TGI -> {
+          JsonNode r = postJson("/chat_tokenize", chat);
+          return r == null || !r.path("tokenize_response").isArray() ? null : r.get("tokenize_response").size();
+        }
+        default -> {
+          chat.put("add_generation_prompt", true);
+          Integer n = countOrNull("/tokenize", chat);
+          return n != null || family != Family.SGLANG ? n : countOrNull("/v1/tokenize", chat);
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
   }
 
-  private Integer countOrNull(ObjectNode body) {
+  /** A POST's JSON answer, or null when it was not 200. */
+  private JsonNode postJson(String path, ObjectNode body) throws IOException {
+    HttpResponse<String> res = post(path, JSON.writeValueAsBytes(body));
+    return res.statusCode() == 200 ? JSON.readTree(res.body()) : null;
+  }
+
+  private Integer countOrNull(String path, ObjectNode body) {
     try {
-      HttpResponse<String> res = post("/tokenize", JSON.writeValueAsBytes(body));
+      HttpResponse<String> res = post(path, JSON.writeValueAsBytes(body));
       if (res.statusCode() != 200) {
         return null;
       }

@@ -30,6 +30,9 @@ public record LevelTelemetry(
     Double meanQueueMs,
     Double meanE2elMs,
     Double requestsFinished,
+    Double specAcceptanceRate,
+    Double specMeanAcceptanceLength,
+    Double specDrafts,
     boolean restarted) {
 
   /** Ticks inside a level needed for its gauges (running, waiting, KV cache). */
@@ -85,12 +88,22 @@ public record LevelTelemetry(
     Double hitRate = hits != null && queries != null && queries > 0 ? Double.valueOf(hits / queries)
         : mean(inside, ServerSeries.PREFIX_HIT_RATE);
     Double kv = max(inside, ServerSeries.KV_CACHE_USAGE);
+    // vLLM (FIELD_NOTES §20): acceptance rate = Δaccepted / Δdraft tokens; mean acceptance length =
+    // 1 + Δaccepted / Δdrafts (the bonus token); SGLang publishes both as gauges
+    Double drafts = delta.apply(ServerSeries.SPEC_DRAFTS);
+    Double draftTokens = delta.apply(ServerSeries.SPEC_DRAFT_TOKENS);
+    Double accepted = delta.apply(ServerSeries.SPEC_ACCEPTED);
+    Double acceptRate = accepted != null && draftTokens != null && draftTokens > 0 ? Double.valueOf(accepted / draftTokens)
+        : mean(inside, ServerSeries.SPEC_ACCEPT_RATE);
+    Double acceptLength = accepted != null && drafts != null && drafts > 0 ? Double.valueOf(1 + accepted / drafts)
+        : mean(inside, ServerSeries.SPEC_ACCEPT_LENGTH);
     return new LevelTelemetry(engine, span.size(),
         mean(inside, ServerSeries.RUNNING), max(inside, ServerSeries.RUNNING),
         mean(inside, ServerSeries.WAITING), max(inside, ServerSeries.WAITING),
         kv == null ? null : kv * 100, delta.apply(ServerSeries.PREEMPTIONS), hitRate,
         meanMs(delta, ServerSeries.TTFT), meanMs(delta, ServerSeries.ITL), meanMs(delta, ServerSeries.QUEUE),
-        meanMs(delta, ServerSeries.E2EL), delta.apply(ServerSeries.REQUESTS_FINISHED), restarted[0]);
+        meanMs(delta, ServerSeries.E2EL), delta.apply(ServerSeries.REQUESTS_FINISHED), acceptRate, acceptLength,
+        drafts, restarted[0]);
   }
 
   /** The keys this adds to a level's result JSON (vLLM's keys are untouched); nulls left out. */
@@ -110,6 +123,9 @@ public record LevelTelemetry(
     put(m, "server_mean_queue_ms", meanQueueMs);
     put(m, "server_mean_e2el_ms", meanE2elMs);
     put(m, "server_requests_finished", requestsFinished);
+    put(m, "server_spec_acceptance_rate", specAcceptanceRate);
+    put(m, "server_spec_mean_acceptance_length", specMeanAcceptanceLength);
+    put(m, "server_spec_drafts", specDrafts);
     m.put("server_restarted", restarted);
     return m;
   }
@@ -142,6 +158,10 @@ public record LevelTelemetry(
     }
     if (meanQueueMs != null) {
       b.append(f(" mean queue %.1f ms,", meanQueueMs));
+    }
+    if (specAcceptanceRate != null) {
+      b.append(f(" speculative acceptance %.1f %%", specAcceptanceRate * 100));
+      b.append(specMeanAcceptanceLength == null ? "," : f(" (mean acceptance length %.2f),", specMeanAcceptanceLength));
     }
     if (restarted) {
       b.append(" THE SERVER RESTARTED (a counter dropped),");

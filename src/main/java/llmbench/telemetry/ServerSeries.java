@@ -30,14 +30,21 @@ public final class ServerSeries {
   public static final String ITL = "itl_seconds";
   public static final String QUEUE = "queue_seconds";
   public static final String E2EL = "e2el_seconds";
+  /** Speculative decoding (FIELD_NOTES §20): drafts, draft tokens proposed, accepted; SGLang: gauges. */
+  public static final String SPEC_DRAFTS = "spec_drafts";
+  public static final String SPEC_DRAFT_TOKENS = "spec_draft_tokens";
+  public static final String SPEC_ACCEPTED = "spec_accepted_tokens";
+  public static final String SPEC_ACCEPT_LENGTH = "spec_accept_length";
+  public static final String SPEC_ACCEPT_RATE = "spec_accept_rate";
 
   /** Counters: a drop between two scrapes means the server restarted. */
   public static final List<String> COUNTERS = List.of(PREEMPTIONS, PROMPT_TOKENS, GENERATION_TOKENS,
       PREFIX_QUERIES, PREFIX_HITS, REQUESTS_FINISHED, TTFT + "_sum", TTFT + "_count", ITL + "_sum",
-      ITL + "_count", QUEUE + "_sum", QUEUE + "_count", E2EL + "_sum", E2EL + "_count");
+      ITL + "_count", QUEUE + "_sum", QUEUE + "_count", E2EL + "_sum", E2EL + "_count", SPEC_DRAFTS,
+      SPEC_DRAFT_TOKENS, SPEC_ACCEPTED);
 
   private static final List<String> RATIOS = List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
-      "sglang:token_usage", "sglang:cache_hit_rate");
+      "sglang:token_usage", "sglang:cache_hit_rate", "sglang:spec_accept_length", "sglang:spec_accept_rate");
 
   private static final Map<String, List<String>> FAMILIES = new LinkedHashMap<>();
 
@@ -63,6 +70,13 @@ public final class ServerSeries {
     FAMILIES.put(QUEUE, List.of("vllm:request_queue_time_seconds", "sglang:queue_time_seconds",
         "tgi_request_queue_duration"));
     FAMILIES.put(E2EL, List.of("vllm:e2e_request_latency_seconds", "sglang:e2e_request_latency_seconds"));
+    FAMILIES.put(SPEC_DRAFTS, List.of("vllm:spec_decode_num_drafts_total", "llamacpp:spec_decode_num_drafts_total"));
+    FAMILIES.put(SPEC_DRAFT_TOKENS, List.of("vllm:spec_decode_num_draft_tokens_total",
+        "llamacpp:spec_decode_num_draft_tokens_total"));
+    FAMILIES.put(SPEC_ACCEPTED, List.of("vllm:spec_decode_num_accepted_tokens_total",
+        "llamacpp:spec_decode_num_accepted_tokens_total"));
+    FAMILIES.put(SPEC_ACCEPT_LENGTH, List.of("sglang:spec_accept_length"));
+    FAMILIES.put(SPEC_ACCEPT_RATE, List.of("sglang:spec_accept_rate"));
   }
 
   private ServerSeries() {}

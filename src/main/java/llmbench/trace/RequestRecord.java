@@ -13,6 +13,14 @@ package llmbench.trace;
  * @param readyNs open model: when it could go, the later of due and a user being free (the cap); 0 closed
  * @param turn a chat session's turn, from 1; 0 for a request on its own
  * @param session the chat session it belongs to (unique in the run); 0 for a request on its own
+ * @param answerNs a reasoning model's: when the first chunk of the answer (not thinking) arrived; 0 when
+ *     the stream held no thinking or no answer
+ * @param reasoningEndNs when the last chunk of thinking arrived; 0 for none
+ * @param reasoningChunks the chunks that held thinking
+ * @param reasoningTokens the thinking tokens the usage gave; -1 when it gave none
+ * @param reasoningText the thinking text (also at the start of {@code generatedText}, as vLLM keeps it)
+ * @param chunkTokens the tokens each chunk of {@code chunkNs} held, from usage on every chunk; null
+ *     when the server sent none
  */
 public record RequestRecord(
     String id,
@@ -33,20 +41,32 @@ public record RequestRecord(
     long dueNs,
     long readyNs,
     int turn,
-    long session) {
+    long session,
+    long answerNs,
+    long reasoningEndNs,
+    int reasoningChunks,
+    int reasoningTokens,
+    String reasoningText,
+    int[] chunkTokens) {
 
   /** A closed-model request (no schedule). */
   public RequestRecord(String id, String profile, String level, int concurrency, int requestedInput,
       int requestedOutput, long startNs, long endNs, long startEpochMs, long[] chunkNs, int promptTokens,
       int completionTokens, String generatedText, boolean success, String error) {
     this(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs, startEpochMs, chunkNs,
-        promptTokens, completionTokens, generatedText, success, error, 0, 0, 0, 0);
+        promptTokens, completionTokens, generatedText, success, error, 0, 0, 0, 0, 0, 0, 0, -1, null, null);
+  }
+
+  /** True when the stream held thinking (a reasoning model). */
+  public boolean reasoned() {
+    return reasoningChunks > 0;
   }
 
   /** The same request, now failed with {@code why}. */
   public RequestRecord failedWith(String why) {
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs,
-        startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, false, why, dueNs, readyNs, turn, session);
+        startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, false, why, dueNs, readyNs, turn, session,
+        answerNs, reasoningEndNs, reasoningChunks, reasoningTokens, reasoningText, chunkTokens);
   }
 
   /** Open model: how late the client sent it after it could go (ns); 0 in a closed-model level. */

@@ -13,8 +13,10 @@ import llmbench.openai.StreamChunk;
  * stalled every stream at once (docs/PERFORMANCE.md). Anything else is kept whole.
  */
 public final class StreamRecorder {
-  private static final String TEXT = "\"text\":\"";
-  private static final String CONTENT = "\"content\":\"";
+  /** The fields a token chunk's text is in: the answer (completions, chat), then thinking (vLLM, SGLang/llama.cpp). */
+  private static final String[] FIELDS = {"\"text\":\"", "\"content\":\"", "\"reasoning\":\"",
+      "\"reasoning_content\":\""};
+  private static final String COMPLETION_TOKENS = "\"completion_tokens\":";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String id;
   private final long startNs;
@@ -22,6 +24,8 @@ public final class StreamRecorder {
   private long[] ns = new long[64];
   private String[] events = new String[64];
   private boolean[] textOnly = new boolean[64]; // events[i] is the escaped text of a plain token chunk
+  private boolean[] thinking = new boolean[64]; // ... of thinking
+  private int[] usageTokens = new int[64]; // ... whose usage said this many tokens so far; -1 none
   private int n;
   private boolean sawChoices;
   private String firstResponseId;
@@ -80,6 +84,8 @@ public final class StreamRecorder {
       ns = Arrays.copyOf(ns, n * 2);
       events = Arrays.copyOf(events, n * 2);
       textOnly = Arrays.copyOf(textOnly, n * 2);
+      thinking = Arrays.copyOf(thinking, n * 2);
+      usageTokens = Arrays.copyOf(usageTokens, n * 2);
     }
     ns[n] = now;
     events[n++] = event;
@@ -110,10 +116,12 @@ public final class StreamRecorder {
     if (hasChoices(event)) {
       sawChoices = true;
       sawChoiceWithoutRole |= !role;
-      String text = plainTokenText(event);
-      if (text != null) {
-        events[n - 1] = text;
+      int field = plainTokenField(event);
+      if (field >= 0) {
+        events[n - 1] = fieldValue(event, field);
         textOnly[n - 1] = true;
+        thinking[n - 1] = field >= 2;
+        usageTokens[n - 1] = usageTokens(event);
       }
       return Kind.CHOICES;
     }
@@ -121,29 +129,60 @@ public final class StreamRecorder {
   }
 
   /**
-   * The escaped value of the one text field of an ordinary token chunk, or null when the event needs
-   * a full decode later: usage, a finish reason, an error, reasoning text, or not exactly one text field.
+   * Which of the text fields ({@link #FIELDS}) an ordinary token chunk holds its text in, or -1 when the
+   * event needs a full decode later: a finish reason, an error, usage without a token count, or not
+   * exactly one text field with a string value (SGLang's other field is null).
    */
-  static String plainTokenText(String e) {
-    if (!e.contains("\"finish_reason\":null") || e.contains("\"usage\":{") || e.contains("\"error\"")
-        || e.contains("\"reasoning\":\"") || e.contains("\"reasoning_content\":\"")) {
-      return null;
+  static int plainTokenField(String e) {
+    if (!e.contains("\"finish_reason\":null") || e.contains("\"error\"")
+        || e.contains("\"usage\":{") && !e.contains(COMPLETION_TOKENS)) {
+      return -1;
     }
-    int t = e.indexOf(TEXT);
-    int c = e.indexOf(CONTENT);
-    if ((t < 0) == (c < 0)) {
-      return null; // neither or both
+    int found = -1;
+    for (int f = 0; f < FIELDS.length; f++) {
+      int at = e.indexOf(FIELDS[f]);
+      if (at < 0) {
+        continue;
+      }
+      if (found >= 0 || e.indexOf(FIELDS[f], valueEnd(e, at + FIELDS[f].length())) >= 0) {
+        return -1; // two text fields, or one twice
+      }
+      found = f;
     }
-    String field = t >= 0 ? TEXT : CONTENT;
-    int from = (t >= 0 ? t : c) + field.length();
+    return found >= 0 && valueEnd(e, e.indexOf(FIELDS[found]) + FIELDS[found].length()) < e.length() ? found : -1;
+  }
+
+  /** The escaped value of field {@code f} of an event {@link #plainTokenField} accepted. */
+  static String fieldValue(String e, int f) {
+    int from = e.indexOf(FIELDS[f]) + FIELDS[f].length();
+    return e.substring(from, valueEnd(e, from));
+  }
+
+  /** The index of the quote that ends a JSON string value starting at {@code from}. */
+  private static int valueEnd(String e, int from) {
     int end = from;
     while (end < e.length() && e.charAt(end) != '"') {
       end += e.charAt(end) == '\\' ? 2 : 1;
     }
-    if (end >= e.length() || e.indexOf(field, end) >= 0) {
-      return null;
+    return end;
+  }
+
+  /** A chunk's own usage, as servers asked for usage on every chunk send it: tokens so far, or -1. */
+  static int usageTokens(String e) {
+    int at = e.indexOf(COMPLETION_TOKENS);
+    if (at < 0) {
+      return -1;
     }
-    return e.substring(from, end);
+    int i = at + COMPLETION_TOKENS.length();
+    while (i < e.length() && e.charAt(i) == ' ') {
+      i++;
+    }
+    int v = 0;
+    int digits = 0;
+    for (; i < e.length() && Character.isDigit(e.charAt(i)); i++, digits++) {
+      v = v * 10 + (e.charAt(i) - '0');
+    }
+    return digits == 0 ? -1 : v;
   }
 
   /**
@@ -163,39 +202,76 @@ public final class StreamRecorder {
   public RequestRecord toRecord(String profile, String level, int concurrency, int requestedInput,
       int requestedOutput, String transportError) {
     long[] chunkNs = new long[n];
+    int[] chunkUsage = new int[n]; // tokens so far after each chunk, as its usage said; -1 when it said nothing
     int chunks = 0;
     StringBuilder text = new StringBuilder();
+    StringBuilder thought = new StringBuilder();
     int prompt = -1;
     int completion = -1;
+    int reasoningTokens = -1;
     String error = null;
     boolean done = false;
     boolean finished = false;
+    long answerNs = 0;
+    long reasoningEndNs = 0;
+    int reasoningChunks = 0;
+    int lastReasoningChunk = -1;
+    int textChunks = 0;
     for (int i = 0; i < n; i++) {
+      String answer;
+      String thinkingText;
+      int usage;
       if (textOnly[i]) {
-        chunkNs[chunks++] = ns[i];
-        text.append(unescape(events[i]));
-        continue;
-      }
-      StreamChunk c = StreamChunk.parse(events[i]);
-      if (c.done()) {
-        done = true;
-        continue;
-      }
-      if (c.error() != null && error == null) {
-        error = c.error();
-      }
-      if (c.promptTokens() >= 0) {
-        prompt = c.promptTokens();
-      }
-      if (c.completionTokens() >= 0) {
-        completion = c.completionTokens();
-      }
-      if (c.hasChoices()) {
-        chunkNs[chunks++] = ns[i];
-        text.append(c.text());
+        String t = unescape(events[i]);
+        answer = thinking[i] ? "" : t;
+        thinkingText = thinking[i] ? t : "";
+        usage = usageTokens[i];
+      } else {
+        StreamChunk c = StreamChunk.parse(events[i]);
+        if (c.done()) {
+          done = true;
+          continue;
+        }
+        if (c.error() != null && error == null) {
+          error = c.error();
+        }
+        if (c.promptTokens() >= 0) {
+          prompt = c.promptTokens();
+        }
+        if (c.completionTokens() >= 0) {
+          completion = c.completionTokens();
+        }
+        if (c.reasoningTokens() >= 0) {
+          reasoningTokens = c.reasoningTokens();
+        }
+        if (!c.hasChoices()) {
+          continue;
+        }
         finished |= c.finishReason() != null;
+        answer = c.text();
+        thinkingText = c.reasoning();
+        usage = c.completionTokens();
       }
+      chunkNs[chunks] = ns[i];
+      chunkUsage[chunks++] = usage;
+      if (!thinkingText.isEmpty()) {
+        reasoningChunks++;
+        lastReasoningChunk = chunks - 1;
+        reasoningEndNs = ns[i];
+        thought.append(thinkingText);
+      }
+      if (!thinkingText.isEmpty() || !answer.isEmpty()) {
+        textChunks++;
+      }
+      if (!answer.isEmpty() && answerNs == 0) {
+        answerNs = ns[i];
+      }
+      text.append(thinkingText).append(answer);
     }
+    for (int i = chunks - 1; i >= 0 && completion < 0; i--) { // no final usage: the last chunk's own
+      completion = chunkUsage[i];
+    }
+    int[] each = perChunk(chunkUsage, chunks);
     if (error != null) {
       error = FailureKinds.inBand(chunks, error);
     }
@@ -227,7 +303,49 @@ public final class StreamRecorder {
     long end = chunks > 0 ? chunkNs[chunks - 1] : (endNs > 0 ? endNs : System.nanoTime());
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs,
         end, startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(),
-        error == null, error, dueNs, readyNs, turn, session);
+        error == null, error, dueNs, readyNs, turn, session, reasoningChunks > 0 ? answerNs : 0, reasoningEndNs,
+        reasoningChunks, reasoningChunks == 0 ? -1 : exactReasoning(reasoningTokens, each, lastReasoningChunk,
+            textChunks == completion, reasoningChunks),
+        reasoningChunks > 0 ? thought.toString() : null, each);
+  }
+
+  /**
+   * The thinking tokens, exactly, when the stream tells them: the usage's count; else the tokens of
+   * the chunks up to the last one of thinking (usage on every chunk); else, when every chunk held one
+   * token, the chunks of thinking. -1 when only the thinking text is left to count them by.
+   */
+  private static int exactReasoning(int fromUsage, int[] each, int lastReasoningChunk, boolean oneTokenPerChunk,
+      int reasoningChunks) {
+    if (fromUsage >= 0) {
+      return fromUsage;
+    }
+    if (each != null) {
+      int sum = 0;
+      for (int i = 0; i <= lastReasoningChunk; i++) {
+        sum += each[i];
+      }
+      return sum;
+    }
+    return oneTokenPerChunk ? reasoningChunks : -1;
+  }
+
+  /**
+   * Each chunk's tokens from the running counts that usage on every chunk gave (a chunk without one,
+   * e.g. llama.cpp's finish chunk, held none); null unless every chunk with text said.
+   */
+  private static int[] perChunk(int[] soFar, int chunks) {
+    int[] each = new int[chunks];
+    int before = 0;
+    boolean any = false;
+    for (int i = 0; i < chunks; i++) {
+      if (soFar[i] < 0) {
+        return null;
+      }
+      each[i] = soFar[i] - before;
+      before = soFar[i];
+      any |= each[i] > 0;
+    }
+    return any ? each : null;
   }
 
   private static String unescape(String jsonStringBody) {

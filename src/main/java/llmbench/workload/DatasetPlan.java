@@ -55,10 +55,11 @@ final class DatasetPlan {
       notes.add("the dataset gave " + entries.size() + " usable prompts for " + (warmups + measured)
           + " requests: prompts repeat, and the server's prefix cache will find the repeats");
     }
-    IntFunction<byte[]> at = pos -> body(entries.get(pos % entries.size()), model, chat, null);
+    RequestBodies bodies = in.bodies();
+    IntFunction<byte[]> at = pos -> body(entries.get(pos % entries.size()), bodies, chat, null);
     Dataset.Entry first = entries.get(0);
     RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions",
-        body(first, model, chat, 2), "the dataset's first prompt", first.promptTokens(), true, false, false, null,
+        body(first, bodies, chat, 2), "the dataset's first prompt", first.promptTokens(), true, false, false, null,
         first.promptTokens(), first.outputTokens());
     LevelPlan warmup = new LevelPlan("warmup", Math.max(1, warmups), (int) mean(entries, 0, warmups, true), 16, warmups,
         i -> at.apply(i));
@@ -82,10 +83,10 @@ final class DatasetPlan {
   }
 
   /** The entry's request; {@code maxTokens} null for the entry's own output length. */
-  private static byte[] body(Dataset.Entry e, String model, boolean chat, Integer maxTokens) {
+  private static byte[] body(Dataset.Entry e, RequestBodies bodies, boolean chat, Integer maxTokens) {
     int out = maxTokens != null ? maxTokens : e.outputTokens();
-    return e.messages() != null ? RequestBodies.chatMessages(model, e.messages(), out)
-        : chat ? RequestBodies.chat(model, e.prompt(), null, out) : RequestBodies.completions(model, e.prompt(), out);
+    return e.messages() != null ? bodies.chatMessages(e.messages(), out)
+        : chat ? bodies.chat(e.prompt(), null, out) : bodies.completions(e.prompt(), out);
   }
 
   /** The mean prompt (or output) tokens of positions from..from+n. */

@@ -43,9 +43,10 @@ public final class Planner {
    * @param profile the profile with the run's lengths and levels over its own
    * @param chatTemplate the server's chat template tokens (its /tokenize of an empty message); null when unknown
    * @param counter the server's count of each chat prompt; null when it has none
+   * @param bodies how this server's requests are shaped (min_tokens, usage on every chunk)
    */
   public record Input(WorkloadSpec workload, LoadSpec load, Profile profile, String baseUrl, String model,
-      int maxModelLen, TextTokenizer tokenizer, Integer chatTemplate, ChatCounter counter) {
+      int maxModelLen, TextTokenizer tokenizer, Integer chatTemplate, ChatCounter counter, RequestBodies bodies) {
     public boolean chat() {
       return workload.chatAsked() || profile.vision();
     }
@@ -111,9 +112,10 @@ public final class Planner {
     // conversation (its /tokenize, before the level) and rebuilt to the exact length.
     boolean exactChat = chat && !profile.vision() && template != null && in.counter() != null;
     EdgeMerges merges = new EdgeMerges();
+    RequestBodies bodies = in.bodies();
     BodyFactory body = (index, maxTokens) -> !chat
-        ? RequestBodies.completions(model, prompts.buildText(head.apply(index), input - special, index), maxTokens)
-        : RequestBodies.chat(model, exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
+        ? bodies.completions(prompts.buildText(head.apply(index), input - special, index), maxTokens)
+        : bodies.chat(exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
             : prompts.buildText(head.apply(index), text, index),
             image == null ? null : NoiseImages.dataUrl(image, imageSeed + index), maxTokens);
     RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2),
@@ -151,7 +153,7 @@ public final class Planner {
 
       @Override
       public java.util.function.BiFunction<com.fasterxml.jackson.databind.node.ArrayNode, String, byte[]> session() {
-        return (history, user) -> RequestBodies.session(model, history, user, output);
+        return (history, user) -> bodies.session(history, user, output);
       }
     });
     if (s.turns() > 1) {

@@ -10,6 +10,7 @@ import llmbench.prompt.NoiseImages;
  * @param inputLen tokens per prompt instead of the profile's; null for the profile's
  * @param chat null when not asked (completions, or chat for sessions and vision)
  * @param image the noise image of a vision run; null for text
+ * @param minTokens send {@code min_tokens = max_tokens} where the server family takes it
  */
 public record WorkloadSpec(
     Integer inputLen,
@@ -21,7 +22,8 @@ public record WorkloadSpec(
     int turns,
     int thinkTimeMs,
     long seed,
-    NoiseImages.Spec image) {
+    NoiseImages.Spec image,
+    boolean minTokens) {
 
   public WorkloadSpec {
     positive(inputLen, "--input-len");
@@ -67,12 +69,12 @@ public record WorkloadSpec(
     return new WorkloadSpec(inputLen, outputLen, p.chat() != null ? p.chat() : chat,
         p.dataset() != null ? p.dataset() : dataset, p.prefixLen() != null ? p.prefixLen() : prefixLen,
         p.numPrefixes() != null ? p.numPrefixes() : numPrefixes, p.turns() != null ? p.turns() : turns,
-        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image);
+        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens);
   }
 
   public WorkloadSpec withSeed(long newSeed) {
     return new WorkloadSpec(inputLen, outputLen, chat, dataset, prefixLen, numPrefixes, turns, thinkTimeMs, newSeed,
-        image);
+        image, minTokens);
   }
 
   /** The profile with these lengths over its own. */

@@ -27,11 +27,11 @@ class ChunkShapeTest {
   private record Written(String body, int choiceEvents) {}
 
   private static Written write(ChunkShape shape, boolean chat) {
-    ChunkShape.Stream s = new ChunkShape.Stream("cmpl-7", "m", 1, chat, 11, true);
+    ChunkShape.Stream s = new ChunkShape.Stream("cmpl-7", "m", 1, chat, 11, true, false, 0);
     ByteBuf buf = Unpooled.buffer();
     int choices = 0;
     for (int i = 0; i < PIECES.length; i++) {
-      choices += shape.token(s, buf, i, PIECES[i], i == PIECES.length - 1 ? "length" : null);
+      choices += shape.chunk(s, buf, i, 1, PIECES[i], false, i == PIECES.length - 1 ? "length" : null);
     }
     return new Written(buf.toString(StandardCharsets.UTF_8), choices);
   }

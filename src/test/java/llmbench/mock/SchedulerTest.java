@@ -22,9 +22,11 @@ class SchedulerTest {
     final CountDownLatch done = new CountDownLatch(1);
 
     @Override
-    public Sequence.Delivery prepareToken(int index, String finishReason, long dueNs) {
+    public Sequence.Delivery prepareChunk(int first, int count, String finishReason, long dueNs) {
       return new Sequence.Delivery(Runnable::run, () -> {
-        due.add(dueNs);
+        for (int i = 0; i < count; i++) {
+          due.add(dueNs);
+        }
         if (finishReason != null) {
           finish.add(finishReason);
           done.countDown();

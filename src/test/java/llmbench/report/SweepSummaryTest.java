@@ -43,6 +43,17 @@ class SweepSummaryTest {
   }
 
   @Test
+  void aReasoningModelsAnswerTimeAndSpeculativeDecodingHaveColumnsOfTheirOwn() {
+    List<String> plain = new SweepSummary.Row(Results.of(result()), null).cells();
+    assertEquals(List.of("", "", "", "", ""), plain.subList(30, 35), "blank for a plain model");
+    ObjectNode r = result().put("mean_ttfo_ms", 812.345).put("p99_ttfo_ms", 990.0).put("total_reasoning_tokens", 3840)
+        .put("mean_tokens_per_chunk", 2.5).put("server_spec_acceptance_rate", 0.6125);
+    assertEquals(List.of("812.35", "990.00", "3840", "2.50", "61.25"),
+        new SweepSummary.Row(Results.of(r), null).cells().subList(30, 35));
+    assertEquals(35, SweepSummary.header().size());
+  }
+
+  @Test
   void aRequestRateLevelShowsItsRateAndNoCapAsBlank() {
     ObjectNode r = result().put("level", "r4").put("arrival_seed", 9L).put("request_rate", 4.0);
     r.putNull("max_concurrency");

@@ -21,7 +21,8 @@ import picocli.CommandLine;
  * line) → {@link RunConfig} → Gatling, through the same hand-over; the outcome, or 0 / 1.
  */
 public final class Runs {
-  private static final Set<String> FLAGS = Set.of("--mock", "--flush-cache", "--no-client-warmup", "--gatling-console");
+  private static final Set<String> FLAGS = Set.of("--mock", "--flush-cache", "--no-client-warmup", "--no-min-tokens",
+      "--gatling-console");
 
   private Runs() {}
 

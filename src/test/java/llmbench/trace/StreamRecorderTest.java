@@ -118,8 +118,8 @@ class StreamRecorderTest {
         chunk("c1", "back\\\\slash \\n \\u00e9 \\u20ac", null),
         chunk("c1", "\\\"text\\\":\\\"fake\\\"", null), // a field name inside the text
         chat("c1", "{\"content\":\"é ü\"}", null),
-        chat("c1", "{\"reasoning_content\":\"think\"}", null), // reasoning: kept whole
-        chat("c1", "{\"reasoning\":\"more\",\"content\":\"x\"}", null),
+        chat("c1", "{\"reasoning_content\":\"think\"}", null), // thinking alone: compact too
+        chat("c1", "{\"reasoning\":\"more\",\"content\":\"x\"}", null), // two text fields: kept whole
         chunk("c1", "last", "length"),
         USAGE,
         DONE};
@@ -132,9 +132,9 @@ class StreamRecorderTest {
       llmbench.openai.StreamChunk c = llmbench.openai.StreamChunk.parse(e);
       if (c.hasChoices()) {
         choices++;
-        expected.append(c.text());
+        expected.append(c.reasoning()).append(c.text()); // as vLLM keeps a generated text: thinking, then answer
       }
-      compact += StreamRecorder.plainTokenText(e) != null ? 1 : 0;
+      compact += StreamRecorder.plainTokenField(e) >= 0 ? 1 : 0;
     }
     RequestRecord rec = r.toRecord("p", "c001", 1, 7, 2, null);
     assertEquals(expected.toString(), rec.generatedText());
@@ -142,18 +142,35 @@ class StreamRecorderTest {
     assertEquals(choices, rec.chunkNs().length);
     assertEquals(2, rec.completionTokens());
     assertTrue(rec.success());
-    assertEquals(7, compact, "plain token chunks (text or content only, no finish) are kept compact");
+    assertEquals(8, compact, "plain token chunks (one text field, no finish) are kept compact");
+    assertEquals("thinkmore", rec.reasoningText());
+    assertEquals(2, rec.reasoningChunks());
   }
 
   @Test
   void anythingUnusualIsKeptWhole() {
-    assertEquals(null, StreamRecorder.plainTokenText(chunk("c1", "a", "stop")));
-    assertEquals(null, StreamRecorder.plainTokenText(USAGE));
-    assertEquals(null, StreamRecorder.plainTokenText(
-        "{\"data\":{\"choices\":[{\"text\":\"a\",\"finish_reason\":null}],\"usage\":{\"completion_tokens\":1}}}"));
-    assertEquals(null, StreamRecorder.plainTokenText(
+    assertEquals(-1, StreamRecorder.plainTokenField(chunk("c1", "a", "stop")));
+    assertEquals(-1, StreamRecorder.plainTokenField(USAGE));
+    assertEquals(-1, StreamRecorder.plainTokenField(
         "{\"data\":{\"choices\":[{\"text\":\"a\",\"finish_reason\":null},{\"text\":\"b\",\"finish_reason\":null}]}}"));
-    assertEquals("a", StreamRecorder.plainTokenText(chunk("c1", "a", null)));
+    assertEquals(-1, StreamRecorder.plainTokenField(
+        "{\"data\":{\"choices\":[{\"delta\":{\"content\":\"a\",\"reasoning\":\"b\"},\"finish_reason\":null}]}}"));
+    String plain = chunk("c1", "a", null);
+    assertEquals("a", StreamRecorder.fieldValue(plain, StreamRecorder.plainTokenField(plain)));
+  }
+
+  /** Thinking (vLLM's reasoning, SGLang's reasoning_content beside a null content) and usage on every chunk stay compact. */
+  @Test
+  void thinkingAndPerChunkUsageStayCompact() {
+    String vllm = "{\"data\":{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"hm\"},\"finish_reason\":null}],"
+        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}}";
+    assertEquals(2, StreamRecorder.plainTokenField(vllm));
+    assertEquals("hm", StreamRecorder.fieldValue(vllm, 2));
+    assertEquals(3, StreamRecorder.usageTokens(vllm));
+    String sglang = "{\"data\":{\"choices\":[{\"index\":0,\"delta\":{\"role\":null,\"content\":null,"
+        + "\"reasoning_content\":\"so\",\"tool_calls\":null},\"finish_reason\":null}]}}";
+    assertEquals(3, StreamRecorder.plainTokenField(sglang));
+    assertEquals(-1, StreamRecorder.usageTokens(sglang));
   }
 
   /** TGI (router/src/lib.rs) and LM Studio put the role on every delta: that is not a second stream. */

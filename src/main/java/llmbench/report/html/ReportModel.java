@@ -32,7 +32,8 @@ public record ReportModel(
     List<String> summaryHeader,
     List<LevelView> levels,
     Timeline timeline,
-    String loadAxis) {
+    String loadAxis,
+    boolean reasoning) {
 
   public record Setting(String name, String value) {}
 
@@ -61,7 +62,8 @@ public record ReportModel(
    */
   public record Timeline(long t0EpochMs, double binSeconds, List<Band> levels, Map<String, List<double[]>> series) {}
 
-  static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
+  /** vLLM's four; TTFO (a reasoning model's time to its answer) where a level has it. */
+  static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el", "ttfo");
 
   public static ReportModel of(Path out) throws IOException {
     return of(out, ResultFiles.full(out));
@@ -101,7 +103,8 @@ public record ReportModel(
     }
     return new ReportModel("gatling-llm-bench: " + first.modelId() + " at " + first.baseUrl(),
         pct, settings, Files.isRegularFile(params) ? Files.readString(params) : "(no engine_params.txt)",
-        links, SweepSummary.header(), levels, timeline(out, results, gpu), loadAxis(results));
+        links, SweepSummary.header(), levels, timeline(out, results, gpu), loadAxis(results),
+        results.stream().anyMatch(r -> r.stats("ttfo").mean() != null));
   }
 
   /**

@@ -79,7 +79,8 @@ public final class ReportPage {
       columns.add(c[1]);
     }
     return new View(m.percentile(), m.summaryHeader(), rows, warnings, m.loadAxis(),
-        List.of("ttft", "tpot", "itl", "e2el", "throughput", "latency-throughput"), m.timeline().binSeconds(),
+        m.reasoning() ? List.of("ttft", "ttfo", "tpot", "itl", "e2el", "throughput", "latency-throughput")
+            : List.of("ttft", "tpot", "itl", "e2el", "throughput", "latency-throughput"), m.timeline().binSeconds(),
         List.of("client", "server", "gpu"), levels, columns, server, m.settings(), m.engineParams(), m.gatlingReports());
   }
 }

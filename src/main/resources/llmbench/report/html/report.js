@@ -57,7 +57,8 @@
   // concurrency doubles level to level: a log axis; a request throughput: a plain one
   const loadScale = D.loadAxis === 'concurrency' ? { type: 'logarithmic' } : { type: 'linear', beginAtZero: true };
   // latency against the load (concurrency, or req/s): median solid, percentile dashed, one colour per profile
-  ['ttft', 'tpot', 'itl', 'e2el'].forEach(m => {
+  // TTFO beside TTFT when a level's model reasoned (its time to the first answer token)
+  ['ttft', 'tpot', 'itl', 'e2el'].concat(D.reasoning ? ['ttfo'] : []).forEach(m => {
     const datasets = [];
     profiles.forEach((p, i) => {
       const ls = byProfile(p);
