@@ -36,7 +36,8 @@ public record MockConfig(
     double reasoningFraction,
     int specDecode,
     double specAcceptRate,
-    double stopTokenRate) {
+    double stopTokenRate,
+    boolean tokenize) {
 
   /** The reasoning tokens of a chat request that may generate {@code maxTokens} (before its answer). */
   public int reasoningFor(int maxTokens) {
@@ -84,6 +85,8 @@ public record MockConfig(
     public double specAcceptRate = 0.7;
     /** The chance per token of a stop id (gpt-oss's {@code <|return|>}) that ends a request, unless min_tokens. */
     public double stopTokenRate = 0;
+    /** Its family's tokenize endpoints (off: a server that counts no prompt for clients). */
+    public boolean tokenize = true;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -113,6 +116,7 @@ public record MockConfig(
     public Builder specDecode(int v) { specDecode = v; return this; }
     public Builder specAcceptRate(double v) { specAcceptRate = v; return this; }
     public Builder stopTokenRate(double v) { stopTokenRate = v; return this; }
+    public Builder tokenize(boolean v) { tokenize = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -136,7 +140,7 @@ public record MockConfig(
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
           closeConnections, chunkShape, prefixCaching, reasoningTokens, reasoningFraction, specDecode,
-          specAcceptRate, stopTokenRate);
+          specAcceptRate, stopTokenRate, tokenize);
     }
   }
 }

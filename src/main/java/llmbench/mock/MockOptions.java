@@ -67,6 +67,9 @@ public final class MockOptions {
       + "with ignore_eos, unless min_tokens holds it (gpt-oss's <|return|>; default: ${DEFAULT-VALUE}).")
   double stopTokenRate = D.stopTokenRate;
 
+  @Option(names = "--no-tokenize", description = "No tokenize endpoints: a server that counts no prompt for its clients.")
+  boolean noTokenize = !D.tokenize;
+
   private static final Set<String> FAULTS = Set.of("429", "500", "503", "error", "drop", "stall", "slow-first");
 
   public String model() {
@@ -94,7 +97,7 @@ public final class MockOptions {
         .closeConnections(closeConnections).prefixCaching(!noPrefixCaching).chunkShape(chunkShape)
         .reasoningTokens(reasoning == null || reasoning.contains(".") ? 0 : count(reasoning))
         .reasoningFraction(reasoning != null && reasoning.contains(".") ? fraction(reasoning) : 0)
-        .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate);
+        .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate).tokenize(!noTokenize);
   }
 
   private static int count(String v) {

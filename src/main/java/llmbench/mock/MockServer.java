@@ -228,9 +228,13 @@ public final class MockServer implements AutoCloseable {
         throw ApiError.badRequest("request body must be a JSON object");
       }
       switch (path) {
-        case "/tokenize", "/apply-template", "/chat_tokenize", "/v1/tokenize" ->
-            HttpReplies.send(ch, HttpResponseStatus.OK, FamilyTokenize.answer(streamContext.shape(), path, body,
-                tokenizer, config.maxModelLen()), keepAlive);
+        case "/tokenize", "/apply-template", "/chat_tokenize", "/v1/tokenize" -> {
+          if (!config.tokenize()) {
+            throw new ApiError(404, "NotFoundError", null, "Not Found");
+          }
+          HttpReplies.send(ch, HttpResponseStatus.OK, FamilyTokenize.answer(streamContext.shape(), path, body,
+              tokenizer, config.maxModelLen()), keepAlive);
+        }
         case "/detokenize" -> HttpReplies.send(ch, HttpResponseStatus.OK, detokenize(body), keepAlive);
         default -> generate(ch, path.endsWith("/chat/completions"), body, requestId, faultHeader,
             keepAlive, arrivalNs);

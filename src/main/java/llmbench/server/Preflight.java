@@ -17,6 +17,16 @@ import llmbench.workload.WorkloadSpec;
 public final class Preflight {
   private Preflight() {}
 
+  /** A server without a tokenize endpoint for chat: its count of an empty message, the template alone; null if refused. */
+  private static Integer emptyMessageTokens(ServerClient client, RequestBodies bodies) {
+    try {
+      int n = client.stream("/v1/chat/completions", bodies.chat("", null, 1)).promptTokens();
+      return n >= 0 ? n : null;
+    } catch (ServerClient.ServerError e) {
+      return null;
+    }
+  }
+
   /**
    * The profile's plan, checked against the server.
    *
@@ -29,11 +39,16 @@ public final class Preflight {
     String model = server.modelId();
     boolean chat = workload.chatAsked() || profile.vision();
     Integer template = chat ? client.tokenizeChat(model, "", family) : null;
+    boolean counts = template != null;
     boolean minTokens = workload.minTokens() && family.takesMinTokens();
     boolean chunkUsage = facts.kind().specDecode() && family.streamsChunkUsage();
+    RequestBodies bodies = new RequestBodies(model, minTokens, chunkUsage);
+    if (chat && !profile.vision() && template == null) {
+      template = emptyMessageTokens(client, bodies); // the template's overhead, never the tokenizer's fault
+    }
     RunPlan draft = Planner.plan(new Planner.Input(workload, load, profile, facts.baseUrl(), model,
-        server.maxModelLen(), tokenizer, template, text -> client.tokenizeChat(model, text, family),
-        new RequestBodies(model, minTokens, chunkUsage)));
+        server.maxModelLen(), tokenizer, template, counts ? text -> client.tokenizeChat(model, text, family) : null,
+        bodies));
     if (draft.skipped()) {
       return draft;
     }

@@ -41,8 +41,8 @@ public final class Planner {
    * What a plan is made from.
    *
    * @param profile the profile with the run's lengths and levels over its own
-   * @param chatTemplate the server's chat template tokens (its /tokenize of an empty message); null when unknown
-   * @param counter the server's count of each chat prompt; null when it has none
+   * @param chatTemplate the server's chat template tokens (its count of an empty message); null when unknown
+   * @param counter the server's count of each chat prompt; null when it has none (then no prompt is checked)
    * @param bodies how this server's requests are shaped (min_tokens, usage on every chunk)
    */
   public record Input(WorkloadSpec workload, LoadSpec load, Profile profile, String baseUrl, String model,
@@ -86,10 +86,14 @@ public final class Planner {
     Integer template = chat ? in.chatTemplate() : null;
     if (chat && !profile.vision()) {
       if (template == null) {
-        notes.add("the server has no /tokenize: chat prompts assume no chat-template tokens; "
-            + "the preflight shows the server's real count");
+        notes.add("the server counts no chat prompt for us (no tokenize endpoint, and it refused an empty "
+            + "message): chat prompts assume no chat-template tokens; the preflight shows the server's real count");
       } else {
         textTokens = input - template;
+        if (in.counter() == null) {
+          notes.add("the server has no tokenize endpoint for chat: prompts are sized by its chat template's " + template
+              + " tokens, measured with an empty message; a token or two may merge at the template's edges");
+        }
       }
     }
     final int text = textTokens;

@@ -187,4 +187,21 @@ class ModelsIT {
       }
     }
   }
+
+  /** No tokenize endpoint: the template's tokens, measured with an empty message, size the prompts; no tokenizer blamed. */
+  @Test
+  void withoutTokenizeTheTemplateIsMeasuredNotTheTokenizerBlamed() throws Exception {
+    try (MockServer mock = mock(MockConfig.builder().tokenize(false))) {
+      Run run = run(mock, "--endpoint", "chat", "--input-len", "100", "--output-len", "10");
+      for (RequestRecord r : run.records()) {
+        assertEquals(100, r.promptTokens(), "the builtin tokenizer's template edges do not merge: exact");
+      }
+      JsonNode res = run.result();
+      assertFalse(res.get("chat_prompts_checked_by_server").asBoolean());
+      String warnings = res.get("warnings").toString();
+      assertTrue(warnings.contains("sized by its chat template's " + res.get("chat_template_tokens").asInt() + " tokens"),
+          warnings);
+      assertFalse(warnings.contains("tokenizer?"), warnings);
+    }
+  }
 }

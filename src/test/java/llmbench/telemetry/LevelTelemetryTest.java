@@ -111,4 +111,20 @@ class LevelTelemetryTest {
     assertEquals(2.0, s.get(2).get("ttft_seconds_sum")); // the torn last line (a crash mid-write) is dropped
     assertTrue(TelemetryCsv.read(dir.resolve("missing.csv")).isEmpty());
   }
+
+  /** vLLM's spec_decode counters over a level: acceptance rate and mean acceptance length (FIELD_NOTES §20). */
+  @Test
+  void speculativeAcceptanceFromTheCountersDeltas() {
+    List<TelemetryCsv.Scrape> run = List.of(
+        new TelemetryCsv.Scrape(1000, "c001", "start", Map.of("spec_drafts", 10.0, "spec_draft_tokens", 30.0,
+            "spec_accepted_tokens", 12.0)),
+        new TelemetryCsv.Scrape(2000, "c001", "end", Map.of("spec_drafts", 110.0, "spec_draft_tokens", 330.0,
+            "spec_accepted_tokens", 192.0)));
+    LevelTelemetry t = LevelTelemetry.of("vllm", run, "c001", 1000, 2000);
+    assertEquals(180.0 / 300, t.specAcceptanceRate(), 1e-12);
+    assertEquals(1 + 180.0 / 100, t.specMeanAcceptanceLength(), 1e-12);
+    assertEquals(0.6, (double) t.toMetadata().get("server_spec_acceptance_rate"), 1e-12);
+    assertTrue(t.consoleLine(10).contains("speculative acceptance 60.0 % (mean acceptance length 2.80)"));
+    assertNull(LevelTelemetry.of("vllm", RUN, "c001", 1000, 4000).specAcceptanceRate(), "none without the counters");
+  }
 }

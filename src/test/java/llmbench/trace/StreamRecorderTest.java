@@ -195,4 +195,47 @@ class StreamRecorderTest {
     assertEquals(Kind.RECONNECT, r.onEvent(chat("c1", "{\"role\":\"assistant\",\"content\":\"\"}", null)));
     assertFalse(r.toRecord("p", "c001", 1, 7, 2, null).success());
   }
+
+  private static RequestRecord record(String... events) {
+    StreamRecorder r = new StreamRecorder("x");
+    for (String e : events) {
+      r.onEvent(e);
+    }
+    return r.toRecord("p", "c001", 1, 7, 3, null);
+  }
+
+  private static final String THINK = chat("c1", "{\"reasoning\":\"hm\"}", null);
+  private static final String ANSWER = chat("c1", "{\"content\":\"ok\"}", null);
+
+  /** Thinking tokens: the usage's count; else one token per chunk; else nothing the stream can tell (-1). */
+  @Test
+  void reasoningTokensAreExactWhereTheStreamTellsThem() {
+    String last = chat("c1", "{\"content\":\"!\"}", "length");
+    String usage = "{\"data\":{\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,"
+        + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}}";
+    RequestRecord told = record(THINK, ANSWER, last, usage, DONE);
+    assertEquals(1, told.reasoningTokens());
+    assertEquals(told.chunkNs()[1], told.answerNs());
+    assertEquals(told.chunkNs()[0], told.reasoningEndNs());
+    String plainUsage = "{\"data\":{\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}}";
+    assertEquals(1, record(THINK, ANSWER, last, plainUsage, DONE).reasoningTokens(), "3 chunks, 3 tokens: one each");
+    String fourTokens = "{\"data\":{\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":4}}}";
+    assertEquals(-1, record(THINK, ANSWER, last, fourTokens, DONE).reasoningTokens(), "4 tokens in 3 chunks: unknown");
+    assertEquals(0, record(ANSWER, last, plainUsage, DONE).answerNs(), "no thinking: no answer time of its own");
+  }
+
+  /** Usage on every chunk gives each chunk's tokens, and the thinking's. */
+  @Test
+  void usageOnEveryChunkGivesEachChunksTokens() {
+    String think = "{\"data\":{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"a b c\"},\"finish_reason\":null}],"
+        + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}}";
+    String answer = "{\"data\":{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"d e\"},\"finish_reason\":null}],"
+        + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":5}}}";
+    String last = "{\"data\":{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"f\"},\"finish_reason\":\"length\"}],"
+        + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":6}}}";
+    RequestRecord r = record(think, answer, last, DONE);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 2, 1}, r.chunkTokens());
+    assertEquals(3, r.reasoningTokens());
+    assertEquals(6, r.completionTokens(), "the last chunk's count stands for the usage");
+  }
 }
