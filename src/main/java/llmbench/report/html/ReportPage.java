@@ -18,7 +18,9 @@ public final class ReportPage {
       {"server_preemptions", "preemptions"}, {"server_prefix_cache_hit_rate", "prefix-cache hit rate"},
       {"server_mean_ttft_ms", "server mean TTFT ms"}, {"client_mean_ttft_ms", "client mean TTFT ms"},
       {"server_mean_itl_ms", "server mean ITL ms"}, {"client_mean_itl_ms", "client mean ITL ms"},
-      {"server_mean_queue_ms", "server mean queue ms"}, {"server_restarted", "restarted"}};
+      {"server_mean_queue_ms", "server mean queue ms"},
+      {"server_spec_acceptance_rate", "speculative acceptance"},
+      {"server_spec_mean_acceptance_length", "mean acceptance length"}, {"server_restarted", "restarted"}};
 
   record Row(boolean failed, List<String> cells) {}
 
