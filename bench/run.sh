@@ -6,10 +6,11 @@
 #        wire options: [--url URL (any server; default: the mock, plain and busy)] [--runs N (default 5)]
 #                      [--profiles low,medium] [--tokenizer DIR (the server's tokenizer)]
 #        WIRE_CLIENT_JAVA_OPTS="-XX:..." adds JVM flags to the wire runs' client JVMs (for trying flags;
-#        they reach it as JAVA_TOOL_OPTIONS, so the scripts' own flags win where they clash)
+#        they reach it as JAVA_TOOL_OPTIONS, so the scripts' own flags win where they clash);
+#        WIRE_CLIENT_ARGS="--no-client-warmup" adds run_test.sh options to them
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,9p' "$0" | sed 's/^# //'
+  sed -n '2,10p' "$0" | sed 's/^# //'
   echo "sections: mock, fidelity, cold, wire, prompts, post, sweep"
   echo "examples:"
   echo "  bench/run.sh --quick"

@@ -26,6 +26,7 @@ public final class LlmProperties {
         {"dataset", "--dataset"}, {"prefixLen", "--prefix-len"}, {"numPrefixes", "--num-prefixes"},
         {"flushCache", "--flush-cache"}, {"turns", "--turns"}, {"thinkTimeMs", "--think-time-ms"},
         {"seed", "--seed"}, {"warmup", "--warmup-requests"}, {"timeout", "--timeout"},
+        {"headersTimeout", "--headers-timeout"}, {"chunkTimeout", "--chunk-timeout"},
         {"connections", "--connections"}, {"percentiles", "--percentiles"},
         {"percentileMetrics", "--percentile-metrics"}, {"goodput", "--goodput"}, {"out", "--out"},
         {"gatlingResults", "--gatling-results"}, {"metricsInterval", "--metrics-interval-ms"},

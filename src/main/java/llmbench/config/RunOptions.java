@@ -71,8 +71,15 @@ public final class RunOptions {
   String percentileMetrics = "ttft,tpot,itl,e2el";
   @Option(names = "--goodput", description = "SLOs for goodput, e.g. ttft:500,tpot:50 (ms).")
   String goodput;
-  @Option(names = "--timeout", description = "Seconds a request may take (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", description = "Seconds a request may take, start to the end of its answer "
+      + "(default: ${DEFAULT-VALUE}).")
   int timeout = 600;
+  @Option(names = "--headers-timeout", description = "Seconds a request may wait for the response headers "
+      + "(a server that never answers; default: --timeout).")
+  Integer headersTimeout;
+  @Option(names = "--chunk-timeout", description = "Seconds of silence a stream may have between two reads "
+      + "(a server that stalls mid-answer; default: --timeout).")
+  Integer chunkTimeout;
   @Option(names = "--input-len", description = "Input tokens per prompt instead of the profile's (all profiles).")
   Integer inputLen;
   @Option(names = "--output-len", description = "Output tokens per request instead of the profile's (all profiles).")
@@ -336,7 +343,8 @@ public final class RunOptions {
       case "per-request" -> false;
       default -> throw new IllegalArgumentException("--connections must be keep-alive or per-request, not '" + connections + "'");
     };
-    return new ClientConfig(timeout, keepAlive, !noClientWarmup);
+    return new ClientConfig(timeout, headersTimeout == null ? timeout : headersTimeout,
+        chunkTimeout == null ? timeout : chunkTimeout, keepAlive, !noClientWarmup);
   }
 
   private MockSettings mockSettings() {

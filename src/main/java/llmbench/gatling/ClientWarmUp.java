@@ -22,9 +22,9 @@ import llmbench.workload.LevelPlan;
 /**
  * Streams from in-process mocks (loopback, 0.25 ms engine steps) before the first profile a JVM runs
  * (as a Gatling run of its own, before the measured one starts),
- * then waits for the JIT to settle, so that the client's hot path (Netty, Gatling's SSE checks, our
+ * then waits for the JIT to settle, so that the client's hot path (Netty, our LLM action, the
  * recorder, the decoding and writing of the token timings) is compiled before anything is measured.
- * It takes every path a real run takes: the connection-opening GET, kept-alive connections, a server
+ * It takes every path a real run takes: a fresh connection per level, kept-alive connections, a server
  * that closes each streamed connection, vLLM's and llama.cpp's chunk shapes, completions and chat.
  * In a fresh JVM without it, the first levels run beside busy compiler threads (docs/PERFORMANCE.md).
  * The server under test sees none of these requests.
@@ -38,13 +38,9 @@ final class ClientWarmUp {
   private static final AtomicBoolean DONE = new AtomicBoolean();
 
   /** One in-process server and the requests sent to it. */
-  record Target(String name, MockServer mock, LevelPlan plan, String url, AtomicInteger streamed) {
+  record Target(String name, MockServer mock, LevelPlan plan, String path, AtomicInteger streamed) {
     static String label(String name) {
       return "client-warmup-" + name;
-    }
-
-    String health() {
-      return mock.baseUrl() + "/health";
     }
   }
 
@@ -131,8 +127,7 @@ final class ClientWarmUp {
         : LevelPlan.openLabelled(Target.label(name), new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS,
             users * rounds, 1, bodies);
     plan.prepare();
-    return new Target(name, mock, plan, mock.baseUrl() + (chat ? "/v1/chat/completions" : "/v1/completions"),
-        new AtomicInteger());
+    return new Target(name, mock, plan, chat ? "/v1/chat/completions" : "/v1/completions", new AtomicInteger());
   }
 
   /** The warm-up that {@link ClientWarmUpSimulation} runs (Gatling builds simulations by reflection). */

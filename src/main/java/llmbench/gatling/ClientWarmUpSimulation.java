@@ -3,13 +3,18 @@ package llmbench.gatling;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
+import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import llmbench.gatling.llm.LlmClient;
+import llmbench.gatling.llm.LlmSettings;
+import llmbench.gatling.llm.StreamWatch;
 
 /**
  * The client's JIT warm-up ({@link ClientWarmUp}) as a simulation of its own, run quietly before
@@ -20,33 +25,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientWarmUpSimulation extends Simulation {
   private static final String INDEX = "llmbench.userIndex";
 
+  private final List<LlmClient> clients = new ArrayList<>();
+
   public ClientWarmUpSimulation() {
     ClientWarmUp warm = ClientWarmUp.current();
     if (warm == null) {
       throw new IllegalStateException("ClientWarmUpSimulation runs only from ClientWarmUp.runIfFirst");
     }
-    SseChain chain = new SseChain("/", "client-warmup", warm.sink(), "client-warmup", null, true);
-    Duration timeout = Duration.ofSeconds(60);
     AtomicInteger next = new AtomicInteger();
     ScenarioBuilder s = scenario("client warm-up")
         .exec(session -> session.set(INDEX, next.getAndIncrement()))
         .doIfOrElse(session -> session.getInt(INDEX) % 3 == 0)
-        .then(streams(warm.target(0), warm, chain, timeout))
+        .then(streams(warm.target(0), warm))
         .orElse(doIfOrElse(session -> session.getInt(INDEX) % 3 == 1)
-            .then(streams(warm.target(1), warm, chain, timeout))
-            .orElse(streams(warm.target(2), warm, chain, timeout)));
-    setUp(s.injectOpen(atOnceUsers(warm.users()))).protocols(SseChain.protocol(null));
+            .then(streams(warm.target(1), warm))
+            .orElse(streams(warm.target(2), warm)));
+    setUp(s.injectOpen(atOnceUsers(warm.users())));
   }
 
-  /** A user's share: its connection opened as before a level, then streams while the JIT is busy. */
-  private static ChainBuilder streams(ClientWarmUp.Target target, ClientWarmUp warm, SseChain chain, Duration timeout) {
-    return asLongAs(session -> warm.streaming()).on(SseChain.openConnection(target.health())
+  /** A user's share: a fresh connection as before a level, then streams while the JIT is busy. */
+  private ChainBuilder streams(ClientWarmUp.Target target, ClientWarmUp warm) {
+    LlmClient client = new LlmClient(LlmSettings.of(target.mock().baseUrl(), null, true, 60_000), StreamWatch.NONE);
+    clients.add(client);
+    RequestChain chain = new RequestChain(client, target.path(), "client-warmup", warm.sink(), "client-warmup");
+    return asLongAs(session -> warm.streaming()).on(exec(client.freshConnection())
         .exec(session -> {
           if (target.plan().open()) {
             target.plan().restartIfSpent();
           }
           return session;
         })
-        .exec(chain.level(target.plan(), timeout, target.url(), warm.sink())));
+        .exec(chain.level(target.plan())));
+  }
+
+  @Override
+  public void after() {
+    clients.forEach(LlmClient::close);
   }
 }

@@ -8,13 +8,17 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import llmbench.config.LlmProperties;
 import llmbench.config.RunConfig;
+import llmbench.config.ClientConfig;
+import llmbench.gatling.llm.LlmClient;
+import llmbench.gatling.llm.LlmSettings;
+import llmbench.gatling.llm.StreamWatch;
+import llmbench.report.LiveProgress;
 import llmbench.run.ProfileJob;
 import llmbench.run.ProfileOutcome;
 import llmbench.run.ProfileRun;
@@ -38,6 +42,7 @@ public abstract class LlmSimulation extends Simulation {
   /** Run by the launcher, which takes the outcome; else (mvn gatling:test) a mistake fails the run here. */
   private final boolean launched;
   private final long builtAtEpochMs = System.currentTimeMillis();
+  private LlmClient client;
 
   /** The seed's profile (the launcher's job names the profile when there is one). */
   protected LlmSimulation(Profile profile) {
@@ -84,12 +89,28 @@ public abstract class LlmSimulation extends Simulation {
       setUp(scenario("skipped: " + run.plan.skippedReason()).exec(s -> s).injectOpen(atOnceUsers(1)));
       return;
     }
-    SseChain chain = new SseChain(run.plan.path(), run.plan.profile(), run.sink, run.runTag, run.config.server().apiKey(),
-        run.config.client().keepAlive(), run.chunkCounter());
-    Duration timeout = Duration.ofSeconds(run.config.client().timeoutSeconds());
+    ClientConfig c = run.config.client();
+    LlmSettings settings = LlmSettings.of(run.plan.baseUrl(), run.config.server().apiKey(), c.keepAlive(),
+        c.timeoutSeconds() * 1000L).withTimeouts(c.headersTimeoutSeconds() * 1000L, c.chunkTimeoutSeconds() * 1000L);
+    this.client = new LlmClient(settings, watch(run.progress()));
+    RequestChain chain = new RequestChain(client, run.plan.path(), run.plan.profile(), run.sink, run.runTag);
     run.plan.warmup().prepare();
-    setUp(levels(chain, timeout).injectOpen(atOnceUsers(widest(run.plan))))
-        .protocols(SseChain.protocol(run.plan.baseUrl()));
+    setUp(levels(chain).injectOpen(atOnceUsers(widest(run.plan))));
+  }
+
+  /** The live line learns of each chunk and of each request waiting for its response headers. */
+  private static StreamWatch watch(LiveProgress progress) {
+    return progress == null ? StreamWatch.NONE : new StreamWatch() {
+      @Override
+      public void waiting(int delta) {
+        progress.waiting(delta);
+      }
+
+      @Override
+      public void chunk() {
+        progress.chunk();
+      }
+    };
   }
 
   private void report(ProfileOutcome outcome) {
@@ -105,7 +126,7 @@ public abstract class LlmSimulation extends Simulation {
    * level chained with {@code andThen}: Gatling starts a chained population only on its injector's
    * next 1 s tick, which left up to a second idle between levels (FIELD_NOTES: Gatling gotchas).
    */
-  private ScenarioBuilder levels(SseChain chain, Duration timeout) {
+  private ScenarioBuilder levels(RequestChain chain) {
     int users = widest(run.plan);
     AtomicInteger nextIndex = new AtomicInteger();
     ScenarioBuilder s = scenario(run.plan.profile())
@@ -115,7 +136,7 @@ public abstract class LlmSimulation extends Simulation {
         });
     // the server's warm-up (the client's own ran before this simulation: see before())
     LevelPlan warmup = run.plan.warmup();
-    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup, timeout))
+    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup))
         .rendezVous(users);
     LevelPlan previous = warmup;
     for (LevelPlan level : run.plan.levels()) {
@@ -125,10 +146,10 @@ public abstract class LlmSimulation extends Simulation {
         return session;
       }));
       if (run.config.client().keepAlive()) {
-        // Each user of the level opens (or refreshes) its connection before the level starts, so that
-        // no TTFT includes a TCP handshake; servers close idle connections after a few seconds
-        // (uvicorn: 5 s), and a level's prompts may take longer than that to build.
-        s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(SseChain.openConnection("/health"));
+        // Each user of the level gets a fresh connection before the level starts, so that no TTFT
+        // includes a TCP handshake; servers close idle connections after a few seconds (uvicorn: 5 s),
+        // and a level's prompts may take longer than that to build. Nothing is sent on it.
+        s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(client.freshConnection()));
       }
       s = s.rendezVous(users)
           .exec(session -> {
@@ -137,7 +158,7 @@ public abstract class LlmSimulation extends Simulation {
             }
             return session;
           })
-          .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level, timeout))
+          .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level))
           .rendezVous(users)
           .exec(session -> {
             if (level.endDiagnosis(run.diagnosis)) {
@@ -190,6 +211,9 @@ public abstract class LlmSimulation extends Simulation {
 
   @Override
   public void after() {
+    if (client != null) {
+      client.close();
+    }
     if (run == null) {
       return;
     }

@@ -35,10 +35,12 @@ public final class GroundTruth implements AutoCloseable {
       int completionTokens, long[] choiceChunkNs, long[] choiceFlushedNs, long[] tokenDueNs, long[] tokenSentNs,
       long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome,
       List<String> images, int[] chunkTokens, int reasoningTokens, long firstAnswerNs, int minTokens,
-      String finishReason, int specDrafts, int specAccepted) {}
+      String finishReason, int specDrafts, int specAccepted, String traceparent) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, Trace> traces = new ConcurrentHashMap<>();
+  /** The W3C traceparent each request came with, by request id, until its trace is recorded. */
+  private final Map<String, String> traceparents = new ConcurrentHashMap<>();
   private final boolean keep;
   private final SequenceWriter writer;
   /** Serializing a trace takes tens of µs: never on an event loop that has chunks to send. */
@@ -57,6 +59,18 @@ public final class GroundTruth implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** A request arrived with this traceparent header (kept for its trace). */
+  void arrived(String requestId, String traceparent) {
+    if (requestId != null && traceparent != null) {
+      traceparents.put(requestId, traceparent);
+    }
+  }
+
+  /** The traceparent the request came with, once: its trace takes it. */
+  String traceparentOf(String requestId) {
+    return requestId == null ? null : traceparents.remove(requestId);
   }
 
   void record(Trace t) {

@@ -260,7 +260,7 @@ final class MockStream implements Sequence.Output {
         java.util.Arrays.copyOf(sentNs, tokens), usageNs, doneNs, sequence.preemptions,
         fault.kind().name(), outcome, images, chunkTokens.stream().mapToInt(Integer::intValue).toArray(),
         Math.min(reasoningTokens, tokens), firstAnswerNs, minTokens, finishReason, sequence.specDrafts,
-        sequence.specAccepted));
+        sequence.specAccepted, ctx.groundTruth().traceparentOf(traceId)));
   }
 
   private ObjectNode baseChunk() {

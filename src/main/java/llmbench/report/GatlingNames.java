@@ -2,7 +2,11 @@ package llmbench.report;
 
 /** Names the simulations give requests, checks and groups, which the post-processor reads back. */
 public final class GatlingNames {
-  /** The SSE connect (POST until response headers). */
+  /** A request, start to the end of its answer (OK or KO with the failure's words). */
+  public static final String E2EL = "E2EL";
+  /** A request's start to its first token (only requests that got one). */
+  public static final String TTFT = "TTFT";
+  /** Gatling's SSE connect (POST until response headers), in run folders from before the LLM action. */
   public static final String CONNECT = "connect";
   /** The check that completes at the first chunk with choices. */
   public static final String FIRST_TOKEN = "first token";

@@ -28,8 +28,12 @@ public final class LiveProgress implements AutoCloseable {
     final List<Double> ttftsS = new ArrayList<>();
     final long chunksAtStart = streamed.sum();
     long endedNs;
+    boolean toldWaiting;
 
-    Level(String name, String label, int planned) {
+    final long plannedTokens;
+
+    Level(String name, String label, int planned, long plannedTokens) {
+      this.plannedTokens = plannedTokens;
       this.name = name;
       this.label = label;
       this.planned = planned;
@@ -65,7 +69,19 @@ public final class LiveProgress implements AutoCloseable {
         b.append("  TTFT p50 ").append(p50 < 1 ? String.format(Locale.ROOT, "%.0f ms", p50 * 1000) : seconds(p50));
       }
       b.append("  elapsed ").append(seconds(elapsed));
-      if (endedNs == 0 && done > 0 && done < planned) {
+      long waitingNow = waiting.sum();
+      double quiet = (now - Math.max(quietSinceNs, startNs)) / 1e9;
+      if (endedNs == 0 && waitingNow > 0 && quiet >= 1) {
+        // a server that accepted the requests but answers none: say what the client waits for
+        b.append(String.format(Locale.ROOT, "  no chunk for %s, %d waiting for response headers", seconds(quiet),
+            waitingNow));
+      }
+      long streamedNow = streamed.sum() - chunksAtStart;
+      if (endedNs == 0 && plannedTokens > 0 && streamedNow > 0 && streamedNow < plannedTokens) {
+        // the level's tokens still to come over the rate they come at (a chunk is a token but under
+        // speculative decoding, where this runs late on the safe side)
+        b.append("  ETA ").append(seconds(elapsed * (plannedTokens - streamedNow) / streamedNow));
+      } else if (endedNs == 0 && plannedTokens == 0 && done > 0 && done < planned) {
         b.append("  ETA ").append(seconds(elapsed * (planned - done) / done));
       }
       return b.toString();
@@ -78,6 +94,10 @@ public final class LiveProgress implements AutoCloseable {
   private final LongSupplier clock;
   private final Thread ticker;
   private final java.util.concurrent.atomic.LongAdder streamed = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder waiting = new java.util.concurrent.atomic.LongAdder();
+  /** The chunk count at the last tick, and since when it has not moved (the line says so past 1 s). */
+  private long chunksSeen = -1;
+  private long quietSinceNs;
   private Level current;
   private Level finishing;
   private long lastPrintNs;
@@ -107,17 +127,27 @@ public final class LiveProgress implements AutoCloseable {
 
   /** A level starts: {@code name} as shown (profile and level), its label in the records, its prompts. */
   public synchronized void levelStarted(String name, String label, int planned) {
+    levelStarted(name, label, planned, 0);
+  }
+
+  /** ... and the tokens it will stream (its ETA: those still to come over the current rate). */
+  public synchronized void levelStarted(String name, String label, int planned, long plannedTokens) {
     if (finishing != null) {
       print(finishing.line(), true); // still short of records when the level after it starts: say so
     }
     finishing = current != null && current.endedNs > 0 ? current : null;
-    current = new Level(name, label, planned);
+    current = new Level(name, label, planned, plannedTokens);
     lastPrintNs = current.startNs;
   }
 
   /** Any event loop: one chunk with choices arrived (a LongAdder: a few ns, no lock). */
   public void chunk() {
     streamed.increment();
+  }
+
+  /** Any event loop: +1 a request waits for its response headers, -1 the wait is over. */
+  public void waiting(int delta) {
+    waiting.add(delta);
   }
 
   /** Its last answer is in; the final line follows once its records are counted (at most 1 s later). */
@@ -158,6 +188,11 @@ public final class LiveProgress implements AutoCloseable {
   /** One turn of the ticker: final lines when due, else a refresh when the period is up. */
   synchronized void tickOnce() {
     long now = clock.getAsLong();
+    long chunks = streamed.sum();
+    if (chunks != chunksSeen) {
+      chunksSeen = chunks;
+      quietSinceNs = now;
+    }
     if (finishing != null && finishing.complete(now)) {
       print(finishing.line(), true);
       finishing = null;
@@ -168,10 +203,19 @@ public final class LiveProgress implements AutoCloseable {
     if (current.complete(now)) {
       print(current.line(), true);
       current = null;
-    } else if (current.endedNs == 0 && now - lastPrintNs >= periodNs) {
+    } else if (current.endedNs == 0 && (now - lastPrintNs >= periodNs || mustTellWaiting(now))) {
       print(current.line(), false);
       lastPrintNs = now;
     }
+  }
+
+  /** In a log, a level whose requests wait for headers with no chunk for 2 s says so at once, once. */
+  private boolean mustTellWaiting(long now) {
+    if (inPlace || current.toldWaiting || waiting.sum() <= 0 || now - Math.max(quietSinceNs, current.startNs) < 2_000_000_000L) {
+      return false;
+    }
+    current.toldWaiting = true;
+    return true;
   }
 
   private static String seconds(double s) {

@@ -145,7 +145,10 @@ public final class PostProcessor {
     Files.move(target, dest, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Per level group: [connect requests, failed connects, failed checks] from simulation.log. */
+  /**
+   * Per level group: [requests, failed requests, failed checks] from simulation.log: the LLM action's
+   * E2EL entries, or in a run folder from before it, Gatling's SSE connects and its failed checks.
+   */
   private static Map<String, int[]> gatlingCounts(SimulationLog.Contents c) {
     Map<String, int[]> counts = new LinkedHashMap<>();
     if (c == null) {
@@ -157,7 +160,7 @@ public final class PostProcessor {
       }
       String level = r.groups().get(0).split(" ")[0];
       int[] n = counts.computeIfAbsent(level, k -> new int[3]);
-      if (r.name().equals(GatlingNames.CONNECT)) {
+      if (r.name().equals(GatlingNames.E2EL) || r.name().equals(GatlingNames.CONNECT)) {
         n[0]++;
         n[1] += r.ok() ? 0 : 1;
       } else if (!r.ok()) {

@@ -77,7 +77,8 @@ public final class ProfileRun {
         ServerClient at = new ServerClient(url, config.server().apiKey());
         server = ServerFacts.of(url, at, Discovery.discover(at, config.server().model(), config.server().maxModelLen()));
       }
-      ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey());
+      ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey(),
+          java.time.Duration.ofSeconds(config.client().timeoutSeconds()));
       this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), client.isBuiltinMock());
       this.plan = Preflight.plan(client, server, config.workload(), config.load(),
           config.shape(job.entry().profile()), tokenizer, config.server().flushCache());
@@ -197,16 +198,16 @@ public final class ProfileRun {
     return finish(config.output().gatlingResults().resolve("interrupted-" + runTag));
   }
 
-  /** What the SSE chain runs for every chunk with choices: the live line's count, or nothing. */
-  public Runnable chunkCounter() {
-    LiveProgress p = progress;
-    return p == null ? () -> { } : p::chunk;
+  /** The console's live line (the scripts'), or null (Gatling's console). */
+  public LiveProgress progress() {
+    return progress;
   }
 
   /** The live console line follows this level (the scripts'; Gatling's own console otherwise). */
   public void levelStarted(LevelPlan level) {
     if (progress != null) {
-      progress.levelStarted(plan.profile() + " " + level.label(), level.label(), level.numPrompts());
+      progress.levelStarted(plan.profile() + " " + level.label(), level.label(), level.numPrompts(),
+          (long) level.numPrompts() * level.outputLen());
     }
   }
 

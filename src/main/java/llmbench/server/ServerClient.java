@@ -23,6 +23,7 @@ public final class ServerClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String baseUrl;
   private final String apiKey;
+  private final Duration streamTimeout;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A server answer that stops the run, with the server's own message. */
@@ -41,8 +42,14 @@ public final class ServerClient {
   public record Preflight(int promptTokens, int completionTokens, int chunksWithChoices) {}
 
   public ServerClient(String baseUrl, String apiKey) {
+    this(baseUrl, apiKey, Duration.ofMinutes(10));
+  }
+
+  /** @param streamTimeout how long a streamed request (the preflight's) may wait for its response headers */
+  public ServerClient(String baseUrl, String apiKey, Duration streamTimeout) {
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
+    this.streamTimeout = streamTimeout;
   }
 
   public ModelInfo model() {
@@ -166,9 +173,18 @@ public final class ServerClient {
   /** Sends one streamed request and reads it to the end; a non-200 answer throws with the server's message. */
   public Preflight stream(String path, byte[] body) {
     HttpRequest req = request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofMinutes(10)).build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(streamTimeout).build();
     try {
-      HttpResponse<java.io.InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<java.io.InputStream> res;
+      try {
+        res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (java.net.http.HttpTimeoutException e) {
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+          throw unreachable(e);
+        }
+        throw new ServerError(0, "the server at " + baseUrl + " sent no response headers to POST " + path + " in "
+            + streamTimeout.toSeconds() + " s (--timeout): it lists its model but does not answer requests");
+      }
       if (res.statusCode() != 200) {
         String text = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
         throw new ServerError(res.statusCode(), "HTTP " + res.statusCode() + ": " + messageOf(text));
@@ -268,7 +284,7 @@ public final class ServerClient {
   }
 
   /** The message of vLLM's error JSON (either shape), else the body itself, shortened. */
-  static String messageOf(String body) {
+  public static String messageOf(String body) {
     try {
       JsonNode n = JSON.readTree(body);
       String m = n == null ? null : StreamChunk.errorOf(n);

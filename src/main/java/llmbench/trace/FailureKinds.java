@@ -15,6 +15,8 @@ public final class FailureKinds {
   /** Gatling failed the stream before any byte of an answer: refined from simulation.log when it can be. */
   public static final String NO_ANSWER = "no answer (see the run folder's client.log)";
   private static final Pattern STATUS = Pattern.compile("response with code (\\d{3})");
+  /** The connection closed mid-stream: the record words it with the tokens it had by then. */
+  public static final String CLOSED = "connection closed";
 
   private FailureKinds() {}
 
@@ -46,6 +48,21 @@ public final class FailureKinds {
       return "HTTP " + m.group(1) + " (the server's message is not read by Gatling's SSE client)";
     }
     return "no answer: " + shorten(message);
+  }
+
+  /** A non-2xx answer, with the server's own words (its JSON error's message, or the body, shortened). */
+  public static String http(int status, String message) {
+    return "HTTP " + status + (message == null || message.isBlank() ? "" : ": " + shorten(message));
+  }
+
+  /** No response headers within the limit (a server that never answers a POST). */
+  public static String noHeaders(double seconds) {
+    return String.format(Locale.ROOT, "no response headers in %.1f s (timeout)", seconds);
+  }
+
+  /** The connection could not be made. */
+  public static String connect(String why) {
+    return "no answer: cannot connect (" + shorten(why) + ")";
   }
 
   /** The kind of an errors entry: "HTTP 429", "in-band error", "connection closed", "timeout", ... */

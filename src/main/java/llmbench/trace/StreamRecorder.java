@@ -35,6 +35,10 @@ public final class StreamRecorder {
   private long failedNs;
   private int timeoutSeconds;
   private Kind lastKind = Kind.OTHER;
+  private String knownError;
+  private boolean sawFinish;
+  private long firstTokenNs;
+  private int errorAt = -1; // the first in-band error's event
   private long dueNs;
   private long readyNs;
   private int turn;
@@ -69,9 +73,28 @@ public final class StreamRecorder {
 
   /** Stamps and keeps an event; called once per SSE event, on the stream's event loop. */
   public Kind onEvent(String event) {
-    long now = System.nanoTime();
-    lastKind = classify(event, now);
+    return onEvent(event, System.nanoTime());
+  }
+
+  /**
+   * Keeps an event read at {@code nowNs} (when its bytes were read): a bare SSE data payload (JSON, or
+   * {@code [DONE]}), or Gatling's JSON view of an event ({@code {"data":...}}).
+   */
+  public Kind onEvent(String event, long nowNs) {
+    lastKind = classify(event, nowNs);
     return lastKind;
+  }
+
+  /**
+   * The stream failed for a reason the client knows exactly (an HTTP status with the server's words,
+   * a timeout, a connection that failed): what the record's error says, unless an in-band error came
+   * first. {@code nowNs}: when it failed.
+   */
+  public void failed(String why, long nowNs) {
+    if (knownError == null) {
+      knownError = why;
+      failedNs = nowNs;
+    }
   }
 
   /** The kind of the last event seen. */
@@ -90,10 +113,13 @@ public final class StreamRecorder {
     ns[n] = now;
     events[n++] = event;
     endNs = now;
-    if (event.endsWith("[DONE]}") || event.endsWith("\"[DONE]\"}")) {
+    if (event.endsWith("[DONE]}") || event.endsWith("\"[DONE]\"}") || event.equals("[DONE]")) {
       return Kind.DONE;
     }
     if (isError(event)) {
+      if (errorAt < 0) {
+        errorAt = n - 1;
+      }
       return Kind.ERROR;
     }
     String rid = responseId(event);
@@ -115,7 +141,11 @@ public final class StreamRecorder {
     }
     if (hasChoices(event)) {
       sawChoices = true;
+      sawFinish |= event.contains("\"finish_reason\":\"");
       sawChoiceWithoutRole |= !role;
+      if (firstTokenNs == 0 && hasText(event)) {
+        firstTokenNs = now;
+      }
       int field = plainTokenField(event);
       if (field >= 0) {
         events[n - 1] = fieldValue(event, field);
@@ -126,6 +156,41 @@ public final class StreamRecorder {
       return Kind.CHOICES;
     }
     return Kind.OTHER;
+  }
+
+  /** A chunk with some text (answer or thinking) in one of its text fields: the first token, for TTFT. */
+  private static boolean hasText(String e) {
+    for (String f : FIELDS) {
+      int at = e.indexOf(f);
+      if (at >= 0 && at + f.length() < e.length() && e.charAt(at + f.length()) != '"') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The last chunk with a choice, kept whole (the one with the finish reason), or null. */
+  public String finalChoiceChunk() {
+    for (int i = n - 1; i >= 0; i--) {
+      if (!textOnly[i] && events[i].contains("\"choices\":[{")) {
+        return events[i];
+      }
+    }
+    return null;
+  }
+
+  /** When the first chunk with text was read (vLLM's TTFT end), 0 before it. */
+  public long firstTokenNs() {
+    return firstTokenNs;
+  }
+
+  /** When the request started (this recorder was made just before it was written). */
+  public long startNs() {
+    return startNs;
+  }
+
+  public long startEpochMs() {
+    return startEpochMs;
   }
 
   /**
@@ -196,6 +261,39 @@ public final class StreamRecorder {
 
   public boolean sawChoices() {
     return sawChoices;
+  }
+
+  /**
+   * What the record will say, told cheaply on the event loop (no decoding): null when the stream
+   * succeeded (tokens, then [DONE] or a finish reason), else the failure's words.
+   */
+  public String verdict() {
+    if (knownError != null) {
+      return knownError.equals(FailureKinds.CLOSED) ? FailureKinds.closed(chunkCount()) : knownError;
+    }
+    if (errorAt >= 0) { // rare: decoded here, for the server's words
+      int before = 0;
+      for (int i = 0; i < errorAt; i++) {
+        before += textOnly[i] || hasChoices(events[i]) ? 1 : 0;
+      }
+      String message = StreamChunk.parse(events[errorAt]).error();
+      return FailureKinds.inBand(before, message == null ? "(no message)" : message);
+    }
+    if (reconnected) {
+      return FailureKinds.RECONNECT;
+    }
+    if (!sawChoices) {
+      return "no chunk with choices received";
+    }
+    return lastKind == Kind.DONE || sawFinish ? null : FailureKinds.closed(chunkCount());
+  }
+
+  private int chunkCount() {
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      c += textOnly[i] || hasChoices(events[i]) ? 1 : 0;
+    }
+    return c;
   }
 
   /** Decodes the kept events into a record. {@code transportError} is Gatling's view of a failure. */
@@ -274,6 +372,8 @@ public final class StreamRecorder {
     int[] each = perChunk(chunkUsage, chunks);
     if (error != null) {
       error = FailureKinds.inBand(chunks, error);
+    } else if (knownError != null) {
+      error = knownError.equals(FailureKinds.CLOSED) ? FailureKinds.closed(chunks) : knownError;
     }
     if (reconnected && error == null) {
       error = FailureKinds.RECONNECT;
@@ -360,7 +460,8 @@ public final class StreamRecorder {
   }
 
   private static boolean isError(String e) {
-    return e.startsWith("{\"data\":{\"error\"") || e.startsWith("{\"data\":{\"object\":\"error\"")
+    int at = e.startsWith("{\"data\":") ? 8 : 0; // Gatling's view wraps the payload
+    return e.startsWith("{\"error\"", at) || e.startsWith("{\"object\":\"error\"", at)
         || (e.contains("\"error\":{") && !e.contains("\"choices\":[{"));
   }
 

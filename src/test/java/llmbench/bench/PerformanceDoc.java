@@ -118,15 +118,39 @@ final class PerformanceDoc {
   }
 
   private static final String LIMITS = """
+      ## The LLM action against Gatling's SSE action (2026-12-03, this machine)
+
+      The same commands before (commit b6c4f54, Gatling's SSE action) and after (our LLM action,
+      `llmbench.gatling.llm`). CPU: `bench/client-cpu.sh --runs 3 [--checkout DIR] [-- --no-client-warmup]`
+      (mock in its own process, 10 ms steps; user + sys of the whole client process; median / worst).
+      Fidelity and cold rows: `bench/run.sh --only fidelity,cold` (before: full runs of 3 × 384 requests;
+      after: `--quick`, one run of 128 requests, or 384 for the cold rows). Wire: `bench/run.sh --only wire`
+      (before: 5 runs, low and medium; after: `--quick`, 2 runs, low).
+
+      | measure | Gatling SSE | LLM action | target |
+      | --- | --- | --- | --- |
+      | whole-process CPU of `./run_test.sh --profiles low`, client warm-up on | 44.7 / 48.2 s | 45.4 / 55.7 s | ≤ vLLM's client, 9.1–9.3 s (not met) |
+      | the same with `--no-client-warmup` | 10.1 / 10.2 s | 8.3 / 8.4 s | met without the warm-up |
+      | client CPU per chunk, 128 streams, steady state | 36.7 µs | 18.0 µs | ≤ 6 µs (not met) |
+      | TTFT / ITL / E2EL error p99, 128 streams, 10 ms steps, mock in its own process | 5.14 / 3.33 / 3.41 ms | 0.52 / 3.67 / 4.70 ms | ≤ 1 ms (TTFT met, ITL and E2EL not) |
+      | first level of a fresh JVM, warm-up off: TTFT error mean / p99 | 542 / 978 ms | 13.2 / 86.8 ms | |
+      | first level of a fresh JVM, warm-up on: TTFT error mean / p99; client CPU per chunk | 0.53 / 6.23 ms; 66.4 µs | 0.10 / 3.65 ms; 27.3 µs | |
+      | wire, plain mock, worst level: TTFT error mean / p99 | 1.98 / 15.50 ms | 0.75 / 6.95 ms | ≤ 1 / 3 ms (mean met, p99 not) |
+      | wire, busy mock, worst level: TTFT error mean / p99, chunk delay p99 | 2.83 / 14.90 / 9.56 ms | 0.74 / 9.18 / 3.40 ms | ≤ 5 / 20 / 10 ms (met) |
+      | a server that never answers a POST, `--profiles low --timeout 5` | no output, killed after 300 s | ends in 36 s; every request `no response headers in 5.0 s (timeout)` | ends within 150 s (met) |
+
+      The client warm-up stays: without it the first level of a fresh JVM is read 13 ms late on average
+      (87 ms at p99), against 0.1 ms with it; it is what costs the whole-process CPU (about 37 s of the 45 s).
+      JDK 25's AOT cache was not tried (this machine runs JDK 17).
+
       ## What limits it
 
       - The wire (section 6; 2026-12-01, this machine) found what the mock's record could not see:
         - Every request opened a new TCP connection: Gatling's SSE close right after `[DONE]` races the
           body's last chunk, which is read in the same batch and would have put the connection back in
           the pool. The send delay (start stamp → the POST's first byte) was 2.5–10.5 ms mean per level
-          on the plain mock, up to 26 ms on the busy one. Now each user keeps its connection, opens it
-          before each level (one `GET /health`), and closes a finished stream only after one turn of its
-          event loop.
+          on the plain mock, up to 26 ms on the busy one. Now each user keeps its connection and gets
+          an open one before each level (since the LLM action: without sending anything on it).
         - Start stamps were taken where a level's users were released, all on one thread, while each
           POST was written later by its own event loop: send delay p99 10–14 ms at 128 streams. Every
           request now starts with a zero pause, on its user's loop, where the stamp and the write follow

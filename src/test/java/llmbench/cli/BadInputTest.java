@@ -60,6 +60,8 @@ class BadInputTest {
         text("--rounds", "--rounds", "0"),
         text("--rounds", "--rounds", "x"),
         text("--timeout", "--timeout", "0"),
+        text("--headers-timeout", "--timeout", "5", "--headers-timeout", "10"),
+        text("--chunk-timeout", "--chunk-timeout", "0"),
         text("--endpoint", "--endpoint", "grpc"),
         text("--tokenizer", "--tokenizer", dir.resolve("no-tokenizer").toString()),
         text("--turns", "--turns", "2", "--request-rate", "4"),

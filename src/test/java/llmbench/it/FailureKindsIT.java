@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import llmbench.gatlinglog.SimulationLog;
 import llmbench.mock.Faults;
+import llmbench.trace.FailureKinds;
 import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
@@ -99,8 +101,9 @@ class FailureKindsIT {
     for (JsonNode e : r.get("errors")) {
       String error = e.asText();
       String kind = error.isEmpty() ? null
-          : error.matches("HTTP 429 \\(the server's message is not read by Gatling's SSE client\\)") ? "HTTP 429"
-          : error.matches("HTTP 500 \\(the server's message is not read by Gatling's SSE client\\)") ? "HTTP 500"
+          // the server's own words, from its JSON error's message
+          : error.equals("HTTP 429: Too many requests (injected fault)") ? "HTTP 429"
+          : error.equals("HTTP 500: Internal server error (injected fault)") ? "HTTP 500"
           : error.matches("in-band error after \\d+ tokens: Injected in-band error after \\d+ tokens") ? "in-band error"
           // stalled after half its tokens: silent from there until the 3 s await ran out
           : error.matches("no bytes for [23]\\.\\d s \\(timeout\\)") ? "timeout" : "unexpected: " + error;
@@ -109,6 +112,19 @@ class FailureKindsIT {
       }
     }
     assertEquals(new java.util.TreeMap<>(expected), new java.util.TreeMap<>(worded));
+    // Gatling's report: the same failures, with the same words, in its errors table (simulation.log)
+    Path log;
+    try (var runs = Files.list(results)) {
+      log = runs.filter(Files::isDirectory).map(d -> d.resolve("simulation.log")).filter(Files::exists).findFirst().orElseThrow();
+    }
+    Map<String, Integer> inGatling = new LinkedHashMap<>();
+    for (SimulationLog.Request q : SimulationLog.read(log).requests()) {
+      if (q.name().equals("E2EL") && !q.ok()) {
+        inGatling.merge(FailureKinds.kindOf(q.message()), 1, Integer::sum);
+        assertTrue(!q.message().startsWith("HTTP") || q.message().contains("(injected fault)"), q.message());
+      }
+    }
+    assertEquals(new java.util.TreeMap<>(expected), new java.util.TreeMap<>(inGatling));
     // the HTTP errors never reached the engine; every other request did, once, after the preflight
     assertEquals(1 + REQUESTS - expected.getOrDefault("HTTP 429", 0) - expected.getOrDefault("HTTP 500", 0), truth.size());
   }

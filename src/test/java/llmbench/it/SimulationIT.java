@@ -111,6 +111,20 @@ class SimulationIT {
     }
   }
 
+  /**
+   * Every request carried a W3C traceparent (as the mock received it) whose trace id comes from the
+   * request id alone: the run tag, then the request's number.
+   */
+  @Test
+  void everyRequestCarriesATraceparentDerivedFromItsId() {
+    for (RequestRecord r : records) {
+      String header = mock.groundTruth().get(r.id()).traceparent();
+      assertTrue(header != null && header.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), r.id() + ": " + header);
+      String[] id = r.id().split("-");
+      assertEquals(id[0] + String.format("%024x", Long.parseLong(id[1])), header.substring(3, 35), r.id());
+    }
+  }
+
   /** The level starts only once every warm-up request has ended (the rendez-vous between stages). */
   @Test
   void aLevelStartsAfterTheStageBeforeItEnded() {
@@ -120,13 +134,27 @@ class SimulationIT {
         + " ms before the warm-up ended");
   }
 
+  /**
+   * Gatling's own log has, per level, one E2EL and one TTFT entry per request, whose times are the
+   * records' (whole milliseconds): Gatling's report shows TTFT and E2EL percentiles per level.
+   */
   @Test
-  void simulationLogAgreesWithTokenRecords() throws Exception {
+  void simulationLogHasTtftAndE2elOfEveryRequest() throws Exception {
     SimulationLog.Contents log = SimulationLog.read(runDir.resolve("simulation.log"));
-    long connects = log.requests().stream()
-        .filter(r -> r.name().equals("connect") && r.groups().get(0).startsWith("c032")).count();
-    assertEquals(CONCURRENCY * ROUNDS, connects);
+    List<SimulationLog.Request> level = log.requests().stream()
+        .filter(r -> !r.groups().isEmpty() && r.groups().get(0).startsWith("c032")).toList();
+    List<Long> e2el = level.stream().filter(r -> r.name().equals("E2EL")).map(r -> (long) (r.endMs() - r.startMs())).sorted().toList();
+    List<Long> ttft = level.stream().filter(r -> r.name().equals("TTFT")).map(r -> (long) (r.endMs() - r.startMs())).sorted().toList();
+    assertEquals(CONCURRENCY * ROUNDS, e2el.size());
+    assertEquals(CONCURRENCY * ROUNDS, ttft.size());
     assertTrue(log.requests().stream().allMatch(SimulationLog.Request::ok));
+    List<RequestRecord> measured = records.stream().filter(r -> !r.warmup()).toList();
+    List<Long> recordTtft = measured.stream().map(r -> Math.round((r.chunkNs()[0] - r.startNs()) / 1e6)).sorted().toList();
+    List<Long> recordE2el = measured.stream().map(r -> Math.round((r.endNs() - r.startNs()) / 1e6)).sorted().toList();
+    for (int i = 0; i < ttft.size(); i++) {
+      assertTrue(Math.abs(ttft.get(i) - recordTtft.get(i)) <= 1, "TTFT " + i + ": " + ttft.get(i) + " vs " + recordTtft.get(i));
+      assertTrue(Math.abs(e2el.get(i) - recordE2el.get(i)) <= 1, "E2EL " + i + ": " + e2el.get(i) + " vs " + recordE2el.get(i));
+    }
   }
 
   /** Client stamps against the mock's send stamps on the same monotonic clock. */

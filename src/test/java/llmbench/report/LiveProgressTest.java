@@ -47,6 +47,43 @@ class LiveProgressTest {
     assertTrue(p.line().startsWith("high c005  4/5 done  1 failed  614 tok/s  TTFT p50 1.9 s"), p.line());
   }
 
+  /** With the level's tokens known, the ETA is the tokens still to come over the rate they came at. */
+  @Test
+  void theEtaIsTheTokensLeftOverTheirRate() {
+    LiveProgress p = progress(false);
+    p.levelStarted("low c004", "c004", 4, 600);
+    for (int i = 0; i < 200; i++) {
+      p.chunk();
+    }
+    now.addAndGet(4 * S);
+    // 200 of 600 tokens in 4 s: 400 more at 50/s
+    assertTrue(p.line().endsWith("elapsed 4.0 s  ETA 8.0 s"), p.line());
+  }
+
+  /** Requests that wait for headers while no chunk comes: the log says so once, at 2 s, not at the period. */
+  @Test
+  void aLevelWaitingForHeadersSaysSoAtOnce() {
+    LiveProgress p = progress(false);
+    p.levelStarted("low c004", "c004", 4);
+    p.tickOnce();
+    for (int i = 0; i < 4; i++) {
+      p.waiting(1);
+    }
+    now.addAndGet(S);
+    p.tickOnce();
+    assertEquals("", buf.toString(), "1 s without a chunk: nothing yet");
+    now.addAndGet(S);
+    p.tickOnce();
+    assertEquals("low c004  0/4 done  0 failed  0 chunks/s  elapsed 2.0 s  no chunk for 2.0 s, 4 waiting for response "
+        + "headers" + System.lineSeparator(), buf.toString());
+    now.addAndGet(S);
+    p.tickOnce();
+    assertEquals(1, buf.toString().lines().count(), "once");
+    p.waiting(-4);
+    p.chunk();
+    assertTrue(!p.line().contains("waiting"), p.line());
+  }
+
   @Test
   void aLogGetsALinePerPeriodAndAFinalOneWhenTheLastRecordIsIn() {
     LiveProgress p = progress(false);

@@ -103,6 +103,10 @@ public final class WireBench {
       if (tokenizer != null) {
         cmd.addAll(List.of("--tokenizer", tokenizer.toString()));
       }
+      String clientArgs = System.getenv("WIRE_CLIENT_ARGS"); // e.g. --no-client-warmup
+      if (clientArgs != null && !clientArgs.isBlank()) {
+        cmd.addAll(List.of(clientArgs.trim().split("\\s+")));
+      }
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile());
       String clientOpts = System.getenv("WIRE_CLIENT_JAVA_OPTS"); // for trying JVM flags on the client only
       if (clientOpts != null) {

@@ -81,7 +81,9 @@ public final class WireJudge {
     for (Pair p : pairs) {
       RequestRecord c = p.client();
       HttpWire.Exchange w = p.wire();
-      if (w.newConnection()) {
+      // a connection opened for this request: its SYN after the request's start (one opened before
+      // the level, with nothing sent on it until the request, cost the request no handshake)
+      if (w.newConnection() && w.synNs() - offsetNs >= c.startNs()) {
         newConnections++;
         synToPost.add((w.requestFirstNs() - w.synNs()) / 1e6);
       }
