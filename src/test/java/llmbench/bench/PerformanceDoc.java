@@ -141,7 +141,15 @@ final class PerformanceDoc {
 
       The client warm-up stays: without it the first level of a fresh JVM is read 13 ms late on average
       (87 ms at p99), against 0.1 ms with it; it is what costs the whole-process CPU (about 37 s of the 45 s).
-      JDK 25's AOT cache was not tried (this machine runs JDK 17).
+      Two ways to cut it were measured and not kept (`bench/client-cpu.sh --runs 3`; the wire with
+      `--runs 2 --profiles low`): a warm-up limited to 6 s costs 20.7 / 20.8 s of CPU, but the wire's
+      worst level was read 2.73 / 8.18 ms late (plain mock, TTFT error mean / p99) and 3.05 / 20.30 ms
+      (busy mock), against 0.75 / 6.95 and 0.74 / 9.18 ms with the 30 s limit, with 146 ms of JIT in the
+      median level against 53 ms. JDK 25 (Temurin 25.0.3) with an AOT cache trained on a mock run
+      (`-XX:AOTCacheOutput`; the classes must be in jars) and no warm-up: 7.4 / 7.6 s of CPU (7.7–8.6 s
+      without the cache), but worst levels 4.54 / 14.02 ms (plain) and 7.12 / 23.72 ms (busy), 128 ms of
+      JIT in the median level: JDK 25's cache keeps loaded classes and method profiles, not compiled
+      code, so C2 still compiles inside the measured levels.
 
       ## What limits it
 
