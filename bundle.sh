@@ -96,7 +96,7 @@ else
 fi
 
 # 3. The seed's layout and scripts.
-cp README.md run_test.sh run_vision_test.sh mock_server.sh postprocess.sh report.sh compare.sh "$b/"
+cp README.md run_test.sh run_vision_test.sh mock_server.sh postprocess.sh report.sh compare.sh merge.sh "$b/"
 mkdir -p "$b/bin" "$b/fake_model" "$b/output"
 cp bin/classpath.sh bin/java.sh bin/client-jvm.args "$b/bin/"
 cp fake_model/README.md "$b/fake_model/"

@@ -35,7 +35,7 @@ source bin/classpath.sh
 bench_cp="target/bench-classpath.txt"
 if [[ ! -f "$bench_cp" || -n "$(find pom.xml src -newer "$bench_cp" -print -quit)" ]]; then
   echo "building the benchmarks..." >&2
-  build=(-q -B test-compile dependency:build-classpath -Dmdep.outputFile="$bench_cp" -Dmdep.includeScope=test)
+  build=(-q -B test-compile dependency:build-classpath -Dmdep.outputFile="$bench_cp" -DincludeScope=test)
   ./mvnw -o "${build[@]}" >/dev/null 2>&1 || ./mvnw "${build[@]}" >&2
   touch "$bench_cp"
 fi

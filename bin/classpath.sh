@@ -13,7 +13,7 @@ else
   if [[ ! -f "$cp_file" || -n "$(find "$root/pom.xml" "$root/src/main" -newer "$cp_file" -print -quit)" ]]; then
     echo "building (first run, or sources changed)..." >&2
     build=(-q -B -f "$root/pom.xml" compile dependency:build-classpath
-           -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime)
+           -Dmdep.outputFile="$cp_file" -DincludeScope=runtime)
     # offline first (quiet: a fresh Maven cache says it lacks a plugin); online, Maven's own words
     "$root/mvnw" -o "${build[@]}" >/dev/null 2>&1 || "$root/mvnw" "${build[@]}" >&2
     touch "$cp_file"

@@ -1,9 +1,15 @@
 package llmbench.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import llmbench.config.RunConfig;
 import llmbench.config.RunOptions;
+import llmbench.config.ShardConfig;
+import llmbench.merge.ShardMerge;
+import llmbench.prompt.TextTokenizer;
 import llmbench.run.SweepRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +56,24 @@ public final class SweepCommand implements Callable<Integer>, Cli.Examples {
   @Override
   public Integer call() throws Exception {
     RunConfig config = options.toConfig(spec.commandLine().getParseResult(), vision, true, System.getenv());
-    return new SweepRunner(config, launcher).run();
+    SweepRunner sweep = new SweepRunner(config, launcher);
+    int status = sweep.run();
+    ShardConfig shards = config.shards();
+    if (shards.mergeInto() == null || !shards.shard().first()) {
+      return status;
+    }
+    // --merge-into: the shards' folders, as each told shard 0 at the sweep's end (on a shared volume)
+    Map<Integer, Path> outs = sweep.shardOutputs();
+    System.out.println("\n=== merging " + outs.size() + " of " + shards.shard().count() + " shards into "
+        + shards.mergeInto() + " ===");
+    Path tokenizer = config.server().tokenizerDir() != null ? config.server().tokenizerDir() : TextTokenizer.DEFAULT_DIR;
+    try (TextTokenizer tok = TextTokenizer.loadOrBuiltin(tokenizer)) {
+      ShardMerge.merge(shards.mergeInto(), List.copyOf(outs.values()), tok::countText, System.out);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: the merge into " + shards.mergeInto() + " failed: " + e.getMessage()
+          + " (each shard's results are in its own folder; ./merge.sh merges them)");
+      return Cli.FAILED;
+    }
+    return status;
   }
 }

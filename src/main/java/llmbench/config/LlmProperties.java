@@ -30,7 +30,9 @@ public final class LlmProperties {
         {"connections", "--connections"}, {"percentiles", "--percentiles"},
         {"percentileMetrics", "--percentile-metrics"}, {"goodput", "--goodput"}, {"out", "--out"},
         {"gatlingResults", "--gatling-results"}, {"metricsInterval", "--metrics-interval-ms"},
-        {"imageFormat", "--image-format"}, {"clientWarmup", "--no-client-warmup"}, {"minTokens", "--no-min-tokens"}};
+        {"imageFormat", "--image-format"}, {"clientWarmup", "--no-client-warmup"}, {"minTokens", "--no-min-tokens"},
+        {"shard", "--shard"}, {"shards", "--shards"}, {"coordinator", "--coordinator"},
+        {"barrierTimeout", "--barrier-timeout"}, {"mergeInto", "--merge-into"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }

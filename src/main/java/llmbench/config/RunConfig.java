@@ -11,18 +11,29 @@ import llmbench.workload.WorkloadSpec;
  * checked as a whole when made, and handed to the simulation inside the JVM.
  */
 public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec load, OutputConfig output,
-    ClientConfig client, MockSettings mock, Selection selection) {
+    ClientConfig client, MockSettings mock, Selection selection, ShardConfig shards) {
 
   public RunConfig {
     if (workload.turns() > 1 && load.open()) {
       throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
           + "leave out --request-rate");
     }
+    if (!shards.shard().whole() && server.mock()) {
+      throw new IllegalArgumentException("--shard: every shard would start its own built-in mock; start one with "
+          + "./mock_server.sh and give its --url to every shard");
+    }
+    if (load.maxConcurrency() != null && load.maxConcurrency() < shards.shard().count()) {
+      throw new IllegalArgumentException("--max-concurrency " + load.maxConcurrency() + " is fewer than the "
+          + shards.shard().count() + " shards: each needs one user at least");
+    }
+    if (!shards.shard().whole() && selection.capacity() != null) {
+      throw new IllegalArgumentException("--shard runs the levels it is given; --find-capacity is not sharded");
+    }
   }
 
   /** One profile's run: what the profile sets over this run's settings. */
   public RunConfig forProfile(Workload.Entry e) {
-    return new RunConfig(server, workload.with(e.settings()), load.with(e.settings()), output, client, mock, selection);
+    return new RunConfig(server, workload.with(e.settings()), load.with(e.settings()), output, client, mock, selection, shards);
   }
 
   /** The profile's shape with this run's lengths and levels over its own. */
@@ -31,22 +42,22 @@ public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec loa
   }
 
   public RunConfig with(ServerConfig s) {
-    return new RunConfig(s, workload, load, output, client, mock, selection);
+    return new RunConfig(s, workload, load, output, client, mock, selection, shards);
   }
 
   public RunConfig with(WorkloadSpec w) {
-    return new RunConfig(server, w, load, output, client, mock, selection);
+    return new RunConfig(server, w, load, output, client, mock, selection, shards);
   }
 
   public RunConfig with(LoadSpec l) {
-    return new RunConfig(server, workload, l, output, client, mock, selection);
+    return new RunConfig(server, workload, l, output, client, mock, selection, shards);
   }
 
   public RunConfig with(OutputConfig o) {
-    return new RunConfig(server, workload, load, o, client, mock, selection);
+    return new RunConfig(server, workload, load, o, client, mock, selection, shards);
   }
 
   public RunConfig with(ClientConfig c) {
-    return new RunConfig(server, workload, load, output, c, mock, selection);
+    return new RunConfig(server, workload, load, output, c, mock, selection, shards);
   }
 }

@@ -17,6 +17,7 @@ import llmbench.stats.VllmMetrics;
 import llmbench.workload.Arrivals;
 import llmbench.workload.Dataset;
 import llmbench.workload.LoadSpec;
+import llmbench.workload.Shard;
 import llmbench.workload.Workload;
 import llmbench.workload.WorkloadSpec;
 import picocli.CommandLine.Command;
@@ -147,6 +148,23 @@ public final class RunOptions {
   @Option(names = "--no-client-warmup", description = "Skip the client's own warm-up (streams from in-process "
       + "servers until its JIT settles, before the first profile).")
   boolean noClientWarmup;
+  @Option(names = "--shard", paramLabel = "I/N", description = "Run shard I of N injectors of one sweep (each its "
+      + "share of every level's users and requests; merge their --out folders with ./merge.sh). Needs --seed and "
+      + "--coordinator.")
+  String shard;
+  @Option(names = "--shards", paramLabel = "N", description = "The same, this shard's index from JOB_COMPLETION_INDEX "
+      + "(Kubernetes Indexed Job) or SLURM_PROCID (srun).")
+  Integer shards;
+  @Option(names = "--coordinator", paramLabel = "HOST:PORT", description = "With --shard: shard 0's address, where "
+      + "the shards meet before each level (shard 0 listens on PORT).")
+  String coordinator;
+  @Option(names = "--barrier-timeout", description = "With --shard: seconds a level waits for shards that have not "
+      + "arrived; it then starts without them and is marked partial (default: ${DEFAULT-VALUE}).")
+  int barrierTimeout = 300;
+  @Option(names = "--merge-into", paramLabel = "DIR", description = "With --shard, on a volume every shard writes "
+      + "to: shard 0 waits for the others' results and merges them into DIR (as ./merge.sh does); the other shards "
+      + "tell shard 0 where theirs are.")
+  Path mergeInto;
   @Option(names = "--nvidia-smi", hidden = true, description = "nvidia-smi command (default: ${DEFAULT-VALUE}).")
   String nvidiaSmi = "nvidia-smi";
   @Option(names = "--gatling-results", hidden = true, description = "Gatling's results folder (default: ${DEFAULT-VALUE}).")
@@ -205,7 +223,7 @@ public final class RunOptions {
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
         "--max-model-len"), tokenizer, mock, flushCache);
     RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine), client(), mockSettings(),
-        new Selection(chosen, source, workload, vision, search));
+        new Selection(chosen, source, workload, vision, search), shards(given, env));
     if (file != null) {
       for (Workload.Entry e : config.selection().entries()) {
         for (String option : e.settings().options()) {
@@ -225,6 +243,31 @@ public final class RunOptions {
       }
     }
     return config;
+  }
+
+  /** Which shard this is: --shard I/N, or --shards N with the index from the engine's environment. */
+  private ShardConfig shards(ParseResult given, Map<String, String> env) {
+    if (shard != null && shards != null) {
+      throw new IllegalArgumentException("--shard and --shards both say which shard this is: give one");
+    }
+    if (shard == null && shards == null) {
+      for (String o : List.of("--coordinator", "--barrier-timeout", "--merge-into")) {
+        if (given.hasMatchedOption(o)) {
+          throw new IllegalArgumentException(o + " is for sharded runs: give --shard I/N or --shards N too");
+        }
+      }
+      return ShardConfig.NONE;
+    }
+    Shard s = shard != null ? Shard.parse(shard) : Shard.fromEngine(shards, env);
+    if (!s.whole() && seed == null) {
+      throw new IllegalArgumentException("--shard needs --seed, the same on every shard (so that their requests are "
+          + "one run's, split)");
+    }
+    Path output = out != null ? out : Path.of("output");
+    if (mergeInto != null && mergeInto.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--merge-into must be another folder than --out (" + output + ")");
+    }
+    return ShardConfig.of(s, coordinator, barrierTimeout, mergeInto);
   }
 
   /** A seed for a run that did not ask for one: a fresh one, so no run re-sends an earlier run's prompts. */

@@ -2,12 +2,14 @@ package llmbench.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,12 +138,14 @@ public abstract class LlmSimulation extends Simulation {
         });
     // the server's warm-up (the client's own ran before this simulation: see before())
     LevelPlan warmup = run.plan.warmup();
-    s = s.doIf(session -> session.getInt(INDEX) < warmup.concurrency()).then(chain.level(warmup))
+    int warmupUsers = run.config.shards().shard().first() ? warmup.concurrency() : 0; // shard 0 warms the server alone
+    s = s.doIf(session -> session.getInt(INDEX) < warmupUsers).then(chain.level(warmup))
         .rendezVous(users);
     LevelPlan previous = warmup;
     for (LevelPlan level : run.plan.levels()) {
       LevelPlan before = previous;
-      s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(session -> {
+      // user 0 prepares even a level where this shard has no users: it meets the other shards there
+      s = s.doIf(session -> session.getInt(INDEX) < Math.max(1, level.concurrency())).then(exec(session -> {
         prepareOnce(before, level);
         return session;
       }));
@@ -151,22 +155,37 @@ public abstract class LlmSimulation extends Simulation {
         // and a level's prompts may take longer than that to build. Nothing is sent on it.
         s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(client.freshConnection()));
       }
-      s = s.rendezVous(users)
-          .exec(session -> {
+      s = s.rendezVous(users);
+      if (!run.config.shards().shard().whole()) {
+        // Every shard is ready (its prompts built, its connections open): now the start. A short
+        // meeting of its own, so that a long wait for the slowest shard (the "ready" one) delays
+        // nothing between the start set here and the users' first requests.
+        s = s.exec(session -> {
+          level.startOnce(() -> run.barrier.arrive(barrierName(level, "start")));
+          return session;
+        }).rendezVous(users);
+      }
+      // the self-check's and live line's start before the wait for the common start, not after it
+      s = s.exec(session -> {
             if (level.beginDiagnosis(run.diagnosis)) {
               run.levelStarted(level);
             }
             return session;
           })
+          .exec(pause(session -> untilStart(level))) // the shards' common start; none on one machine
           .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level))
           .rendezVous(users)
           .exec(session -> {
             if (level.endDiagnosis(run.diagnosis)) {
               run.levelEnded();
+              run.barrier.arrive(barrierName(level, "end")); // every shard's requests are done before the scrape
               run.scraper.scrapeNow(level.label(), "end"); // after the level's last response, before the next level
             }
             return session;
           });
+      if (!run.config.shards().shard().whole()) {
+        s = s.rendezVous(users); // no user goes on to the next level before the shards met at this one's end
+      }
       previous = level;
     }
     return s;
@@ -198,7 +217,18 @@ public abstract class LlmSimulation extends Simulation {
       System.out.println("prepared " + level.numPrompts() + (level.numPrompts() == 1 ? " request" : " requests")
           + " for " + level.label() + " in " + level.buildMs() + " ms");
       run.scraper.scrapeNow(level.label(), "start");
+      run.barrier.arrive(barrierName(level, "ready")); // every shard has built its prompts (long waits go here)
     }
+  }
+
+  private String barrierName(LevelPlan level, String event) {
+    return run.plan.profile() + " " + level.label() + " " + event;
+  }
+
+  /** Until the level's common start (a pause rounded up to Gatling's milliseconds); zero when none. */
+  private static Duration untilStart(LevelPlan level) {
+    long wait = level.startAtNs() == 0 ? 0 : level.startAtNs() - System.nanoTime();
+    return wait <= 0 ? Duration.ZERO : Duration.ofMillis((wait + 999_999) / 1_000_000);
   }
 
   /** The client's JIT warm-up, before the first simulation of this JVM, outside this one's stats. */

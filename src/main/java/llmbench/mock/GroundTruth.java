@@ -35,12 +35,12 @@ public final class GroundTruth implements AutoCloseable {
       int completionTokens, long[] choiceChunkNs, long[] choiceFlushedNs, long[] tokenDueNs, long[] tokenSentNs,
       long usageSentNs, long doneSentNs, int preemptions, String fault, String outcome,
       List<String> images, int[] chunkTokens, int reasoningTokens, long firstAnswerNs, int minTokens,
-      String finishReason, int specDrafts, int specAccepted, String traceparent) {}
+      String finishReason, int specDrafts, int specAccepted, String traceparent, String bodySha256) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, Trace> traces = new ConcurrentHashMap<>();
-  /** The W3C traceparent each request came with, by request id, until its trace is recorded. */
-  private final Map<String, String> traceparents = new ConcurrentHashMap<>();
+  /** The W3C traceparent and body hash each request came with, by request id, until its trace is recorded. */
+  private final Map<String, String[]> arrivals = new ConcurrentHashMap<>();
   private final boolean keep;
   private final SequenceWriter writer;
   /** Serializing a trace takes tens of µs: never on an event loop that has chunks to send. */
@@ -61,16 +61,30 @@ public final class GroundTruth implements AutoCloseable {
     });
   }
 
-  /** A request arrived with this traceparent header (kept for its trace). */
-  void arrived(String requestId, String traceparent) {
-    if (requestId != null && traceparent != null) {
-      traceparents.put(requestId, traceparent);
+  /**
+   * A request arrived with this traceparent header and body, kept for its trace when traces are kept:
+   * the body's SHA-256 tells which prompt came (the same prompt, the same bytes), e.g. that sharded
+   * injectors sent exactly a one-machine run's prompts.
+   */
+  void arrived(String requestId, String traceparent, byte[] body) {
+    if (requestId == null || !keep && writer == null) {
+      return;
     }
+    arrivals.put(requestId, new String[] {traceparent, sha256(body)});
   }
 
-  /** The traceparent the request came with, once: its trace takes it. */
-  String traceparentOf(String requestId) {
-    return requestId == null ? null : traceparents.remove(requestId);
+  /** The traceparent and body hash the request came with, once: its trace takes them. */
+  String[] arrivalOf(String requestId) {
+    String[] a = requestId == null ? null : arrivals.remove(requestId);
+    return a == null ? new String[2] : a;
+  }
+
+  private static String sha256(byte[] body) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void record(Trace t) {

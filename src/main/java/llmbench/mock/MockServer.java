@@ -197,7 +197,7 @@ public final class MockServer implements AutoCloseable {
             byte[] bytes = new byte[req.content().readableBytes()];
             req.content().readBytes(bytes);
             String requestId = req.headers().get("X-Request-Id");
-            groundTruth.arrived(requestId, req.headers().get("traceparent"));
+            groundTruth.arrived(requestId, req.headers().get("traceparent"), bytes);
             String faultHeader = req.headers().get(Faults.HEADER);
             Channel ch = ctx.channel();
             String p = path;

@@ -115,6 +115,9 @@ final class LevelSummary implements AutoCloseable {
       if (d != null) {
         other.putAll(clientKeys(d, level.chunks()));
       }
+      if (inputs.keys() != null) {
+        other.putAll(inputs.keys());
+      }
     }
     RunInfo.Schedule schedule = info.schedule(label);
     if (schedule != null && !lag.isEmpty()) {
@@ -243,6 +246,9 @@ final class LevelSummary implements AutoCloseable {
     }
     if (inputs != null && inputs.client() != null) {
       warnings.addAll(inputs.client().disturbances());
+    }
+    if (inputs != null && inputs.warnings() != null) {
+      warnings.addAll(inputs.warnings());
     }
     return warnings;
   }

@@ -2,15 +2,23 @@ package llmbench.run;
 
 import java.util.function.Consumer;
 import llmbench.config.RunConfig;
+import llmbench.distributed.Barrier;
 import llmbench.server.ServerFacts;
 import llmbench.workload.Workload;
 
 /**
  * One profile to run as one Gatling simulation: the run's settings, the profile with what it sets,
  * the server as the sweep found it (null: the simulation finds it, e.g. under {@code mvn gatling:test}),
- * and who is told of the run once it started (the sweep's Ctrl-C keeps its records).
+ * who is told of the run once it started (the sweep's Ctrl-C keeps its records), and the sweep's
+ * barrier when it is one shard of many (null: the run opens its own).
  */
-public record ProfileJob(RunConfig config, Workload.Entry entry, ServerFacts server, Consumer<ProfileRun> started) {
+public record ProfileJob(RunConfig config, Workload.Entry entry, ServerFacts server, Consumer<ProfileRun> started,
+    Barrier barrier) {
+
+  /** A job whose run opens its own barrier when sharded (mvn gatling:test, one profile). */
+  public ProfileJob(RunConfig config, Workload.Entry entry, ServerFacts server, Consumer<ProfileRun> started) {
+    this(config, entry, server, started, null);
+  }
 
   /** The profile's own settings over the run's. */
   public RunConfig effective() {

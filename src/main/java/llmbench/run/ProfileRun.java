@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import llmbench.config.RunConfig;
 import llmbench.diagnosis.ClientDiagnosis;
+import llmbench.distributed.Barrier;
 import llmbench.mock.MockServer;
 import llmbench.prompt.TextTokenizer;
 import llmbench.report.LiveProgress;
@@ -31,6 +32,7 @@ import llmbench.trace.TraceFiles;
 import llmbench.trace.TraceSink;
 import llmbench.workload.LevelPlan;
 import llmbench.workload.RunPlan;
+import llmbench.workload.Shard;
 
 /**
  * One profile's run outside Gatling's DSL: the in-process mock when asked, the plan checked against
@@ -45,6 +47,9 @@ public final class ProfileRun {
   public final String runTag = UUID.randomUUID().toString().substring(0, 8);
   public final ClientDiagnosis diagnosis = new ClientDiagnosis();
   public final MetricsScraper scraper;
+  /** Where the shards meet before each level ({@link Barrier#NONE} on one machine). */
+  public final Barrier barrier;
+  private final boolean ownsBarrier;
   private final String simulationClass;
   private final long startEpochMs = System.currentTimeMillis();
   private final MockServer mock;
@@ -80,8 +85,10 @@ public final class ProfileRun {
       ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey(),
           java.time.Duration.ofSeconds(config.client().timeoutSeconds()));
       this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), client.isBuiltinMock());
-      this.plan = Preflight.plan(client, server, config.workload(), config.load(),
-          config.shape(job.entry().profile()), tokenizer, config.server().flushCache());
+      Shard shard = config.shards().shard();
+      this.plan = sharded(Preflight.plan(client, server, config.workload(), config.load(),
+          config.shape(job.entry().profile()), tokenizer, config.server().flushCache() && shard.first(), shard.first()),
+          shard);
       Path results = Files.createDirectories(config.output().gatlingResults());
       this.pending = results.resolve(".llmbench-" + runTag + ".jsonl");
       this.pendingMetrics = results.resolve(".llmbench-" + runTag + "-metrics.csv");
@@ -97,7 +104,8 @@ public final class ProfileRun {
           }
         });
       }
-      this.scraper = new MetricsScraper(client, plan.skipped() ? 0 : config.output().metricsIntervalMs(),
+      // the server's /metrics are read by shard 0 alone (its counters are the server's, not a shard's)
+      this.scraper = new MetricsScraper(client, plan.skipped() || !shard.first() ? 0 : config.output().metricsIntervalMs(),
           pendingMetrics, System.out).start();
     } catch (IOException e) {
       close(started);
@@ -107,10 +115,29 @@ public final class ProfileRun {
       throw e;
     }
     this.mock = started;
+    this.ownsBarrier = job.barrier() == null;
+    this.barrier = job.barrier() != null ? job.barrier() : Barrier.open(config.shards(), config.workload().seed());
     for (String note : plan.notes()) {
       System.out.println("note: " + note);
     }
     job.started().accept(this);
+  }
+
+  /** What a merge needs of a shard's level: the whole level's shape, and when this shard started it. */
+  private static Map<String, Object> shardKeys(LevelPlan l) {
+    Integer cap = l.open() ? l.arrivals().maxConcurrency() : null;
+    return Map.of("shard_whole_prompts", l.wholePrompts(),
+        "shard_whole_users", !l.open() ? l.wholeConcurrency() : cap == null ? 0 : cap,
+        "shard_start_nanotime", l.startedNs());
+  }
+
+  /** The plan with each level cut to this shard's share; the server's warm-up is shard 0's alone. */
+  private static RunPlan sharded(RunPlan p, Shard shard) {
+    if (shard.whole() || p.skipped()) {
+      return p;
+    }
+    return new RunPlan(p.profile(), p.baseUrl(), p.modelId(), p.tokenizerId(), p.chat(), p.maxModelLen(), p.warmup(),
+        p.levels().stream().map(l -> l.shard(shard)).toList(), p.notes(), p.metadata(), p.skippedReason(), p.preflight());
   }
 
   /** The built-in mock's tokenizer: the one the run was given, else fake_model/'s, else its own. */
@@ -128,7 +155,7 @@ public final class ProfileRun {
         int users = !l.open() ? l.concurrency()
             : l.arrivals().maxConcurrency() == null ? 0 : l.arrivals().maxConcurrency();
         levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(), l.diagnosis(),
-            users, l.inputLen(), l.outputLen()));
+            users, l.inputLen(), l.outputLen(), null, config.shards().shard().whole() ? null : shardKeys(l)));
       }
       if (l.open()) {
         schedules.put(l.label(), new RunInfo.Schedule(l.arrivals().rateText(), l.arrivals().burstiness(),
@@ -144,7 +171,7 @@ public final class ProfileRun {
     return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
         plan.endpointType(), plan.maxModelLen(), startEpochMs, config.output().percentileMetrics(),
         config.output().percentiles(), config.output().goodputSpec(), plan.notes(), metadata, levels,
-        schedules.isEmpty() ? null : schedules);
+        schedules.isEmpty() ? null : schedules, barrier.times());
   }
 
   /**
@@ -251,6 +278,9 @@ public final class ProfileRun {
     }
     if (scraper != null) {
       scraper.close();
+    }
+    if (ownsBarrier && barrier != null) {
+      barrier.close();
     }
     close(mock);
   }

@@ -16,7 +16,9 @@ import llmbench.report.html.ReportCharts;
 import llmbench.report.html.ReportModel;
 import llmbench.report.html.ReportPage;
 import llmbench.results.LevelResult;
+import llmbench.server.GpuSample;
 import llmbench.server.GpuSampler;
+import llmbench.server.NvidiaSmi;
 import llmbench.server.GpuSamplesCsv;
 import llmbench.telemetry.MetricsScraper;
 import llmbench.telemetry.TelemetryCsv;
@@ -26,18 +28,18 @@ import llmbench.telemetry.TelemetryCsv;
  * reports and the server's metrics beside the results, the GPU samples, and the report. Each part
  * that fails costs that part only, never the results.
  */
-final class SweepEnd {
+public final class SweepEnd {
   private final Path out;
   private final Path gatlingResults;
   private final PrintStream console;
   private final FullResults full;
 
   /** The results with their per-request arrays, which the report's charts draw. */
-  interface FullResults {
+  public interface FullResults {
     List<LevelResult> read() throws IOException;
   }
 
-  SweepEnd(Path out, Path gatlingResults, PrintStream console, FullResults full) {
+  public SweepEnd(Path out, Path gatlingResults, PrintStream console, FullResults full) {
     this.out = out;
     this.gatlingResults = gatlingResults;
     this.console = console;
@@ -45,18 +47,24 @@ final class SweepEnd {
   }
 
   void write(List<LevelResult> results, GpuSampler sampler, int gpuIntervalMs) {
+    write(results, sampler.unavailable(), gpuIntervalMs, sampler.samples(), sampler.processSnapshots());
+  }
+
+  /** The same from GPU readings taken elsewhere (a merge of shards: shard 0's). */
+  public void write(List<LevelResult> results, String gpuUnavailable, int gpuIntervalMs, List<GpuSample> samples,
+      List<List<NvidiaSmi.GpuProcess>> processes) {
     try {
       List<MemUsage.Window> windows = results.stream().map(MemUsage.Window::of).toList();
-      Files.writeString(out.resolve("mem_usage.txt"), MemUsage.render(sampler.unavailable(), gpuIntervalMs,
-          sampler.samples(), windows, sampler.processSnapshots()));
-      Map<String, Double> peaks = MemUsage.peakPerWindow(sampler.samples(), windows);
+      Files.writeString(out.resolve("mem_usage.txt"), MemUsage.render(gpuUnavailable, gpuIntervalMs,
+          samples, windows, processes));
+      Map<String, Double> peaks = MemUsage.peakPerWindow(samples, windows);
       List<SweepSummary.Row> rows = results.stream().map(r -> new SweepSummary.Row(r, peaks.get(r.name()))).toList();
       Files.writeString(out.resolve("summary.csv"), SweepSummary.csv(rows));
       String md = SweepSummary.markdown(rows);
       Files.writeString(out.resolve("summary.md"), md);
       copyGatlingReports(results);
       mergeServerMetrics(results);
-      GpuSamplesCsv.write(out.resolve(GpuSamplesCsv.FILE_NAME), sampler.samples());
+      GpuSamplesCsv.write(out.resolve(GpuSamplesCsv.FILE_NAME), samples);
       console.println("\n=== sweep summary (" + out.resolve("summary.md") + ") ===\n" + md);
       writeReport(results);
     } catch (IOException | RuntimeException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import llmbench.capacity.CapacityPage;
@@ -20,6 +21,7 @@ import llmbench.results.LevelResult;
 import llmbench.results.ResultFiles;
 import llmbench.server.Discovery;
 import llmbench.server.EngineParams;
+import llmbench.distributed.Barrier;
 import llmbench.server.GpuSampler;
 import llmbench.server.LaunchCommand;
 import llmbench.server.ServerClient;
@@ -47,6 +49,9 @@ public final class SweepRunner {
   private final List<LevelResult> results = new ArrayList<>();
   private final AtomicReference<ProfileRun> current = new AtomicReference<>();
   private volatile boolean finished;
+  private Barrier barrier = Barrier.NONE;
+  private static final String SWEEP_DONE = "sweep done";
+  private final Map<Integer, Path> shardOutputs = new java.util.TreeMap<>();
 
   public SweepRunner(RunConfig config, Launcher launcher) {
     this.config = config;
@@ -77,6 +82,7 @@ public final class SweepRunner {
         System.err.println("error: " + e.getMessage());
         return 1;
       }
+      barrier = Barrier.open(config.shards(), config.workload().seed()); // shard 0 listens: a port in use stops here
       // the server answers and the settings hold: only now does the folder change
       Files.createDirectories(out);
       Path archived = capacity != null && capacity.resume() ? null : Archive.previousRun(out);
@@ -92,7 +98,11 @@ public final class SweepRunner {
           + (config.load().open() ? " at the same times" : "") + " again)");
       Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
           LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
-      sampler.start();
+      if (config.shards().shard().first()) {
+        sampler.start();
+      } else {
+        sampler.skip("GPU memory is read by shard 0 (this is shard " + config.shards().shard() + ")");
+      }
       if (sampler.unavailable() != null) {
         System.out.println(sampler.unavailable());
       }
@@ -112,7 +122,7 @@ public final class SweepRunner {
       }));
       int status = capacity != null ? findCapacity(onServer, capacity, server) : profiles(onServer, server);
       Runtime.getRuntime().removeShutdownHook(onCtrlC);
-      finish(sampler, mock);
+      finish(sampler, mock, true);
       return status;
     } catch (IOException | RuntimeException e) {
       if (onCtrlC != null) {
@@ -132,7 +142,7 @@ public final class SweepRunner {
         System.out.println("\n=== profile " + name + " skipped: " + notFit + " ===");
         continue;
       }
-      ProfileJob job = new ProfileJob(onServer, e, server, current::set);
+      ProfileJob job = new ProfileJob(onServer, e, server, current::set, barrier);
       System.out.println("\n=== profile " + name + " (" + job.simulationName() + ") ===");
       ProfileOutcome outcome = launcher.run(job);
       current.set(null);
@@ -192,6 +202,14 @@ public final class SweepRunner {
 
   /** Writes mem_usage.txt and the summary from whatever results exist; stops the sampler and the mock. */
   private synchronized void finish(GpuSampler sampler, MockServer mock) {
+    finish(sampler, mock, false);
+  }
+
+  /**
+   * The same; {@code meet}: the sweep ended on its own (not Ctrl-C), so a shard tells shard 0 where
+   * its results are, once written, and shard 0 learns every shard's ({@link #shardOutputs}).
+   */
+  private synchronized void finish(GpuSampler sampler, MockServer mock, boolean meet) {
     if (finished) {
       return;
     }
@@ -208,7 +226,17 @@ public final class SweepRunner {
       if (mock != null) {
         mock.close();
       }
+      if (meet && !config.shards().shard().whole()) {
+        barrier.arrive(SWEEP_DONE, out.toAbsolutePath().toString());
+        barrier.notes(SWEEP_DONE).forEach((shard, dir) -> shardOutputs.put(shard, Path.of(dir)));
+      }
+      barrier.close();
     }
+  }
+
+  /** Shard 0, once the sweep ended: every shard's results folder, as each told it (those that arrived). */
+  public Map<Integer, Path> shardOutputs() {
+    return Map.copyOf(shardOutputs);
   }
 
   /** A capacity search's probe results (probes/<level>/, this run's and a resumed one's), in the order they ran. */

@@ -29,6 +29,12 @@ public final class GpuSampler implements AutoCloseable {
     this.command = c;
   }
 
+  /** Samples nothing: another process reads this host's GPUs ({@code why} says which). */
+  public GpuSampler skip(String why) {
+    unavailable = why;
+    return this;
+  }
+
   public GpuSampler start() {
     try {
       process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -34,6 +34,15 @@ public final class Preflight {
    */
   public static RunPlan plan(ServerClient client, ServerFacts facts, WorkloadSpec workload,
       LoadSpec load, Profile profile, TextTokenizer tokenizer, boolean flushCache) {
+    return plan(client, facts, workload, load, profile, tokenizer, flushCache, true);
+  }
+
+  /**
+   * The same; {@code sendPreflight} false for a shard other than shard 0, which alone sends the
+   * preflight request (and flushes the cache): the plan is then taken as the tokenizer made it.
+   */
+  public static RunPlan plan(ServerClient client, ServerFacts facts, WorkloadSpec workload,
+      LoadSpec load, Profile profile, TextTokenizer tokenizer, boolean flushCache, boolean sendPreflight) {
     Discovery.Result server = facts.discovered();
     Family family = facts.kind().family();
     String model = server.modelId();
@@ -53,6 +62,15 @@ public final class Preflight {
       return draft;
     }
     RunPlan.Preflight pre = draft.preflight();
+    if (!sendPreflight) {
+      RunPlan plan = Planner.checked(draft, -1);
+      plan.metadata().put("server_family", family.label());
+      plan.metadata().put("min_tokens_sent", minTokens);
+      if (chunkUsage) {
+        plan.metadata().put("chunk_usage_requested", true);
+      }
+      return plan;
+    }
     ServerClient.Preflight answer;
     try {
       answer = client.stream(pre.path(), pre.body());

@@ -69,6 +69,23 @@ public record RequestRecord(
         answerNs, reasoningEndNs, reasoningChunks, reasoningTokens, reasoningText, chunkTokens);
   }
 
+  /**
+   * The same request on another clock: every {@code nanoTime} stamp moved by {@code deltaNs}, the
+   * wall-clock start by {@code deltaEpochMs} (a shard's records on the merge's timeline), counted in
+   * a level of {@code concurrency} users. Durations are differences of stamps: unchanged.
+   */
+  public RequestRecord onClock(long deltaNs, long deltaEpochMs, int concurrency) {
+    long[] chunks = chunkNs == null ? null : new long[chunkNs.length];
+    for (int i = 0; chunks != null && i < chunks.length; i++) {
+      chunks[i] = chunkNs[i] + deltaNs;
+    }
+    return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs + deltaNs,
+        endNs + deltaNs, startEpochMs + deltaEpochMs, chunks, promptTokens, completionTokens, generatedText, success,
+        error, dueNs == 0 ? 0 : dueNs + deltaNs, readyNs == 0 ? 0 : readyNs + deltaNs, turn, session,
+        answerNs == 0 ? 0 : answerNs + deltaNs, reasoningEndNs == 0 ? 0 : reasoningEndNs + deltaNs, reasoningChunks,
+        reasoningTokens, reasoningText, chunkTokens);
+  }
+
   /** Open model: how late the client sent it after it could go (ns); 0 in a closed-model level. */
   public long scheduleLagNs() {
     return dueNs == 0 ? 0 : startNs - readyNs;

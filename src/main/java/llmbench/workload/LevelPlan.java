@@ -19,11 +19,18 @@ public final class LevelPlan {
   private final int numPrompts;
   private final IntFunction<byte[]> bodyFactory;
   private final Arrivals arrivals;
-  private final long[] dueOffsetsNs;
+  private long[] dueOffsetsNs;
   private final long arrivalSeed;
   private final AtomicInteger cursor = new AtomicInteger();
   private final AtomicInteger claimed = new AtomicInteger();
   private volatile long zeroNs;
+  /** A shard's requests: their indices in the one-machine level; null when the level is whole. */
+  private int[] own;
+  private int wholePrompts;
+  private int wholeConcurrency;
+  /** When the shards start the level together (nanoTime of this JVM); 0 to start at once. */
+  private volatile long startAtNs;
+  private boolean startAsked;
   private int turns = 1;
   private long thinkTimeMs;
   private java.util.function.BiFunction<com.fasterxml.jackson.databind.node.ArrayNode, String, byte[]> sessionBody;
@@ -62,6 +69,69 @@ public final class LevelPlan {
     this.outputLen = outputLen;
     this.numPrompts = numPrompts;
     this.bodyFactory = bodyFactory;
+    this.wholePrompts = numPrompts;
+    this.wholeConcurrency = concurrency;
+  }
+
+  /**
+   * This level as {@code shard} runs it: its share of the users (a request-rate level's cap too) and
+   * the requests that are its own, by their index in the one-machine level, so that the prompts and
+   * the schedule are the same requests split. The whole level when there is one shard.
+   */
+  public LevelPlan shard(Shard shard) {
+    if (shard.whole()) {
+      return this;
+    }
+    Integer cap = arrivals == null ? null : arrivals.maxConcurrency();
+    if (cap != null && cap < shard.count()) {
+      throw new IllegalArgumentException("level " + label + ": --max-concurrency " + cap + " is fewer than the "
+          + shard.count() + " shards: each needs one user at least");
+    }
+    int[] mine = arrivals == null ? shard.closedRequests(numPrompts, concurrency) : shard.openRequests(numPrompts);
+    int users = arrivals == null ? shard.share(concurrency) : cap != null ? shard.share(cap) : mine.length;
+    LevelPlan l = new LevelPlan(label, users, inputLen, outputLen, mine.length,
+        j -> bodyFactory.apply(mine[j]), arrivals, arrivalSeed);
+    l.own = mine;
+    l.dueOffsetsNs = dueOffsetsNs; // the one global schedule, its requests by their whole-level index
+    l.wholePrompts = numPrompts;
+    l.wholeConcurrency = concurrency;
+    l.turns = turns;
+    l.thinkTimeMs = thinkTimeMs;
+    l.sessionBody = sessionBody;
+    return l;
+  }
+
+  /** The requests of the one-machine level (all shards'). */
+  public int wholePrompts() {
+    return wholePrompts;
+  }
+
+  /** The users of the one-machine level (all shards'). */
+  public int wholeConcurrency() {
+    return wholeConcurrency;
+  }
+
+  /** The shards start this level at {@code nanoTime} of this JVM (a rate level's schedule counts from there). */
+  public void startAt(long nanoTime) {
+    this.startAtNs = nanoTime;
+  }
+
+  /** The first caller asks {@code when} for the shards' common start (the others find it set); once per level. */
+  public synchronized void startOnce(java.util.function.LongSupplier when) {
+    if (!startAsked) {
+      startAsked = true;
+      startAtNs = when.getAsLong();
+    }
+  }
+
+  /** When the level's first user passed its start ({@code nanoTime}); 0 before. */
+  public long startedNs() {
+    return zeroNs;
+  }
+
+  /** When the level starts, 0 for at once. */
+  public long startAtNs() {
+    return startAtNs;
   }
 
   public static String label(int concurrency) {
@@ -90,7 +160,8 @@ public final class LevelPlan {
   public synchronized boolean beginDiagnosis(ClientDiagnosis d) {
     if (diagnosisStart == null) {
       diagnosisStart = d.begin();
-      zeroNs = System.nanoTime(); // every user passes here before it claims a request
+      // every user passes here before it claims a request; shards count from their common start
+      zeroNs = startAtNs != 0 ? startAtNs : System.nanoTime();
       return true;
     }
     return false;
@@ -146,7 +217,7 @@ public final class LevelPlan {
 
   /** When request {@code index} is due, on the {@link System#nanoTime()} clock. */
   public long dueNs(int index) {
-    return zeroNs + dueOffsetsNs[index];
+    return zeroNs + dueOffsetsNs[own == null ? index : own[index]];
   }
 
   /** Request {@code index}'s body (open model: bodies go by schedule position). */
@@ -217,7 +288,7 @@ public final class LevelPlan {
 
   /** Closed model: requests (sessions, with turns) per virtual user; the level keeps exactly {@code concurrency} in flight. */
   public int rounds() {
-    return numPrompts / concurrency / turns;
+    return concurrency == 0 ? 0 : numPrompts / concurrency / turns;
   }
 
   /** How long building the bodies took, -1 before {@link #prepare}. */

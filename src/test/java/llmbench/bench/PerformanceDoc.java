@@ -151,6 +151,30 @@ final class PerformanceDoc {
       JIT in the median level: JDK 25's cache keeps loaded classes and method profiles, not compiled
       code, so C2 still compiles inside the measured levels.
 
+      ## Shards: 4 injectors against one mock (2026-12-03, this machine)
+
+      `bench/shards.sh --runs 2 [--client-warmup]`: a standalone mock (its own process, 10 ms steps,
+      `--max-num-seqs 1024`), levels 128 and 512 streams × 100 tokens, seed 42; a one-machine run, then
+      4 shards (`--shard I/4`) merged with `./merge.sh`. All five JVMs share this machine's 2 cores, so
+      the TTFT figures measure that contention (and the mock's own warm-up in each script's first run),
+      not the merge: the merged percentiles are exactly the union's (ShardsIT). Run 1 / run 2:
+
+      | client warm-up | level | one machine: P99 TTFT ms | 4 shards merged: P99 TTFT ms | start spread ms | clock offsets (truth 0), round trip |
+      | --- | --- | --- | --- | --- | --- |
+      | off | c128 | 836.4 / 136.2 | 589.3 / 409.7 | 178.3 / 169.5 | ≤ 0.62 ms, 3.1 / 2.1 ms |
+      | off | c512 | 1704.3 / 304.1 | 1341.1 / 1613.8 | 20.0 / 6.5 | |
+      | on | c128 | 666.0 / 52.5 | 194.7 / 123.2 | 60.5 / 110.7 | ≤ 0.21 ms, 2.2 / 2.5 ms |
+      | on | c512 | 1553.1 / 245.1 | 611.4 / 1565.1 | 5.9 / 13.7 | |
+
+      Every merged level had all 128 or 512 requests and the whole concurrency. The start spread is when
+      each shard's first request of the level went, latest minus earliest; inside one shard its users'
+      first requests went out over 217–466 ms on this machine (each JVM starting 32 or 128 streams on a share of 2
+      cores), so the first request is the shard's start. The first level of a JVM is the late one: its
+      request path runs for the first time there. On one host all clocks are one, so each measured offset is
+      its error: at most 0.62 ms, within half the round trip as NTP's rule says. The barrier's HTTP server
+      runs without Nagle's delay: with it, answers waited for delayed ACKs and offsets were off by up to
+      20 ms (BarrierTest found it).
+
       ## What limits it
 
       - The wire (section 6; 2026-12-01, this machine) found what the mock's record could not see:

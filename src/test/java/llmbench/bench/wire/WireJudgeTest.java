@@ -49,7 +49,7 @@ class WireJudgeTest {
     assertEquals(3, pairs.size(), "the record the wire did not see is left out");
     GroundTruth.Trace truth = new GroundTruth.Trace("a", "completions", ms(100.6), 100, 3,
         new long[] {ms(109.9), ms(114.95), ms(120.5)}, new long[] {ms(110.05), ms(115.05), ms(121.0)},
-        new long[3], new long[3], 0, 0, 0, "NONE", "ok", List.of(), new int[] {1, 1, 1}, 0, 0, 0, "length", 0, 0, null);
+        new long[3], new long[3], 0, 0, 0, "NONE", "ok", List.of(), new int[] {1, 1, 1}, 0, 0, 0, "length", 0, 0, null, null);
     Map<String, Object> m = WireJudge.level(pairs, OFFSET, Map.of("a", truth));
     assertEquals(3, m.get("requests"));
     assertEquals(1, m.get("failed"));
