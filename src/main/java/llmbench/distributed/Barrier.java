@@ -56,6 +56,11 @@ public abstract class Barrier implements AutoCloseable {
   /** The same, telling shard 0 {@code note} (a shard's results folder at the sweep's end); null for none. */
   public abstract long arrive(String name, String note);
 
+  /** What shard 0 told every shard at {@code name} (the server's facts at the sweep's start), or null. */
+  public String told(String name) {
+    return null;
+  }
+
   /** What the shards told shard 0 at {@code name}, by shard (shard 0's own included); empty elsewhere. */
   public java.util.Map<Integer, String> notes(String name) {
     return java.util.Map.of();

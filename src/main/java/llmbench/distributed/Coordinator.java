@@ -34,7 +34,7 @@ final class Coordinator extends Barrier {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a shard is told when a level opens: when to start, on shard 0's wall clock. */
-  record Opened(long startWallNs, List<Integer> arrived, String sweepId, String problem) {}
+  record Opened(long startWallNs, List<Integer> arrived, String sweepId, String problem, String told) {}
 
   private static final class Gate {
     final Set<Integer> arrived = new TreeSet<>();
@@ -108,13 +108,13 @@ final class Coordinator extends Barrier {
     }
     if (g.opened != null) {
       return new Opened(g.opened.startWallNs(), g.opened.arrived(), sweepId,
-          "shard " + shard + " arrived after the level had started without it");
+          "shard " + shard + " arrived after the level had started without it", g.opened.told());
     }
     g.arrived.add(shard);
     live.add(shard);
     while (g.opened == null) {
       if (g.arrived.containsAll(live)) {
-        g.opened = new Opened(wallNs() + START_MARGIN_NS, List.copyOf(g.arrived), sweepId, null);
+        g.opened = new Opened(wallNs() + START_MARGIN_NS, List.copyOf(g.arrived), sweepId, null, g.notes.get(0));
         break;
       }
       long left = g.deadlineNs - System.nanoTime();
@@ -125,7 +125,7 @@ final class Coordinator extends Barrier {
         g.opened = new Opened(wallNs() + START_MARGIN_NS, List.copyOf(g.arrived), sweepId, "shard"
             + (missing.size() == 1 ? " " : "s ") + missing + " of " + count + " did not arrive within "
             + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s: the sweep went on without "
-            + (missing.size() == 1 ? "it" : "them") + " (partial)");
+            + (missing.size() == 1 ? "it" : "them") + " (partial)", g.notes.get(0));
         break;
       }
       try {
@@ -180,6 +180,12 @@ final class Coordinator extends Barrier {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // the shard went away: it asks again or is counted missing
     }
+  }
+
+  @Override
+  public synchronized String told(String name) {
+    Gate g = gates.get(name);
+    return g == null ? null : g.notes.get(0);
   }
 
   @Override

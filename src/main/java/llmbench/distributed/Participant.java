@@ -28,6 +28,7 @@ final class Participant extends Barrier {
   private final Duration timeout;
   private final String who;
   private Offset best;
+  private final java.util.Map<String, String> told = new java.util.concurrent.ConcurrentHashMap<>();
 
   Participant(ShardConfig c, long seed) {
     super(c.shard().index(), c.shard().count(), seed);
@@ -78,6 +79,9 @@ final class Participant extends Barrier {
       return alone(name, t0, "interrupted at the barrier");
     }
     sweepId = o.sweepId();
+    if (o.told() != null) {
+      told.put(name, o.told());
+    }
     meetings.add(new ShardTimes.Meeting(name, off.offsetNs(), off.rttNs(), (System.nanoTime() - t0) / 1_000_000,
         o.arrived(), o.problem()));
     if (o.problem() != null) {
@@ -87,6 +91,11 @@ final class Participant extends Barrier {
       best = off; // the best measure of the two clocks so far: the one with the shortest round trip
     }
     return nanoAt(o.startWallNs() - best.offsetNs());
+  }
+
+  @Override
+  public String told(String name) {
+    return told.get(name);
   }
 
   private long alone(String name, long t0, String problem) {

@@ -46,6 +46,8 @@ public final class MockServer implements AutoCloseable {
   private final MockMetrics metrics = new MockMetrics();
   private final Scheduler scheduler;
   private final GroundTruth groundTruth;
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> requestsByPath =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final EventLoopGroup group;
   private final ExecutorService workers;
   private final Channel serverChannel;
@@ -113,6 +115,12 @@ public final class MockServer implements AutoCloseable {
     return config;
   }
 
+  /** Requests the mock was sent to {@code path} (GETs included), since it started: what its clients asked. */
+  public long requests(String path) {
+    java.util.concurrent.atomic.LongAdder n = requestsByPath.get(path);
+    return n == null ? 0 : n.sum();
+  }
+
   public GroundTruth groundTruth() {
     return groundTruth;
   }
@@ -166,6 +174,7 @@ public final class MockServer implements AutoCloseable {
       }
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       long arrivalNs = System.nanoTime();
+      requestsByPath.computeIfAbsent(path, k -> new java.util.concurrent.atomic.LongAdder()).increment();
       try {
         if (path.startsWith("/v1/") && config.apiKey() != null
             && !("Bearer " + config.apiKey()).equals(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {

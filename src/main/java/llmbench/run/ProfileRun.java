@@ -84,7 +84,7 @@ public final class ProfileRun {
       }
       ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey(),
           java.time.Duration.ofSeconds(config.client().timeoutSeconds()));
-      this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), client.isBuiltinMock());
+      this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), server.builtinMock());
       Shard shard = config.shards().shard();
       this.plan = sharded(Preflight.plan(client, server, config.workload(), config.load(),
           config.shape(job.entry().profile()), tokenizer, config.server().flushCache() && shard.first(), shard.first()),

@@ -50,7 +50,9 @@ public final class SweepRunner {
   private final AtomicReference<ProfileRun> current = new AtomicReference<>();
   private volatile boolean finished;
   private Barrier barrier = Barrier.NONE;
+  private static final String SWEEP_START = "sweep start";
   private static final String SWEEP_DONE = "sweep done";
+  private static final com.fasterxml.jackson.databind.ObjectMapper FACTS = new com.fasterxml.jackson.databind.ObjectMapper();
   private final Map<Integer, Path> shardOutputs = new java.util.TreeMap<>();
 
   public SweepRunner(RunConfig config, Launcher launcher) {
@@ -74,30 +76,45 @@ public final class SweepRunner {
     Thread onCtrlC = null;
     try {
       ServerClient client = new ServerClient(base, config.server().apiKey());
-      Discovery.Result found;
+      boolean first = config.shards().shard().first();
+      ServerFacts server = null;
       try {
-        found = Discovery.discover(client, config.server().model(), config.server().maxModelLen());
-        TextTokenizer.requireUsable(config.server().tokenizerDir(), client.isBuiltinMock());
+        if (first) { // the other shards of a sharded sweep learn it from shard 0: the server is asked once
+          server = ServerFacts.of(base, client, Discovery.discover(client, config.server().model(),
+              config.server().maxModelLen()));
+          TextTokenizer.requireUsable(config.server().tokenizerDir(), server.builtinMock());
+        }
       } catch (ServerClient.ServerError e) {
         System.err.println("error: " + e.getMessage());
         return 1;
       }
       barrier = Barrier.open(config.shards(), config.workload().seed()); // shard 0 listens: a port in use stops here
+      if (!config.shards().shard().whole()) {
+        server = meetAtStart(server);
+        if (server == null) {
+          return 1;
+        }
+        TextTokenizer.requireUsable(config.server().tokenizerDir(), server.builtinMock());
+      }
+      Discovery.Result found = server.discovered();
       // the server answers and the settings hold: only now does the folder change
       Files.createDirectories(out);
       Path archived = capacity != null && capacity.resume() ? null : Archive.previousRun(out);
       if (archived != null) {
         System.out.println("the previous results moved to " + archived);
       }
-      ServerFacts server = ServerFacts.of(base, client, found);
       System.out.println("server " + base + ": model " + found.modelId() + ", max_model_len "
           + found.maxModelLen() + " (" + found.maxModelLenSource() + "), " + server.kind().family().label()
           + (server.kind().specDecode() ? ", decoding speculatively" : ""));
       long seed = config.workload().seed();
       System.out.println("seed " + seed + " (--seed " + seed + " sends the same prompts"
           + (config.load().open() ? " at the same times" : "") + " again)");
-      Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
-          LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
+      if (first) {
+        Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
+            LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
+      } else {
+        System.out.println("engine_params.txt: shard 0 reads the server's parameters (the merge takes its file)");
+      }
       if (config.shards().shard().first()) {
         sampler.start();
       } else {
@@ -231,6 +248,26 @@ public final class SweepRunner {
         barrier.notes(SWEEP_DONE).forEach((shard, dir) -> shardOutputs.put(shard, Path.of(dir)));
       }
       barrier.close();
+    }
+  }
+
+  /**
+   * The sweep's first meeting: shard 0 tells the server's facts (it alone asked the server), the
+   * others learn them. Null, said in one line, when a shard learnt nothing (shard 0 never came).
+   */
+  private ServerFacts meetAtStart(ServerFacts mine) {
+    try {
+      barrier.arrive(SWEEP_START, mine == null ? null : FACTS.writeValueAsString(mine));
+      String told = barrier.told(SWEEP_START);
+      if (told == null) {
+        System.err.println("error: shard 0 did not tell the server's facts within --barrier-timeout ("
+            + config.shards().barrierTimeout().toSeconds() + " s): is it running, at --coordinator "
+            + config.shards().coordinatorHost() + ":" + config.shards().coordinatorPort() + "?");
+        return null;
+      }
+      return FACTS.readValue(told, ServerFacts.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("the server's facts did not pass between the shards: " + e.getMessage(), e);
     }
   }
 

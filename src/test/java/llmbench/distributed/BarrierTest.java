@@ -65,6 +65,21 @@ class BarrierTest {
   }
 
   @Test
+  void shardZeroTellsEveryShardWhatItFound() throws Exception {
+    int port = freePort();
+    try (Barrier zero = Barrier.open(config(0, 2, port, 30), 7);
+         Barrier one = Barrier.open(config(1, 2, port, 30), 7)) {
+      CompletableFuture<Long> a = CompletableFuture.supplyAsync(() -> one.arrive("sweep start"));
+      Thread.sleep(100); // the other shard comes first, as pods do
+      zero.arrive("sweep start", "{\"model\": \"m\"}");
+      a.get(10, TimeUnit.SECONDS);
+      assertEquals("{\"model\": \"m\"}", one.told("sweep start"));
+      assertEquals("{\"model\": \"m\"}", zero.told("sweep start"));
+      assertNull(one.told("low c001 start"));
+    }
+  }
+
+  @Test
   void aShardThatNeverArrivesIsWaitedForOnceThenTheLevelIsPartial() throws Exception {
     int port = freePort();
     try (Barrier zero = Barrier.open(config(0, 3, port, 1), 7);

@@ -171,11 +171,20 @@ class ShardsIT {
   void fourShardsMergeIntoTheRunOfOneMachine() throws Exception {
     Path dir = work.resolve("whole");
     List<String> levels = List.of("--levels", "1,4,8", "--rounds", "3");
+    List<String> asked = List.of("/v1/models", "/version", "/v1/completions");
+    long[] before = asked.stream().mapToLong(mock::requests).toArray();
     Process one = client(SHARDS, dir.resolve("one"), levels);
     awaitOk(one, dir.resolve("one"));
+    long[] afterOne = asked.stream().mapToLong(mock::requests).toArray();
     List<Process> ps = shards(dir, levels);
     for (int i = 0; i < SHARDS; i++) {
       awaitOk(ps.get(i), dir.resolve("shard-" + i));
+    }
+    long[] afterShards = asked.stream().mapToLong(mock::requests).toArray();
+    for (int k = 0; k < asked.size(); k++) {
+      // shard 0 alone discovers the server, sends the preflight and warms it up; the others learn from it
+      assertEquals(afterOne[k] - before[k], afterShards[k] - afterOne[k], asked.get(k) + ": requests of the "
+          + "sharded sweep against the one-machine run's");
     }
     List<Path> outs = new ArrayList<>();
     for (int i = 0; i < SHARDS; i++) {
