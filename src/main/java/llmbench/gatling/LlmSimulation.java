@@ -142,6 +142,7 @@ public abstract class LlmSimulation extends Simulation {
     s = s.doIf(session -> session.getInt(INDEX) < warmupUsers).then(chain.level(warmup))
         .rendezVous(users);
     LevelPlan previous = warmup;
+    boolean sharded = !run.config.shards().shard().whole();
     for (LevelPlan level : run.plan.levels()) {
       LevelPlan before = previous;
       // user 0 prepares even a level where this shard has no users: it meets the other shards there
@@ -156,7 +157,7 @@ public abstract class LlmSimulation extends Simulation {
         s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(exec(client.freshConnection()));
       }
       s = s.rendezVous(users);
-      if (!run.config.shards().shard().whole()) {
+      if (sharded) {
         // Every shard is ready (its prompts built, its connections open): now the start. A short
         // meeting of its own, so that a long wait for the slowest shard (the "ready" one) delays
         // nothing between the start set here and the users' first requests.
@@ -165,15 +166,17 @@ public abstract class LlmSimulation extends Simulation {
           return session;
         }).rendezVous(users);
       }
-      // the self-check's and live line's start before the wait for the common start, not after it
+      // the self-check's and live line's start come before the wait for the shards' common start
       s = s.exec(session -> {
-            if (level.beginDiagnosis(run.diagnosis)) {
-              run.levelStarted(level);
-            }
-            return session;
-          })
-          .exec(pause(session -> untilStart(level))) // the shards' common start; none on one machine
-          .doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level))
+        if (level.beginDiagnosis(run.diagnosis)) {
+          run.levelStarted(level);
+        }
+        return session;
+      });
+      if (sharded) {
+        s = s.exec(pause(session -> untilStart(level)));
+      }
+      s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level))
           .rendezVous(users)
           .exec(session -> {
             if (level.endDiagnosis(run.diagnosis)) {
@@ -183,7 +186,7 @@ public abstract class LlmSimulation extends Simulation {
             }
             return session;
           });
-      if (!run.config.shards().shard().whole()) {
+      if (sharded) {
         s = s.rendezVous(users); // no user goes on to the next level before the shards met at this one's end
       }
       previous = level;
@@ -225,7 +228,7 @@ public abstract class LlmSimulation extends Simulation {
     return run.plan.profile() + " " + level.label() + " " + event;
   }
 
-  /** Until the level's common start (a pause rounded up to Gatling's milliseconds); zero when none. */
+  /** Until the shards' common start of the level (a pause rounded up to Gatling's milliseconds). */
   private static Duration untilStart(LevelPlan level) {
     long wait = level.startAtNs() == 0 ? 0 : level.startAtNs() - System.nanoTime();
     return wait <= 0 ? Duration.ZERO : Duration.ofMillis((wait + 999_999) / 1_000_000);
