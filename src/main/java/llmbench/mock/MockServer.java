@@ -206,11 +206,14 @@ public final class MockServer implements AutoCloseable {
             byte[] bytes = new byte[req.content().readableBytes()];
             req.content().readBytes(bytes);
             String requestId = req.headers().get("X-Request-Id");
-            groundTruth.arrived(requestId, req.headers().get("traceparent"), bytes);
+            String traceparent = req.headers().get("traceparent");
             String faultHeader = req.headers().get(Faults.HEADER);
             Channel ch = ctx.channel();
             String p = path;
-            workers.execute(() -> handlePost(ch, p, bytes, requestId, faultHeader, keepAlive, arrivalNs));
+            workers.execute(() -> {
+              groundTruth.arrived(requestId, traceparent, bytes); // hashes the body: off the event loop
+              handlePost(ch, p, bytes, requestId, faultHeader, keepAlive, arrivalNs);
+            });
           }
           default -> throw new ApiError(404, "NotFoundError", null, "Not Found");
         }
