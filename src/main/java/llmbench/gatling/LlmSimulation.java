@@ -173,9 +173,9 @@ public abstract class LlmSimulation extends Simulation {
         }
         return session;
       });
-      if (sharded) {
-        s = s.exec(pause(session -> untilStart(level)));
-      }
+      // each user to its own event loop (a rendez-vous released them all on one thread); on a sharded
+      // sweep, also until the shards' common start
+      s = s.exec(pause(session -> untilStart(level)));
       s = s.doIf(session -> session.getInt(INDEX) < level.concurrency()).then(chain.level(level))
           .rendezVous(users)
           .exec(session -> {
@@ -228,7 +228,7 @@ public abstract class LlmSimulation extends Simulation {
     return run.plan.profile() + " " + level.label() + " " + event;
   }
 
-  /** Until the shards' common start of the level (a pause rounded up to Gatling's milliseconds). */
+  /** Until the shards' common start of the level (rounded up to Gatling's milliseconds); zero on one machine. */
   private static Duration untilStart(LevelPlan level) {
     long wait = level.startAtNs() == 0 ? 0 : level.startAtNs() - System.nanoTime();
     return wait <= 0 ? Duration.ZERO : Duration.ofMillis((wait + 999_999) / 1_000_000);
