@@ -222,8 +222,13 @@ public final class RunOptions {
         numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests);
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
         "--max-model-len"), tokenizer, mock, flushCache);
-    RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine), client(), mockSettings(),
-        new Selection(chosen, source, workload, vision, search), shards(given, env));
+    ShardConfig shardConfig = shards(given, env);
+    // Gatling names a run's folder by its start, to the millisecond: shards started together on one
+    // machine (or one shared file system) would write into one folder
+    Path results = shardConfig.shard().whole() || given.hasMatchedOption("--gatling-results") ? gatlingResults
+        : gatlingResults.resolve("shard-" + shardConfig.shard().index());
+    RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine, results), client(), mockSettings(),
+        new Selection(chosen, source, workload, vision, search), shardConfig);
     if (file != null) {
       for (Workload.Entry e : config.selection().entries()) {
         for (String option : e.settings().options()) {
@@ -335,7 +340,7 @@ public final class RunOptions {
     return out;
   }
 
-  private OutputConfig output(NoiseImages.Spec visionImage, boolean liveLine) {
+  private OutputConfig output(NoiseImages.Spec visionImage, boolean liveLine, Path gatlingResults) {
     if (gpuIntervalMs < 10) {
       throw new IllegalArgumentException("--gpu-interval-ms must be >= 10, not " + gpuIntervalMs);
     }
