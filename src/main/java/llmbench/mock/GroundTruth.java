@@ -40,7 +40,12 @@ public final class GroundTruth implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, Trace> traces = new ConcurrentHashMap<>();
   /** The W3C traceparent and body hash each request came with, by request id, until its trace is recorded. */
-  private final Map<String, String[]> arrivals = new ConcurrentHashMap<>();
+  private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+
+  /** What a request came with, kept until its trace is recorded. */
+  record Arrival(String traceparent, String bodySha256) {
+    static final Arrival NONE = new Arrival(null, null);
+  }
   private final boolean keep;
   private final SequenceWriter writer;
   /** Serializing a trace takes tens of µs: never on an event loop that has chunks to send. */
@@ -70,13 +75,13 @@ public final class GroundTruth implements AutoCloseable {
     if (requestId == null || !keep && writer == null) {
       return;
     }
-    arrivals.put(requestId, new String[] {traceparent, sha256(body)});
+    arrivals.put(requestId, new Arrival(traceparent, sha256(body)));
   }
 
   /** The traceparent and body hash the request came with, once: its trace takes them. */
-  String[] arrivalOf(String requestId) {
-    String[] a = requestId == null ? null : arrivals.remove(requestId);
-    return a == null ? new String[2] : a;
+  Arrival arrivalOf(String requestId) {
+    Arrival a = requestId == null ? null : arrivals.remove(requestId);
+    return a == null ? Arrival.NONE : a;
   }
 
   private static String sha256(byte[] body) {

@@ -255,13 +255,13 @@ final class MockStream implements Sequence.Output {
     ended = true;
     long[] choices = choiceNs.stream().mapToLong(Long::longValue).toArray();
     long[] flushedAt = choiceFlushedNs.stream().mapToLong(Long::longValue).toArray();
-    String[] arrival = ctx.groundTruth().arrivalOf(traceId);
+    GroundTruth.Arrival arrival = ctx.groundTruth().arrivalOf(traceId);
     ctx.groundTruth().record(new GroundTruth.Trace(traceId, chat ? "chat" : "completions", arrivalNs,
         promptTokens, tokens, choices, flushedAt, java.util.Arrays.copyOf(dueNs, tokens),
         java.util.Arrays.copyOf(sentNs, tokens), usageNs, doneNs, sequence.preemptions,
         fault.kind().name(), outcome, images, chunkTokens.stream().mapToInt(Integer::intValue).toArray(),
         Math.min(reasoningTokens, tokens), firstAnswerNs, minTokens, finishReason, sequence.specDrafts,
-        sequence.specAccepted, arrival[0], arrival[1]));
+        sequence.specAccepted, arrival.traceparent(), arrival.bodySha256()));
   }
 
   private ObjectNode baseChunk() {

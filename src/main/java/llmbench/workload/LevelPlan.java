@@ -111,12 +111,10 @@ public final class LevelPlan {
     return wholeConcurrency;
   }
 
-  /** The shards start this level at {@code nanoTime} of this JVM (a rate level's schedule counts from there). */
-  public void startAt(long nanoTime) {
-    this.startAtNs = nanoTime;
-  }
-
-  /** The first caller asks {@code when} for the shards' common start (the others find it set); once per level. */
+  /**
+   * The first caller asks {@code when} for the shards' common start, a {@code nanoTime} of this JVM
+   * (a rate level's schedule counts from there); the others find it set. Once per level.
+   */
   public synchronized void startOnce(java.util.function.LongSupplier when) {
     if (!startAsked) {
       startAsked = true;

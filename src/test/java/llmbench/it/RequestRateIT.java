@@ -16,6 +16,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.mock.StepModel;
 import llmbench.prompt.BuiltinTokenizer;
+import llmbench.testutil.Overlap;
 import llmbench.testutil.Runs;
 import llmbench.testutil.GatlingRuns;
 import llmbench.trace.RequestRecord;
@@ -105,25 +106,13 @@ class RequestRateIT {
       GroundTruth.Trace t = mock.groundTruth().get(r.id());
       spans.add(new long[] {t.arrivalNs(), t.doneSentNs()});
     }
-    int most = mostAtOnce(spans);
+    int most = Overlap.mostAtOnce(spans);
     assertEquals(cap, most, "requests at the mock at once");
     JsonNode result = only(out);
     assertEquals("inf", result.get("request_rate").asText());
     assertEquals(cap, result.get("max_concurrency").asInt());
     assertTrue(result.get("concurrency_wait_max_ms").asDouble() > 100, "later requests waited for the cap");
     assertTrue(Files.list(out).anyMatch(p -> p.getFileName().toString().endsWith("_48_infqps_mc8.json")));
-  }
-
-  private static int mostAtOnce(List<long[]> spans) {
-    long[][] events = spans.stream().flatMap(s -> java.util.stream.Stream.of(new long[] {s[0], 1}, new long[] {s[1], -1}))
-        .sorted((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1])).toArray(long[][]::new);
-    int now = 0;
-    int most = 0;
-    for (long[] e : events) {
-      now += (int) e[1];
-      most = Math.max(most, now);
-    }
-    return most;
   }
 
   private static long seedOf(Path out) throws Exception {

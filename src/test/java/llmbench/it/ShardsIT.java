@@ -27,6 +27,7 @@ import llmbench.results.LevelResult;
 import llmbench.results.ResultFiles;
 import llmbench.testutil.Jvm;
 import llmbench.testutil.NetHosts;
+import llmbench.testutil.Overlap;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -138,20 +139,8 @@ class ShardsIT {
 
   /** The most requests the mock had at once among {@code ids}, by its own arrival and end stamps. */
   private static int mockConcurrency(List<String> ids) {
-    List<long[]> events = new ArrayList<>();
-    for (String id : ids) {
-      GroundTruth.Trace t = mock.groundTruth().get(id);
-      events.add(new long[] {t.arrivalNs(), 1});
-      events.add(new long[] {t.doneSentNs(), -1});
-    }
-    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    int now = 0;
-    int max = 0;
-    for (long[] e : events) {
-      now += (int) e[1];
-      max = Math.max(max, now);
-    }
-    return max;
+    return Overlap.mostAtOnce(ids.stream().map(id -> mock.groundTruth().get(id))
+        .map(t -> new long[] {t.arrivalNs(), t.doneSentNs()}).toList());
   }
 
   private static List<String> bodies(List<RequestRecord> records, String level) {

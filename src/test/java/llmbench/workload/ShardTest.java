@@ -60,8 +60,8 @@ class ShardTest {
     LevelPlan part = whole.shard(new Shard(1, 4));
     assertEquals(3, part.numPrompts());
     assertEquals(3, part.concurrency(), "uncapped: a user per request");
-    whole.startAt(1_000);
-    part.startAt(1_000);
+    whole.startOnce(() -> 1_000);
+    part.startOnce(() -> 1_000);
     whole.beginDiagnosis(new llmbench.diagnosis.ClientDiagnosis());
     part.beginDiagnosis(new llmbench.diagnosis.ClientDiagnosis());
     part.prepare();
