@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of the benchmark: fidelity, client cost, mock capacity, the wire (a packet capture of the
+# Benchmarks of the benchmark: fidelity, client cost (and the floor under it), mock capacity, the wire (a packet capture of the
 # sweep as users run it), prompt building, post-processing and sweep overhead.
 # Writes bench/results.json and docs/PERFORMANCE.md.
 # Usage: bench/run.sh [--quick] [--only a,b] [--render (rewrite the doc from results.json)]
@@ -11,7 +11,7 @@
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,10p' "$0" | sed 's/^# //'
-  echo "sections: mock, fidelity, cold, wire, prompts, post, sweep"
+  echo "sections: mock, fidelity, floor, cold, wire, prompts, post, sweep"
   echo "examples:"
   echo "  bench/run.sh --quick"
   echo "  bench/run.sh --only wire --runs 5"

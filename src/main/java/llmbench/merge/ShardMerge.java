@@ -164,7 +164,7 @@ public final class ShardMerge {
       if (starts.size() > 1) {
         long spread = starts.values().stream().mapToLong(Long::longValue).max().getAsLong()
             - starts.values().stream().mapToLong(Long::longValue).min().getAsLong();
-        e.getValue().keys().put("shard_start_spread_ms", spread / 1e6);
+        e.setValue(e.getValue().withMerged(e.getValue().merged().withStartSpread(spread / 1e6)));
       }
     }
     ShardRun first = runs.stream().filter(r -> r.times().index() == 0).findFirst().orElse(null);
@@ -212,7 +212,7 @@ public final class ShardMerge {
       long buildMs = 0;
       long builtAt = Long.MAX_VALUE;
       List<String> warnings = new ArrayList<>();
-      Map<String, Object> offsets = new TreeMap<>();
+      Map<String, Double> offsets = new TreeMap<>();
       long rtt = 0;
       Set<Integer> absent = new TreeSet<>();
       for (int i = 0; i < count; i++) {
@@ -235,15 +235,10 @@ public final class ShardMerge {
           l.client().disturbances().forEach(d -> warnings.add("shard " + index + ": " + d));
         }
       }
-      Map<String, Object> keys = new LinkedHashMap<>();
-      int wholePrompts = number(base.keys(), "shard_whole_prompts", sent);
-      int wholeUsers = number(base.keys(), "shard_whole_users", base.concurrency() == null ? 0 : base.concurrency());
-      keys.put("shards", count);
-      keys.put("shards_missing", List.copyOf(absent));
-      keys.put("shard_start_spread_ms", null); // set from the records
-      keys.put("shard_clock_offsets_ms", offsets);
-      // an offset is right within half the round trip it was measured with
-      keys.put("shard_clock_offset_rtt_ms", rtt / 1e6);
+      RunInfo.ShardLevel whole = base.shard();
+      int wholePrompts = whole != null ? whole.wholePrompts() : sent;
+      int wholeUsers = whole != null ? whole.wholeUsers() : base.concurrency() == null ? 0 : base.concurrency();
+      RunInfo.MergedLevel merged = new RunInfo.MergedLevel(count, List.copyOf(absent), null, offsets, rtt / 1e6);
       if (!absent.isEmpty()) {
         warnings.add(0, "partial level: shard" + (absent.size() == 1 ? " " : "s ") + absent + " of " + count
             + " missing; " + sent + " of the level's " + wholePrompts + " requests were planned by the shards merged");
@@ -253,7 +248,7 @@ public final class ShardMerge {
             .forEach(m -> warnings.add(m.name() + ": " + m.problem()));
       }
       out.put(label, new RunInfo.LevelInputs(sent, buildMs, builtAt == Long.MAX_VALUE ? 0 : builtAt, base.client(),
-          wholeUsers, base.inputLen(), base.outputLen(), warnings, keys));
+          wholeUsers, base.inputLen(), base.outputLen(), warnings, null, merged));
     }
     return out;
   }
@@ -261,12 +256,9 @@ public final class ShardMerge {
   /** When shard {@code r} started level {@code label} ({@code nanoTime}), 0 when unknown. */
   private static long levelZero(ShardRun r, String label) {
     RunInfo.LevelInputs l = r.info().levels() == null ? null : r.info().levels().get(label);
-    return l == null || l.keys() == null || !(l.keys().get("shard_start_nanotime") instanceof Number n) ? 0 : n.longValue();
+    return l == null || l.shard() == null ? 0 : l.shard().startNanoTime();
   }
 
-  private static int number(Map<String, Object> keys, String key, int orElse) {
-    return keys != null && keys.get(key) instanceof Number n ? n.intValue() : orElse;
-  }
 
   private static void write(SequenceWriter w, RequestRecord r) {
     try {

@@ -115,8 +115,11 @@ final class LevelSummary implements AutoCloseable {
       if (d != null) {
         other.putAll(clientKeys(d, level.chunks()));
       }
-      if (inputs.keys() != null) {
-        other.putAll(inputs.keys());
+      if (inputs.shard() != null) {
+        other.putAll(inputs.shard().resultKeys());
+      }
+      if (inputs.merged() != null) {
+        other.putAll(inputs.merged().resultKeys());
       }
     }
     RunInfo.Schedule schedule = info.schedule(label);

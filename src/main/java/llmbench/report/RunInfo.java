@@ -1,5 +1,6 @@
 package llmbench.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -63,18 +64,64 @@ public record RunInfo(
    * A level's shape, held once for the level: its users (a rate level's cap, 0 when uncapped) and the
    * requested lengths (null in a run folder written before they were kept here: its records tell).
    * When and how fast its request bodies were built (before the level started), and the client's
-   * self-check inside the level (null when the level did not end, e.g. Ctrl-C). A merge of shards adds
-   * the level's own warnings (a partial level) and result keys (the shards' start spread); null otherwise.
+   * self-check inside the level (null when the level did not end, e.g. Ctrl-C). A shard adds what the
+   * merge needs of its level ({@code shard}); a merge of shards adds the level's own warnings (a
+   * partial level) and what it found ({@code merged}); null otherwise. Folders written before these
+   * were typed held them in an untyped {@code keys} map, which is read past.
    */
+  @JsonIgnoreProperties({"keys"})
   public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client,
-      Integer concurrency, Integer inputLen, Integer outputLen, List<String> warnings, Map<String, Object> keys) {
+      Integer concurrency, Integer inputLen, Integer outputLen, List<String> warnings, ShardLevel shard,
+      MergedLevel merged) {
     public LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client) {
-      this(plannedPrompts, buildMs, builtAtEpochMs, client, null, null, null, null, null);
+      this(plannedPrompts, buildMs, builtAtEpochMs, client, null, null, null, null, null, null);
     }
 
     public LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client,
         Integer concurrency, Integer inputLen, Integer outputLen) {
-      this(plannedPrompts, buildMs, builtAtEpochMs, client, concurrency, inputLen, outputLen, null, null);
+      this(plannedPrompts, buildMs, builtAtEpochMs, client, concurrency, inputLen, outputLen, null, null, null);
+    }
+
+    public LevelInputs withMerged(MergedLevel m) {
+      return new LevelInputs(plannedPrompts, buildMs, builtAtEpochMs, client, concurrency, inputLen, outputLen,
+          warnings, shard, m);
+    }
+  }
+
+  /**
+   * What a shard keeps of its level for the merge: the whole level's requests and users (it sent its
+   * share of them) and when it started the level, {@code System.nanoTime()} on its own clock.
+   */
+  public record ShardLevel(int wholePrompts, int wholeUsers, long startNanoTime) {
+    /** The shard's own level result's keys. */
+    public Map<String, Object> resultKeys() {
+      return Map.of("shard_whole_prompts", wholePrompts, "shard_whole_users", wholeUsers,
+          "shard_start_nanotime", startNanoTime);
+    }
+  }
+
+  /**
+   * What a merge of shards found for a level, as its result says it.
+   *
+   * @param startSpreadMs each shard's first request of the level, latest minus earliest; null with one shard
+   * @param clockOffsetsMs each shard's clock against shard 0's, by shard index
+   * @param clockOffsetRttMs the longest round trip an offset was measured with (it is right within half)
+   */
+  public record MergedLevel(int shards, List<Integer> shardsMissing, Double startSpreadMs,
+      Map<String, Double> clockOffsetsMs, double clockOffsetRttMs) {
+    public MergedLevel withStartSpread(double ms) {
+      return new MergedLevel(shards, shardsMissing, ms, clockOffsetsMs, clockOffsetRttMs);
+    }
+
+    /** The level result's keys. */
+    public Map<String, Object> resultKeys() {
+      Map<String, Object> k = new java.util.LinkedHashMap<>();
+      k.put("shards", shards);
+      k.put("shards_missing", shardsMissing);
+      k.put("shard_start_spread_ms", startSpreadMs);
+      k.put("shard_clock_offsets_ms", clockOffsetsMs);
+      k.put("shard_clock_offset_rtt_ms", clockOffsetRttMs);
+      return k;
     }
   }
 

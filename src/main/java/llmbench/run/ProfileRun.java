@@ -124,11 +124,10 @@ public final class ProfileRun {
   }
 
   /** What a merge needs of a shard's level: the whole level's shape, and when this shard started it. */
-  private static Map<String, Object> shardKeys(LevelPlan l) {
+  private static RunInfo.ShardLevel shardLevel(LevelPlan l) {
     Integer cap = l.open() ? l.arrivals().maxConcurrency() : null;
-    return Map.of("shard_whole_prompts", l.wholePrompts(),
-        "shard_whole_users", !l.open() ? l.wholeConcurrency() : cap == null ? 0 : cap,
-        "shard_start_nanotime", l.startedNs());
+    return new RunInfo.ShardLevel(l.wholePrompts(), !l.open() ? l.wholeConcurrency() : cap == null ? 0 : cap,
+        l.startedNs());
   }
 
   /** The plan with each level cut to this shard's share; the server's warm-up is shard 0's alone. */
@@ -155,7 +154,7 @@ public final class ProfileRun {
         int users = !l.open() ? l.concurrency()
             : l.arrivals().maxConcurrency() == null ? 0 : l.arrivals().maxConcurrency();
         levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(), l.diagnosis(),
-            users, l.inputLen(), l.outputLen(), null, config.shards().shard().whole() ? null : shardKeys(l)));
+            users, l.inputLen(), l.outputLen(), null, config.shards().shard().whole() ? null : shardLevel(l), null));
       }
       if (l.open()) {
         schedules.put(l.label(), new RunInfo.Schedule(l.arrivals().rateText(), l.arrivals().burstiness(),

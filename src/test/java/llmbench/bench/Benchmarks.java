@@ -13,8 +13,8 @@ import java.util.Map;
 import llmbench.bench.wire.WireBench;
 
 /**
- * {@code bench/run.sh [--quick] [--only a,b]}: runs the benchmarks (sections mock, fidelity, cold, prompts,
- * post, sweep), prints their tables and writes {@code bench/results.json} and {@code docs/PERFORMANCE.md}.
+ * {@code bench/run.sh [--quick] [--only a,b]}: runs the benchmarks (sections mock, fidelity, floor, cold,
+ * wire, prompts, post, sweep), prints their tables and writes {@code bench/results.json} and {@code docs/PERFORMANCE.md}.
  * Not part of the test run: the machines are shared and noisy, so figures are medians where repeated.
  */
 public final class Benchmarks {
@@ -31,7 +31,7 @@ public final class Benchmarks {
     boolean quick = a.contains("--quick");
     int only = a.indexOf("--only");
     List<String> sections = only >= 0 ? Arrays.asList(a.get(only + 1).split(","))
-        : List.of("mock", "fidelity", "cold", "wire", "prompts", "post", "sweep");
+        : List.of("mock", "fidelity", "floor", "cold", "wire", "prompts", "post", "sweep");
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "bench")), "run");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("date", ZonedDateTime.now().toString());
@@ -47,6 +47,9 @@ public final class Benchmarks {
     if (sections.contains("fidelity")) {
       List<Map<String, Object>> rows = fidelity(work, quick);
       results.put("fidelity", rows);
+    }
+    if (sections.contains("floor")) {
+      results.put("client_floor", ClientFloorBench.run(work, quick ? 5 : 10));
     }
     if (sections.contains("cold")) {
       // what a user's first level sees: a fresh client JVM, with and without the client's JIT warm-up

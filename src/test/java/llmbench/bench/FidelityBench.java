@@ -158,6 +158,8 @@ final class FidelityBench implements AutoCloseable {
     row.put("e2el_err_max_ms", BenchUtil.max(e));
     row.put("client_cpu_us_per_chunk", clientCpuUs);
     row.put("client_cpu_ms", level.path("client_cpu_ms").asDouble(Double.NaN));
+    row.put("client_cpu_by_thread_ms", JSON.convertValue(level.path("client_cpu_by_thread_ms"), Map.class));
+    row.put("client_jit_ms", level.path("client_jit_ms").asDouble(Double.NaN));
     row.put("chunks", chunks);
     if (separateProcess && chunks > 0) {
       row.put("mock_cpu_us_per_chunk", mockCpuTicks * 1e6 / 100.0 / chunks); // /proc ticks are 10 ms

@@ -202,6 +202,12 @@ class ShardsIT {
 
       LevelResult r = full.get(level);
       assertEquals(3 * c, r.numPrompts(), level + ": merged requests");
+      for (LevelResult own : ResultFiles.full(outs.get(1))) { // a shard's own result: its part, and the whole
+        if (own.level().equals(level)) {
+          assertEquals(3 * c, ((Number) own.other().get("shard_whole_prompts")).intValue(), level + ": shard 1");
+          assertTrue(own.numPrompts() < 3 * c, level + ": shard 1's part");
+        }
+      }
       assertEquals(c, r.maxConcurrency(), level + ": merged concurrency");
       double[] union = shardRecords.stream().filter(x -> x.level().equals(level))
           .mapToDouble(x -> (x.chunkNs()[0] - x.startNs()) / 1e9).sorted().toArray();
@@ -265,6 +271,11 @@ class ShardsIT {
       assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("partial level: shard [3] of 4 missing")),
           r.name() + ": " + r.warnings());
       assertEquals(List.of(3), r.other().get("shards_missing"));
+      // the whole level's requests come from what each shard kept of it, not from the shards merged
+      java.util.regex.Matcher planned = java.util.regex.Pattern.compile("; (\\d+) of the level's (\\d+) requests")
+          .matcher(String.join("\n", r.warnings()));
+      assertTrue(planned.find(), r.warnings().toString());
+      assertTrue(Integer.parseInt(planned.group(1)) < Integer.parseInt(planned.group(2)), planned.group());
       if (r.level().equals("c008")) {
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("shard [3] of 4 did not arrive within 5 s")),
             "the level where shard 3 died says so: " + r.warnings());

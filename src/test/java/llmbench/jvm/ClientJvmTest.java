@@ -22,7 +22,7 @@ class ClientJvmTest {
   @Test
   void scriptsAndMavenReadTheOneFile() throws IOException {
     assertEquals(List.of("-XX:MaxInlineLevel=2", "-XX:FreqInlineSize=50", "-XX:InlineSmallCode=500", "-XX:+UseZGC",
-        "-Djava.util.prefs.PreferencesFactory=llmbench.jvm.OfflinePreferences"), flags());
+        "-Dio.netty.leakDetection.level=disabled", "-Djava.util.prefs.PreferencesFactory=llmbench.jvm.OfflinePreferences"), flags());
     assertTrue(Files.readString(Path.of("bin", "classpath.sh")).contains("LLMBENCH_CLIENT_OPTS=(\"@$root/bin/client-jvm.args\")"));
     for (String script : new String[] {"run_test.sh", "run_vision_test.sh"}) {
       assertTrue(Files.readString(Path.of(script)).contains("\"${LLMBENCH_CLIENT_OPTS[@]}\""), script);

@@ -164,11 +164,29 @@ final class Exchange {
         : FailureKinds.slow((int) (settings.requestTimeoutMs() / 1000), 0));
   }
 
-  /** Silence between chunks: from the last bytes read, re-armed at each read. */
+  /**
+   * Silence between chunks, counted from the last bytes read. One timer at a time, set when the answer
+   * starts and, when it fires while bytes came since, again for what is left: cancelling and scheduling
+   * a timer at every chunk cost each event loop a task queue update per chunk.
+   */
   private void armChunkTimer() {
-    cancel(chunkTimer);
-    chunkTimer = channel.eventLoop().schedule(() -> fail(FailureKinds.timeout(settings.chunkTimeoutMs() / 1000.0)),
-        settings.chunkTimeoutMs(), TimeUnit.MILLISECONDS);
+    if (chunkTimer == null) {
+      scheduleChunkCheck(settings.chunkTimeoutMs() * 1_000_000L);
+    }
+  }
+
+  private void scheduleChunkCheck(long inNs) {
+    chunkTimer = channel.eventLoop().schedule(this::chunkCheck, inNs, TimeUnit.NANOSECONDS);
+  }
+
+  private void chunkCheck() {
+    long limitNs = settings.chunkTimeoutMs() * 1_000_000L;
+    long silentNs = System.nanoTime() - lastBytesNs;
+    if (silentNs >= limitNs) {
+      fail(FailureKinds.timeout(settings.chunkTimeoutMs() / 1000.0));
+    } else if (!ended) {
+      scheduleChunkCheck(limitNs - silentNs);
+    }
   }
 
   private void fail(String why) {
