@@ -255,24 +255,31 @@ final class PerformanceDoc {
         Netty's leak detector (a stack trace for one buffer in 128: 3 % of the event loops' CPU; off
         in `bin/client-jvm.args`) and a silence timer cancelled and scheduled again at every chunk
         (now one timer per wait, set again only when it fires early); at this run-to-run noise
-        (16–25 µs per level) neither moves the median measurably. The wire after them (section 6,
-        `--quick`, 2 runs): worst level 1.33 / 9.41 ms on the plain mock (c032's TTFT error p99 was
-        3.77 ms in the other run) and 1.33 / 4.05 / 3.75 ms on the busy one, against 0.75 / 6.95 and
-        0.74 / 9.18 / 3.40 ms at the last stop: one late read among a level's 32 first tokens is its
-        p99, and two runs do not tell such tails apart. Tried and not kept: C2's default
+        (16–25 µs per level) neither moves the median measurably. The wire after them, worst levels:
+        section 6's 4 runs 0.82 / 5.93 ms (plain mock, TTFT error mean / p99) and 0.78 / 13.70 / 4.36 ms
+        (busy, with chunk delay p99); a `--quick` run of 2 before it 1.33 / 9.41 and 1.33 / 4.05 / 3.75 ms;
+        at the last stop (2 runs) 0.75 / 6.95 and 0.74 / 9.18 / 3.40 ms. One late read among a level's
+        first tokens is its p99: over four sets of runs of this build the plain mock's worst p99 was
+        9.41, 4.22, 4.46 and 5.93 ms. Tried and not kept: C2's default
         inlining again, now on the LLM action (runs 3–8 of one JVM: 22.7–39.1 µs per chunk, the
         compiler still busy, against 16.4–21.9 µs with the shallow flags); 2 or 1 event loops
         instead of Gatling's 4 on 2 cores (`-Dio.netty.eventLoopThreads`: medians unchanged).
       - Whole-process CPU of `./run_test.sh --profiles low` (`bench/client-cpu.sh --runs 3`, 2026-12-03):
         50.2 / 50.7 s with the client warm-up, 8.1 / 8.4 s without (median / worst). The JIT is most of
         the difference (`-XX:+CITime`): with the warm-up the compilers ran 18.2 s (C1 6.6 s for 8,272
-        methods, C2 11.6 s for 1,887: the warm-up's in-process servers get compiled too), without it
+        methods, C2 11.6 s for 1,887, the warm-up's in-process servers among them), without it
         3.3 s (C1 1.3 s, C2 2.0 s for 880 methods), the rest of it inside the measured levels. Compiling
         the request path once costs more CPU than vLLM's client spends on the whole sweep (9.1–9.3 s),
         and not compiling it before the levels leaves the compiler in them (section 6 and "The first
         level of a fresh JVM"): on 2 cores the CPU target and the wire targets cannot both hold with
-        HotSpot. A warm-up that replays recorded bytes through the client's own handlers, without the
-        in-process servers, is the lead left to measure.
+        HotSpot. A gentler warm-up was measured and not kept: the same in-process servers at 4 ms steps
+        instead of 0.25 ms, so that the compilers get the cores while the request path runs. It settled
+        after 5.7–6.6 s and the whole process took 15.0 / 15.1 s of CPU, and the JIT inside the levels did
+        not grow (plain mock, median level 32–58 ms, against 45–56 ms), but the plain mock's tails did (section 6's
+        runs, 4 fresh JVMs at a time): 13 of 50 levels with a TTFT error p99 over 3 ms, against 8 of 70
+        with the usual warm-up (busy mock: 14 of 50 against 15 of 70), worst level 2.73 / 10.93 ms
+        against 1.36 / 9.41 ms. The long warm-up buys something besides compiled code (heap, allocator
+        caches?) that this was not able to find.
       - Sweep overhead: the levels of a profile are one Gatling population with a rendez-vous between
         levels (before: one population per level chained with `andThen`, each started on the
         injector's next 1 s tick: 51 % overhead at 0.2×, now about 39 %). What remains is fixed per
