@@ -22,14 +22,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 work="$(mktemp -d)"
-port=$((20000 + RANDOM % 20000))
-"$here/mock_server.sh" --port "$port" --decode-step-ms 10 --max-num-seqs 1024 >"$work/mock.log" 2>&1 &
-mock=$!
-trap 'kill $mock 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.2
-done
+mock_pid=""
+trap 'kill $mock_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+source "$here/bench/mock.sh"
+start_mock "$work" --decode-step-ms 10 --max-num-seqs 1024
+port=$mock_port
 common=(--url "http://127.0.0.1:$port" --profiles low --levels "$levels" --rounds 1 --input-len 100 --output-len 100
   --seed 42 ${warm} "${extra[@]}")
 for r in $(seq 1 "$runs"); do
