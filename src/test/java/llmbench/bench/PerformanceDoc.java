@@ -278,8 +278,16 @@ final class PerformanceDoc {
         not grow (plain mock, median level 32–58 ms, against 45–56 ms), but the plain mock's tails did (section 6's
         runs, 4 fresh JVMs at a time): 13 of 50 levels with a TTFT error p99 over 3 ms, against 8 of 70
         with the usual warm-up (busy mock: 14 of 50 against 15 of 70), worst level 2.73 / 10.93 ms
-        against 1.36 / 9.41 ms. The long warm-up buys something besides compiled code (heap, allocator
-        caches?) that this was not able to find.
+        against 1.36 / 9.41 ms, and the send delay (start stamp → the POST's first byte) rose from a
+        median level of 0.11–0.27 ms to 0.33–0.50 ms: at 250 tokens per answer the warm-up sent few
+        requests, and the per-request code was left to compile in the levels. With 25-token answers at
+        4 ms steps (3,289 requests against 4,424, under a tenth of the chunks, one run each): settled after 13.4 s,
+        23.5 / 23.6 s of CPU (3 runs); plain mock 4 of 40 levels over 3 ms (worst 0.91 / 3.05 ms in one
+        set of 4 runs, 0.80 / 9.97 in the other), send delay back to 0.15–0.17 ms; busy mock 11 of 40
+        over 3 ms against 15 of 70, but its median level's p99 1.15–1.61 ms against 0.53–0.77 ms; a fresh
+        JVM's first level (the cold rows' setup, 3 runs) TTFT error p50 / p99 0.24 / 3.68 ms and E2EL
+        p99 6.82 ms against 0.10 / 3.65 and 3.44 ms. Not made the default on that evidence: half the CPU
+        before the levels, for tails a little longer in two of the three measures.
       - Sweep overhead: the levels of a profile are one Gatling population with a rendez-vous between
         levels (before: one population per level chained with `andThen`, each started on the
         injector's next 1 s tick: 51 % overhead at 0.2×, now about 39 %). What remains is fixed per
