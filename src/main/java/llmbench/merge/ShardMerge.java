@@ -259,7 +259,6 @@ public final class ShardMerge {
     return l == null || l.shard() == null ? 0 : l.shard().startNanoTime();
   }
 
-
   private static void write(SequenceWriter w, RequestRecord r) {
     try {
       w.write(r);

@@ -1,14 +1,12 @@
 package llmbench.bench;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import llmbench.gatling.llm.PipelineBench;
-import llmbench.prompt.BuiltinTokenizer;
 import llmbench.stats.Distribution;
 
 /**
@@ -29,32 +27,29 @@ final class ClientFloorBench {
     r.put("streams", STREAMS);
     r.put("tokens", TOKENS);
     r.put("runs", runs);
-    r.put("reader", reader(work, runs));
-    r.put("pipeline", pipeline(runs));
-    r.put("client", client(work, runs));
+    try (FidelityBench fidelity = new FidelityBench(work)) { // one mock for the reader and the client
+      r.put("reader", reader(fidelity.mock(10), runs));
+      r.put("pipeline", pipeline(runs));
+      r.put("client", client(fidelity, runs));
+    }
     return r;
   }
 
-  private static Map<String, Object> reader(Path work, int runs) throws Exception {
-    Path tok = Files.createDirectories(work.resolve("floor-tokenizer"));
-    BuiltinTokenizer.writeTo(tok);
+  private static Map<String, Object> reader(MockProcess mock, int runs) throws Exception {
     var mx = ManagementFactory.getThreadMXBean();
     List<Double> total = new ArrayList<>();
     long cpuNs = 0;
     long userNs = 0;
-    try (MockProcess.Pool pool = new MockProcess.Pool(work, tok)) {
-      MockProcess mock = pool.get(10, 0);
-      String body = BenchUtil.body(199, TOKENS);
-      DrainClient.run(mock.port(), STREAMS, STREAMS, body); // the mock's and this loop's JIT
-      for (int i = 0; i < runs; i++) {
-        long c0 = mx.getCurrentThreadCpuTime();
-        long u0 = mx.getCurrentThreadUserTime();
-        DrainClient.run(mock.port(), STREAMS, STREAMS, body);
-        long c = mx.getCurrentThreadCpuTime() - c0;
-        cpuNs += c;
-        userNs += mx.getCurrentThreadUserTime() - u0;
-        total.add(c / 1e3 / (STREAMS * TOKENS));
-      }
+    String body = BenchUtil.body(199, TOKENS);
+    DrainClient.run(mock.port(), STREAMS, STREAMS, body); // the mock's and this loop's JIT
+    for (int i = 0; i < runs; i++) {
+      long c0 = mx.getCurrentThreadCpuTime();
+      long u0 = mx.getCurrentThreadUserTime();
+      DrainClient.run(mock.port(), STREAMS, STREAMS, body);
+      long c = mx.getCurrentThreadCpuTime() - c0;
+      cpuNs += c;
+      userNs += mx.getCurrentThreadUserTime() - u0;
+      total.add(c / 1e3 / (STREAMS * TOKENS));
     }
     Distribution d = BenchUtil.dist(total);
     Map<String, Object> m = new LinkedHashMap<>();
@@ -75,20 +70,18 @@ final class ClientFloorBench {
     return Map.of("us_per_chunk_median", d.median(), "us_per_chunk_worst", BenchUtil.max(d));
   }
 
-  private static Map<String, Object> client(Path work, int runs) throws Exception {
+  private static Map<String, Object> client(FidelityBench fidelity, int runs) throws Exception {
     List<Double> whole = new ArrayList<>();
     List<Double> loops = new ArrayList<>();
-    try (FidelityBench fidelity = new FidelityBench(work)) {
-      for (int i = 0; i < 4; i++) { // the first levels of this JVM compile the request path
-        fidelity.run(STREAMS, 10, true);
-      }
-      for (int i = 0; i < runs; i++) {
-        Map<String, Object> row = fidelity.run(STREAMS, 10, true);
-        long chunks = ((Number) row.get("chunks")).longValue();
-        whole.add((double) row.get("client_cpu_us_per_chunk"));
-        Object loopMs = ((Map<?, ?>) row.get("client_cpu_by_thread_ms")).get("event_loops");
-        loops.add(((Number) loopMs).doubleValue() * 1e3 / chunks);
-      }
+    for (int i = 0; i < 4; i++) { // the first levels of this JVM compile the request path
+      fidelity.run(STREAMS, 10, true);
+    }
+    for (int i = 0; i < runs; i++) {
+      Map<String, Object> row = fidelity.run(STREAMS, 10, true);
+      long chunks = ((Number) row.get("chunks")).longValue();
+      whole.add((double) row.get("client_cpu_us_per_chunk"));
+      Object loopMs = ((Map<?, ?>) row.get("client_cpu_by_thread_ms")).get("event_loops");
+      loops.add(((Number) loopMs).doubleValue() * 1e3 / chunks);
     }
     Distribution w = BenchUtil.dist(whole);
     Distribution l = BenchUtil.dist(loops);

@@ -48,6 +48,11 @@ final class FidelityBench implements AutoCloseable {
     this.mocks = new MockProcess.Pool(work, tokenizer);
   }
 
+  /** The mock in its own process at {@code stepMs} steps, started once and shared by the runs. */
+  MockProcess mock(double stepMs) throws IOException, InterruptedException {
+    return mocks.get(stepMs, 0);
+  }
+
   Map<String, Object> run(int concurrency, double stepMs, boolean separateProcess) throws Exception {
     return run(concurrency, stepMs, separateProcess, 0, null);
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.nio.charset.StandardCharsets;
 import llmbench.trace.FailureKinds;
 import llmbench.trace.StreamRecorder;
@@ -42,9 +41,10 @@ class ExchangeTest {
   void aStreamThatKeepsSendingIsNeverCutAndOneThatFallsSilentIsCutAfterTheLimit() throws Exception {
     long limitMs = 400;
     LlmSettings settings = LlmSettings.of("http://127.0.0.1:1", null, true, 60_000).withTimeouts(60_000, limitMs);
+    LlmClient client = new LlmClient(settings, StreamWatch.NONE);
     UserConnection conn = new UserConnection();
     EmbeddedChannel ch = new EmbeddedChannel();
-    ch.pipeline().addLast(conn.new Stamp(), new HttpClientCodec(), conn.new Answer());
+    client.pipeline(ch, conn);
     conn.attach(ch);
     Ended done = new Ended();
     StreamRecorder rec = new StreamRecorder("r1");

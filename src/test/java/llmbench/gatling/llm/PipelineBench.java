@@ -3,7 +3,6 @@ package llmbench.gatling.llm;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +46,7 @@ public final class PipelineBench {
     parts[TOKENS + 2] = chunk("data: [DONE]\n\n");
     parts[TOKENS + 3] = Unpooled.copiedBuffer("0\r\n\r\n", StandardCharsets.US_ASCII);
     LlmSettings settings = LlmSettings.of("http://127.0.0.1:1", null, true, 600_000);
+    LlmClient client = new LlmClient(settings, StreamWatch.NONE);
     long chunks = 0;
     long t0 = 0;
     int connections = Math.max(2, requests / PER_CONNECTION);
@@ -57,7 +57,7 @@ public final class PipelineBench {
       }
       UserConnection conn = new UserConnection();
       EmbeddedChannel ch = new EmbeddedChannel();
-      ch.pipeline().addLast(conn.new Stamp(), new HttpClientCodec(), conn.new Answer());
+      client.pipeline(ch, conn);
       conn.attach(ch);
       for (int k = 0; k < PER_CONNECTION; k++) {
         Exchange ex = new Exchange(new StreamRecorder("r" + c + "-" + k), settings, StreamWatch.NONE,
