@@ -1,7 +1,7 @@
 package llmbench.cli;
 
 import java.util.Arrays;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 
 /** {@code ./run_test.sh} and {@code ./run_vision_test.sh --vision}: the sweep, each profile's simulation in this JVM. */
 public final class RunTestMain {

@@ -30,9 +30,10 @@ enum ChunkShape {
    *
    * @param chunkUsage usage on every chunk (vLLM's and SGLang's {@code stream_options.continuous_usage_stats})
    * @param reasoningTokens the thinking tokens before the answer (chat)
+   * @param call the tool call the answer is, or null
    */
   record Stream(String id, String model, long created, boolean chat, int promptTokens, boolean includeUsage,
-      boolean chunkUsage, int reasoningTokens) {}
+      boolean chunkUsage, int reasoningTokens, ToolCalls.Call call) {}
 
   /**
    * Writes the events of the chunk that carries tokens {@code first}..{@code first + count - 1}
@@ -52,8 +53,9 @@ enum ChunkShape {
       choices++;
     }
     boolean separateFinish = this == LLAMACPP;
-    HttpReplies.sse(buf, withChunkUsage(s, tokenChunk(s, text, reasoning, separateFinish ? null : finishReason),
-        index + 1));
+    ObjectNode token = s.call() != null && s.chat() ? toolChunk(s, first, text, separateFinish ? null : finishReason)
+        : tokenChunk(s, text, reasoning, separateFinish ? null : finishReason);
+    HttpReplies.sse(buf, withChunkUsage(s, token, index + 1));
     choices++;
     if (finishReason == null) {
       return choices;
@@ -127,6 +129,22 @@ enum ChunkShape {
       }
       case LLAMACPP -> delta.put(reasoning ? "reasoning_content" : "content", piece);
       default -> delta.put(reasoning ? "reasoning" : "content", piece);
+    }
+    return chatChunk(s, delta, finishReason);
+  }
+
+  /**
+   * A chunk of a tool call (OpenAI's and vLLM's delta): its first names the call and the function,
+   * every one carries the next piece of the arguments.
+   */
+  private ObjectNode toolChunk(Stream s, int first, String piece, String finishReason) {
+    ObjectNode delta = MockServer.JSON.createObjectNode();
+    ObjectNode call = delta.putArray("tool_calls").addObject().put("index", 0);
+    if (first == 0) {
+      call.put("id", s.call().id()).put("type", "function").putObject("function").put("name", s.call().name())
+          .put("arguments", piece);
+    } else {
+      call.putObject("function").put("arguments", piece);
     }
     return chatChunk(s, delta, finishReason);
   }

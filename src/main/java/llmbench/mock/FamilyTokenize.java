@@ -19,7 +19,7 @@ final class FamilyTokenize {
       case LLAMACPP -> {
         if (path.equals("/apply-template")) {
           requireMessages(body);
-          return MockServer.JSON.createObjectNode().put("prompt", ChatTemplate.render(body.get("messages")));
+          return MockServer.JSON.createObjectNode().put("prompt", ChatTemplate.render(body.get("messages"), body.get("tools")));
         }
         if (path.equals("/tokenize")) {
           if (!body.path("content").isTextual()) {
@@ -33,7 +33,7 @@ final class FamilyTokenize {
       case TGI -> {
         if (path.equals("/chat_tokenize")) {
           requireMessages(body);
-          String text = ChatTemplate.render(body.get("messages"));
+          String text = ChatTemplate.render(body.get("messages"), body.get("tools"));
           ObjectNode out = MockServer.JSON.createObjectNode();
           ArrayNode spans = out.putArray("tokenize_response");
           for (long id : tok.encode(text, false)) {
@@ -70,7 +70,7 @@ final class FamilyTokenize {
   /** vLLM's {@code /tokenize}: a prompt (special tokens added), or {@code messages} through the template. */
   private static ObjectNode vllm(JsonNode body, TextTokenizer tok, int maxModelLen) {
     long[] ids = body.has("messages")
-        ? tok.encode(ChatTemplate.render(body.get("messages")), body.path("add_special_tokens").asBoolean(false))
+        ? tok.encode(ChatTemplate.render(body.get("messages"), body.get("tools")), body.path("add_special_tokens").asBoolean(false))
         : tok.encode(body.path("prompt").asText(""), body.path("add_special_tokens").asBoolean(true));
     ObjectNode out = MockServer.JSON.createObjectNode().put("count", ids.length).put("max_model_len", maxModelLen);
     ids(out, ids).putNull("token_strs");

@@ -1,5 +1,6 @@
 package llmbench.mock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import java.io.IOException;
@@ -47,6 +48,8 @@ public final class GroundTruth implements AutoCloseable {
     static final Arrival NONE = new Arrival(null, null);
   }
   private final boolean keep;
+  /** Every generation request's body, in arrival order, when traces are kept in memory (tests read what was sent). */
+  private final java.util.Queue<JsonNode> bodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final SequenceWriter writer;
   /** Serializing a trace takes tens of µs: never on an event loop that has chunks to send. */
   private final java.util.concurrent.ExecutorService fileWriter;
@@ -76,6 +79,18 @@ public final class GroundTruth implements AutoCloseable {
       return;
     }
     arrivals.put(requestId, new Arrival(traceparent, sha256(body)));
+    if (keep) {
+      try {
+        bodies.add(JSON.readTree(body));
+      } catch (IOException e) {
+        bodies.add(JSON.getNodeFactory().textNode(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  /** The bodies of the requests that came with an id, in arrival order (traces kept in memory only). */
+  public List<JsonNode> bodies() {
+    return List.copyOf(bodies);
   }
 
   /** The traceparent and body hash the request came with, once: its trace takes them. */
@@ -133,6 +148,7 @@ public final class GroundTruth implements AutoCloseable {
   }
 
   public void clear() {
+    bodies.clear();
     traces.clear();
   }
 

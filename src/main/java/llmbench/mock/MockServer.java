@@ -215,7 +215,12 @@ public final class MockServer implements AutoCloseable {
               handlePost(ch, p, bytes, requestId, faultHeader, keepAlive, arrivalNs);
             });
           }
-          default -> throw new ApiError(404, "NotFoundError", null, "Not Found");
+          default -> {
+            if (!path.startsWith("/tools/")) {
+              throw new ApiError(404, "NotFoundError", null, "Not Found");
+            }
+            HttpReplies.send(ctx.channel(), HttpResponseStatus.OK, ToolCalls.answer(req.uri()), keepAlive);
+          }
         }
       } catch (ApiError e) {
         HttpReplies.sendError(ctx.channel(), e, keepAlive);
@@ -286,7 +291,7 @@ public final class MockServer implements AutoCloseable {
       if (!messages.isArray() || messages.isEmpty()) {
         throw ApiError.badRequest("'messages' must be a non-empty list");
       }
-      long[] ids = tokenizer.encode(ChatTemplate.render(messages), false);
+      long[] ids = tokenizer.encode(ChatTemplate.render(messages, body.get("tools")), false);
       int n = ids.length;
       for (JsonNode m : messages) {
         for (JsonNode part : m.path("content")) {
@@ -375,12 +380,15 @@ public final class MockServer implements AutoCloseable {
     boolean stream = body.path("stream").asBoolean(false);
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     boolean chunkUsage = includeUsage && body.path("stream_options").path("continuous_usage_stats").asBoolean(false);
-    int reasoning = chat ? config.reasoningFor(maxTokens) : 0;
+    // a tool call is exactly its arguments' tokens long (fewer when max_tokens cuts it)
+    ToolCalls.Call call = chat ? ToolCalls.of(body, Long.toString(n), config.seed() * 31 + n) : null;
+    int outTokens = call == null ? maxTokens : Math.min(maxTokens, call.pieces().size());
+    int reasoning = chat && call == null ? config.reasoningFor(maxTokens) : 0;
     int minTokens = body.path("min_tokens").asInt(0);
-    MockStream out = new MockStream(streamContext, ch, chat, id, traceId, prompt, maxTokens, stream,
-        includeUsage, keepAlive, fault, arrivalNs, images, reasoning, chunkUsage, minTokens);
-    Sequence seq = new Sequence(traceId, prompt, maxTokens, minTokens,
-        body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
+    MockStream out = new MockStream(streamContext, ch, chat, id, traceId, prompt, outTokens, stream,
+        includeUsage, keepAlive, fault, arrivalNs, images, reasoning, chunkUsage, minTokens, call);
+    Sequence seq = new Sequence(traceId, prompt, outTokens, call == null ? minTokens : 0,
+        call != null || body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
     seq.reasoningTokens = reasoning;
     if (config.prefixCaching() && images.isEmpty()) { // image tokens would need the image's hash: none cached
       seq.blockHashes = PrefixCache.blockHashes(parsed.textIds(), config.blockSize());

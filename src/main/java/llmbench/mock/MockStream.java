@@ -56,16 +56,20 @@ final class MockStream implements Sequence.Output {
   private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
 
   private final List<String> images;
+  private final ToolCalls.Call call;
 
   /**
    * @param reasoningTokens thinking tokens before the answer (chat requests to a reasoning model)
    * @param chunkUsage usage on every chunk ({@code stream_options.continuous_usage_stats})
    * @param minTokens the request's min_tokens (0: none), for the record
+   * @param call the tool call the answer is (its arguments streamed as its tokens), or null for words
    */
   MockStream(Context ctx, Channel ch, boolean chat, String id, String traceId, int promptTokens,
       int maxTokens, boolean stream, boolean includeUsage, boolean keepAlive, Faults.Fault fault,
-      long arrivalNs, List<String> images, int reasoningTokens, boolean chunkUsage, int minTokens) {
+      long arrivalNs, List<String> images, int reasoningTokens, boolean chunkUsage, int minTokens,
+      ToolCalls.Call call) {
     this.ctx = ctx;
+    this.call = call;
     this.images = images;
     this.ch = ch;
     this.chat = chat;
@@ -82,7 +86,7 @@ final class MockStream implements Sequence.Output {
     this.reasoningTokens = reasoningTokens;
     this.minTokens = minTokens;
     this.shape = new ChunkShape.Stream(id, ctx.modelId(), ctx.created(), chat, promptTokens, includeUsage, chunkUsage,
-        reasoningTokens);
+        reasoningTokens, call);
     this.dueNs = new long[maxTokens];
     this.sentNs = new long[maxTokens];
   }
@@ -100,13 +104,16 @@ final class MockStream implements Sequence.Output {
   }
 
   @Override
-  public Sequence.Delivery prepareChunk(int first, int count, String finishReason, long due) {
+  public Sequence.Delivery prepareChunk(int first, int count, String given, long due) {
     StringBuilder pieces = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      pieces.append(ctx.tokenTexts()[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % ctx.tokenTexts().length)]);
+      pieces.append(call != null ? call.pieces().get(first + i)
+          : ctx.tokenTexts()[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % ctx.tokenTexts().length)]);
     }
     String piece = pieces.toString();
     int last = first + count - 1;
+    // a tool call that was not cut short by max_tokens ends as one
+    String finishReason = given != null && call != null && last + 1 == call.pieces().size() ? "tool_calls" : given;
     boolean reasoning = first < reasoningTokens; // the scheduler never lets a chunk cross into the answer
     Faults.Kind kind = fault.kind();
     boolean faultNow = faultToken >= first && faultToken <= last
@@ -228,7 +235,12 @@ final class MockStream implements Sequence.Output {
   private void finishNonStreaming(String finishReason) {
     ObjectNode body = baseChunk();
     ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
-    if (chat) {
+    if (chat && call != null) {
+      ObjectNode msg = choice.putObject("message").put("role", "assistant");
+      msg.putNull("content");
+      msg.putArray("tool_calls").addObject().put("id", call.id()).put("type", "function").putObject("function")
+          .put("name", call.name()).put("arguments", text.toString());
+    } else if (chat) {
       choice.putObject("message").put("role", "assistant").put("content", text.toString());
     } else {
       choice.put("text", text.toString());

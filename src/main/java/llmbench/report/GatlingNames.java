@@ -2,9 +2,14 @@ package llmbench.report;
 
 /** Names the simulations give requests, checks and groups, which the post-processor reads back. */
 public final class GatlingNames {
-  /** A request, start to the end of its answer (OK or KO with the failure's words). */
+  /**
+   * The LLM action's one request per call ends with this: {@code NAME: TTFT}, start to first token,
+   * inside the group {@code NAME} timed start to end (E2EL).
+   */
+  public static final String TTFT_SUFFIX = ": TTFT";
+  /** Run folders from before the LLM protocol: a request, start to the end of its answer. */
   public static final String E2EL = "E2EL";
-  /** A request's start to its first token (only requests that got one). */
+  /** Run folders from before the LLM protocol: a request's start to its first token. */
   public static final String TTFT = "TTFT";
   /** Gatling's SSE connect (POST until response headers), in run folders from before the LLM action. */
   public static final String CONNECT = "connect";

@@ -160,7 +160,12 @@ final class LevelSummary implements AutoCloseable {
       other.put("std_" + metric + "_ms", s.std());
       s.percentiles().forEach((p, v) -> other.put("p" + ConsoleBlock.percentileWord(p) + "_" + metric + "_ms", v));
     }
-    boolean dataset = info.metadata() != null && info.metadata().containsKey("dataset_name"); // a file's lengths vary
+    boolean byRequest = info.byRequest();
+    if (byRequest) {
+      other.put(LevelResult.REQUEST_NAME, label);
+    }
+    // a file's lengths vary, and a user's simulation plans none
+    boolean dataset = byRequest || info.metadata() != null && info.metadata().containsKey("dataset_name");
     LevelResult r = new LevelResult(c.date(), info.endpointType(), info.endpointType(), info.modelId(),
         info.tokenizerId(), m.numPrompts(), LevelResult.TOOL, info.profile(), label,
         dataset ? null : shape.inputLen(), dataset ? null : shape.outputLen(), c.gatlingRun(),
@@ -168,7 +173,7 @@ final class LevelSummary implements AutoCloseable {
         FailureKinds.count(errors), warnings,
         schedule == null ? Double.POSITIVE_INFINITY : Arrivals.parseRate(schedule.requestRate()),
         schedule == null ? 1.0 : schedule.burstiness(),
-        schedule == null ? Integer.valueOf(shape.concurrency()) : schedule.maxConcurrency(),
+        schedule != null ? schedule.maxConcurrency() : byRequest ? null : Integer.valueOf(shape.concurrency()),
         m.duration(), m.completed(), m.failed(), m.totalInput(), m.totalOutput(), m.requestThroughput(),
         m.requestGoodput(), m.outputThroughput(), m.totalTokenThroughput(),
         m.inputLens().stream().mapToInt(Integer::intValue).toArray(),
@@ -197,8 +202,9 @@ final class LevelSummary implements AutoCloseable {
       lines.add("failures by kind: " + FailureKinds.describe(r.failuresByKind()));
     }
     warnings.forEach(w -> lines.add("warning: " + w));
-    String heading = "[" + info.profile() + " " + label + ": " + load + ", " + shape.inputLen() + " in / "
-        + shape.outputLen() + " out, " + m.numPrompts() + " prompts]";
+    String heading = byRequest ? "[" + info.profile() + " " + label + ": " + m.numPrompts() + " requests]"
+        : "[" + info.profile() + " " + label + ": " + load + ", " + shape.inputLen() + " in / " + shape.outputLen()
+            + " out, " + m.numPrompts() + " prompts]";
     return new Summarised(r, m, heading, lines,
         m.completed() == 0 && m.numPrompts() > 0 ? m.perRequest().error(0) : null);
   }

@@ -119,7 +119,7 @@ public final class PostProcessor {
 
   /** A dataset's requests ask each their own output length; random prompts all the same. */
   private static boolean fixedOutput(RunInfo info) {
-    return info.metadata() == null || !info.metadata().containsKey("dataset_name");
+    return !info.byRequest() && (info.metadata() == null || !info.metadata().containsKey("dataset_name"));
   }
 
   /** What every level of a run shares. {@code gatlingRun} is null for a block shown before the end. */
@@ -147,7 +147,8 @@ public final class PostProcessor {
 
   /**
    * Per level group: [requests, failed requests, failed checks] from simulation.log: the LLM action's
-   * E2EL entries, or in a run folder from before it, Gatling's SSE connects and its failed checks.
+   * one request per call ({@code NAME: TTFT}), or in older run folders its E2EL entries or Gatling's
+   * SSE connects and failed checks.
    */
   private static Map<String, int[]> gatlingCounts(SimulationLog.Contents c) {
     Map<String, int[]> counts = new LinkedHashMap<>();
@@ -160,7 +161,8 @@ public final class PostProcessor {
       }
       String level = r.groups().get(0).split(" ")[0];
       int[] n = counts.computeIfAbsent(level, k -> new int[3]);
-      if (r.name().equals(GatlingNames.E2EL) || r.name().equals(GatlingNames.CONNECT)) {
+      if (r.name().endsWith(GatlingNames.TTFT_SUFFIX) || r.name().equals(GatlingNames.E2EL)
+          || r.name().equals(GatlingNames.CONNECT)) {
         n[0]++;
         n[1] += r.ok() ? 0 : 1;
       } else if (!r.ok()) {

@@ -32,6 +32,19 @@ public record RunInfo(
     Map<String, Schedule> schedules,
     ShardTimes shard) {
 
+  /**
+   * The metadata key of a user's simulation on the LLM protocol: its results are per request name
+   * (within its groups), each its own "level", with no planned lengths or users.
+   */
+  public static final String BY_REQUEST_KEY = "results_by_request";
+  /** The endpoint type of such a run, whose requests may go to any endpoint. */
+  public static final String BY_REQUEST = "openai";
+
+  /** True for a user's simulation ({@link #BY_REQUEST_KEY}). */
+  public boolean byRequest() {
+    return metadata != null && Boolean.TRUE.equals(metadata.get(BY_REQUEST_KEY));
+  }
+
   /** A run without request-rate levels. */
   public RunInfo(String profile, String simulation, String baseUrl, String modelId, String tokenizerId,
       String endpointType, int maxModelLen, long startEpochMs, List<String> percentileMetrics,

@@ -75,6 +75,8 @@ public record LevelResult(
     @JsonAnySetter Map<String, Object> other) {
 
   public static final String TOOL = "gatling-llm-bench";
+  /** A user's simulation's key: the request's name within its groups ({@code checkout / ask}). */
+  public static final String REQUEST_NAME = "request_name";
   /** vLLM's four latency metrics, in its order. */
   public static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el");
   private static final Pattern STAT = Pattern.compile(
@@ -195,6 +197,10 @@ public record LevelResult(
    */
   public String fileName() {
     String model = modelId.substring(modelId.lastIndexOf('/') + 1);
+    Object request = other.get(REQUEST_NAME);
+    if (request != null) { // a user's simulation: the request's name (and groups) where the lengths were
+      return safe(model) + "_" + safe(request.toString().replace(" / ", "-")) + "_" + numPrompts + ".json";
+    }
     String rate = "";
     if (open()) {
       rate = "_" + rateText() + "qps" + (burstiness == null || burstiness == 1.0 ? "" : "_b" + burstiness)
@@ -202,6 +208,10 @@ public record LevelResult(
     }
     Object dataset = other.get("dataset_name");
     String lengths = dataset != null ? dataset.toString() : randomInputLen + "-" + randomOutputLen;
-    return model.replaceAll("[^A-Za-z0-9._-]", "_") + "_" + lengths + "_" + numPrompts + rate + ".json";
+    return safe(model) + "_" + lengths + "_" + numPrompts + rate + ".json";
+  }
+
+  private static String safe(String s) {
+    return s.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 }

@@ -185,7 +185,11 @@ public final class ProfileRun {
       showBlock(plan.levels().get(plan.levels().size() - 1));
     }
     try {
-      sink.close();
+      try {
+        sink.close();
+      } catch (IllegalStateException e) { // the writer failed: what it wrote before still makes results
+        System.err.println("error: " + e.getMessage() + " (the results below hold the requests written before)");
+      }
       scraper.close();
       if (progress != null) {
         progress.close(); // every record is in: the last level's final line, before the blocks

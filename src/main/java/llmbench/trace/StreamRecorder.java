@@ -158,8 +158,14 @@ public final class StreamRecorder {
     return Kind.OTHER;
   }
 
-  /** A chunk with some text (answer or thinking) in one of its text fields: the first token, for TTFT. */
+  /**
+   * A chunk with some text (answer or thinking) in one of its text fields, or the start of a tool
+   * call (its name or arguments are the answer's first tokens): the first token, for TTFT.
+   */
   private static boolean hasText(String e) {
+    if (e.contains("\"tool_calls\":[{")) {
+      return true;
+    }
     for (String f : FIELDS) {
       int at = e.indexOf(f);
       if (at >= 0 && at + f.length() < e.length() && e.charAt(at + f.length()) != '"') {
@@ -177,6 +183,22 @@ public final class StreamRecorder {
       }
     }
     return null;
+  }
+
+  /**
+   * The answer put together from the events kept so far (decoded here: a request pays for it only
+   * when a check or the session needs the answer).
+   */
+  public llmbench.openai.Answer answer(int status, String error) {
+    llmbench.openai.Answer.Builder b = new llmbench.openai.Answer.Builder();
+    for (int i = 0; i < n; i++) {
+      if (textOnly[i]) {
+        b.token(unescape(events[i]), thinking[i]);
+      } else {
+        b.chunk(events[i]);
+      }
+    }
+    return b.build(status, error);
   }
 
   /** When the first chunk with text was read (vLLM's TTFT end), 0 before it. */

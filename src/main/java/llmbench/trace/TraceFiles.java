@@ -24,6 +24,15 @@ public final class TraceFiles {
     }
   }
 
+  /** Records written to a stream of the caller's (closed with the writer). */
+  public static SequenceWriter writer(java.io.OutputStream out) {
+    try {
+      return JSON.writer().withRootValueSeparator("\n").writeValues(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write token timings", e);
+    }
+  }
+
   /** Streams every record of a file to {@code sink}. */
   public static void forEach(Path file, Consumer<RequestRecord> sink) {
     try (MappingIterator<RequestRecord> it = JSON.readerFor(RequestRecord.class).readValues(file.toFile())) {

@@ -13,22 +13,40 @@ import java.util.function.Supplier;
  * writing them never runs on Gatling's event loops. Each record waits {@link #DELAY_NS} first: the
  * streams of a level end within the same few engine steps, and decoding the first ones at once would
  * take a core from the event loops still stamping the last chunks of the others. The queue is
- * bounded: memory stays bounded on long runs.
+ * bounded (memory stays bounded on long runs) and never blocks the event loops that fill it: when the
+ * writer fails, or falls {@link #CAPACITY} records behind, it stops and says why once
+ * ({@link #onFailure}); every record written before stays in the file.
  */
 public final class TraceSink implements AutoCloseable {
   static final long DELAY_NS = 50_000_000L;
+  static final int CAPACITY = 4096;
   private static final Pending END = new Pending(0, () -> null, null);
-  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(4096);
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final SequenceWriter writer;
   private final Thread thread;
   private volatile Throwable failure;
   private volatile java.util.function.Consumer<RequestRecord> listener;
+  private volatile java.util.function.Consumer<String> onFailure = why -> { };
+  private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
 
   public TraceSink(Path file) {
-    this.writer = TraceFiles.writer(file);
+    this(TraceFiles.writer(file));
+  }
+
+  /** Records written with {@code writer} (its target named by whoever made it). */
+  public TraceSink(SequenceWriter writer) {
+    this.writer = writer;
     this.thread = new Thread(this::drain, "llmbench-trace-writer");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Told once, on the writer's thread, why the writer stopped: the run should end (nothing more is written). */
+  public void onFailure(java.util.function.Consumer<String> tell) {
+    this.onFailure = tell;
+    if (failure != null) {
+      tell.accept(why(failure));
+    }
   }
 
   /** Also hands each record, once built, to {@code l} (on the writer thread; it must not block). */
@@ -46,20 +64,47 @@ public final class TraceSink implements AutoCloseable {
   public boolean awaitWritten(long timeoutMs) {
     java.util.concurrent.CountDownLatch mark = new java.util.concurrent.CountDownLatch(1);
     try {
-      queue.put(new Pending(System.nanoTime(), () -> null, mark));
-      return mark.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return failure == null
+          && queue.offer(new Pending(System.nanoTime(), () -> null, mark), timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+          && mark.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
   }
 
-  /** Queues a record; {@code record} is evaluated on the writer thread. */
+  /**
+   * Queues a record; {@code record} is evaluated on the writer thread. Never waits: a writer that
+   * failed takes nothing more, and one {@link #CAPACITY} records behind is failed.
+   */
   public void submit(Supplier<RequestRecord> record) {
-    try {
-      queue.put(new Pending(System.nanoTime() + DELAY_NS, record, null));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (failure != null) {
+      return;
+    }
+    if (!queue.offer(new Pending(System.nanoTime() + DELAY_NS, record, null))) {
+      fail(new IllegalStateException("the record writer fell " + CAPACITY + " records behind"));
+    }
+  }
+
+  /** Why the writer stopped, or null while it writes. */
+  public String failure() {
+    Throwable f = failure;
+    return f == null ? null : why(f);
+  }
+
+  private static String why(Throwable t) {
+    return "writing token timings failed: " + (t.getMessage() != null ? t.getMessage() : t.toString());
+  }
+
+  private void fail(Throwable t) {
+    if (failed.compareAndSet(false, true)) {
+      failure = t;
+      queue.clear(); // nothing more will be written: a waiting awaitWritten() learns it by its timeout
+      try {
+        onFailure.accept(why(t));
+      } catch (RuntimeException e) {
+        // the failure is kept: close() says it
+      }
     }
   }
 
@@ -89,23 +134,32 @@ public final class TraceSink implements AutoCloseable {
         }
       }
     } catch (Throwable t) {
-      failure = t;
+      try {
+        writer.flush(); // what was written before stays readable
+      } catch (IOException | RuntimeException ignored) {
+        // the writer itself failed
+      }
+      fail(t);
     }
   }
 
   @Override
   public void close() {
     try {
-      queue.put(END);
-      thread.join();
+      if (failure == null) {
+        queue.put(END);
+      }
+      thread.join(failure == null ? 0 : 5_000);
       writer.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      if (failure == null) {
+        throw new UncheckedIOException(e);
+      }
     }
     if (failure != null) {
-      throw new IllegalStateException("writing token timings failed: " + failure, failure);
+      throw new IllegalStateException(why(failure), failure);
     }
   }
 }

@@ -23,6 +23,7 @@ public final class LevelPlan {
   private final long arrivalSeed;
   private final AtomicInteger cursor = new AtomicInteger();
   private final AtomicInteger claimed = new AtomicInteger();
+  private final AtomicInteger reserved = new AtomicInteger();
   private volatile long zeroNs;
   /** A shard's requests: their indices in the one-machine level; null when the level is whole. */
   private int[] own;
@@ -176,6 +177,15 @@ public final class LevelPlan {
   }
 
   /**
+   * Open model: true when a request of the level is left for a free user, and now that user's: its
+   * next {@link #claim} gives one. A user reserves before it claims (in the loop's condition, the claim
+   * in the feeder after it), so that no claim ever finds the level spent.
+   */
+  public boolean reserve() {
+    return reserved.getAndIncrement() < numPrompts;
+  }
+
+  /**
    * Chat sessions: each user's requests are conversations of {@code turns} turns; the bodies hold
    * each turn's new user message (UTF-8), and {@code body} makes a request of the history so far and
    * that message. Returns this.
@@ -210,6 +220,7 @@ public final class LevelPlan {
     if (zeroNs == 0 || claimed.get() >= numPrompts) {
       zeroNs = System.nanoTime();
       claimed.set(0);
+      reserved.set(0);
     }
   }
 

@@ -11,7 +11,7 @@ import llmbench.cli.Cli;
 import llmbench.cli.CompareMain;
 import llmbench.testutil.Runs;
 import llmbench.cli.SweepCommand;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;

@@ -119,7 +119,7 @@ class FailureKindsIT {
     }
     Map<String, Integer> inGatling = new LinkedHashMap<>();
     for (SimulationLog.Request q : SimulationLog.read(log).requests()) {
-      if (q.name().equals("E2EL") && !q.ok()) {
+      if (q.name().endsWith(": TTFT") && !q.ok()) {
         inGatling.merge(FailureKinds.kindOf(q.message()), 1, Integer::sum);
         assertTrue(!q.message().startsWith("HTTP") || q.message().contains("(injected fault)"), q.message());
       }

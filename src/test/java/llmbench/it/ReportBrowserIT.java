@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import llmbench.cli.Cli;
 import llmbench.testutil.Runs;
 import llmbench.cli.SweepCommand;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import llmbench.cli.Cli;
 import llmbench.cli.SweepCommand;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -132,7 +132,7 @@ class ServerWordsIT {
       for (Path dir : runs.filter(Files::isDirectory).toList()) {
         Path log = dir.resolve("simulation.log");
         if (Files.exists(log)) {
-          SimulationLog.read(log).requests().stream().filter(q -> q.name().equals("E2EL") && !q.ok()).forEach(out::add);
+          SimulationLog.read(log).requests().stream().filter(q -> q.name().endsWith(": TTFT") && !q.ok()).forEach(out::add);
         }
       }
     }

@@ -135,18 +135,24 @@ class SimulationIT {
   }
 
   /**
-   * Gatling's own log has, per level, one E2EL and one TTFT entry per request, whose times are the
-   * records' (whole milliseconds): Gatling's report shows TTFT and E2EL percentiles per level.
+   * Gatling's own log has one request per call, its TTFT ({@code generate: TTFT}), inside a group of
+   * the request's name timed start to end (E2EL), within the level's group; both times are the
+   * records' (whole milliseconds). Nothing else is a request: global() counts each call once.
    */
   @Test
-  void simulationLogHasTtftAndE2elOfEveryRequest() throws Exception {
+  void simulationLogHasOneTtftRequestAndOneE2elGroupPerCall() throws Exception {
     SimulationLog.Contents log = SimulationLog.read(runDir.resolve("simulation.log"));
     List<SimulationLog.Request> level = log.requests().stream()
         .filter(r -> !r.groups().isEmpty() && r.groups().get(0).startsWith("c032")).toList();
-    List<Long> e2el = level.stream().filter(r -> r.name().equals("E2EL")).map(r -> (long) (r.endMs() - r.startMs())).sorted().toList();
-    List<Long> ttft = level.stream().filter(r -> r.name().equals("TTFT")).map(r -> (long) (r.endMs() - r.startMs())).sorted().toList();
-    assertEquals(CONCURRENCY * ROUNDS, e2el.size());
+    assertTrue(level.stream().allMatch(r -> r.name().equals("generate: TTFT") && r.groups().size() == 2
+        && r.groups().get(1).equals("generate")), "one TTFT entry per call, in the group of its name");
+    List<Long> ttft = level.stream().map(r -> (long) (r.endMs() - r.startMs())).sorted().toList();
+    List<Long> e2el = log.groups().stream()
+        .filter(g -> g.groups().size() == 2 && g.groups().get(0).startsWith("c032") && g.groups().get(1).equals("generate"))
+        .map(g -> (long) (g.endMs() - g.startMs())).sorted().toList();
     assertEquals(CONCURRENCY * ROUNDS, ttft.size());
+    assertEquals(CONCURRENCY * ROUNDS, e2el.size());
+    assertEquals(records.size(), log.requests().size(), "one request per call (the warm-up's included), no second entry");
     assertTrue(log.requests().stream().allMatch(SimulationLog.Request::ok));
     List<RequestRecord> measured = records.stream().filter(r -> !r.warmup()).toList();
     List<Long> recordTtft = measured.stream().map(r -> Math.round((r.chunkNs()[0] - r.startNs()) / 1e6)).sorted().toList();

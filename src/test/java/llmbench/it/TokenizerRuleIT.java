@@ -12,7 +12,7 @@ import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
 import llmbench.prompt.TextTokenizer;
 import llmbench.cli.SweepCommand;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 import llmbench.simulation.SmokeLoad;
 import llmbench.testutil.Jvm;
 import llmbench.testutil.Runs;

@@ -1,7 +1,7 @@
 package llmbench.run;
 
 import llmbench.cli.SweepCommand;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,15 +1,26 @@
 package llmbench.simulation;
 
+import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static llmbench.gatling.LlmDsl.llm;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
 import java.util.List;
-import llmbench.gatling.LlmSimulation;
+import llmbench.gatling.sweep.LlmSweep;
 import llmbench.workload.Profile;
 
-/** A small profile for the integration tests: lengths and levels come from their options. */
-public class SmokeLoad extends LlmSimulation {
+/** A small profile for the integration tests, in the same DSL as the seed's: lengths and levels come from their options. */
+public class SmokeLoad extends Simulation {
   public static final Profile PROFILE = new Profile("smoke", 200, 100, List.of(32), false);
 
-  public SmokeLoad() {
-    super(PROFILE);
+  LlmSweep smoke = LlmSweep.of(PROFILE);
+  ScenarioBuilder generate = scenario("smoke")
+      .feed(smoke.requests())
+      .exec(llm("generate").post(smoke.path()).body(ByteArrayBody(smoke::body)));
+
+  {
+    setUp(smoke.levels(generate)).protocols(smoke.protocol());
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import llmbench.config.RunConfig;
 import llmbench.config.RunOptions;
-import llmbench.gatling.GatlingLauncher;
+import llmbench.gatling.sweep.GatlingLauncher;
 import llmbench.run.ProfileJob;
 import llmbench.run.ProfileOutcome;
 import llmbench.simulation.SmokeLoad;

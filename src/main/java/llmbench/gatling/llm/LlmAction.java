@@ -3,71 +3,71 @@ package llmbench.gatling.llm;
 import com.typesafe.scalalogging.Logger;
 import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
+import io.gatling.commons.stats.Status;
+import io.gatling.commons.validation.Failure;
 import io.gatling.core.action.Action;
+import io.gatling.core.check.Check;
+import io.gatling.core.check.Check$;
+import io.gatling.core.session.GroupBlock;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import llmbench.report.GatlingNames;
+import llmbench.openai.Answer;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.StreamRecorder;
 import llmbench.trace.TraceParent;
 import scala.Option;
+import scala.Tuple2;
 
 /**
- * Sends one LLM request and reads its streamed answer, on the virtual user's own event loop: the user's
- * connection is kept for its next request (or a new one per request), every chunk is stamped as its
- * bytes are read, and the user goes on when the answer has ended. Gatling's stats get the request
- * ({@code E2EL}) and, when a token came, {@code TTFT}, in the user's groups, with the server's words
- * when it failed.
+ * Sends one LLM request and reads its streamed answer on the virtual user's own event loop: the body
+ * is built and the start stamped there, just before the write; every chunk is stamped as its bytes
+ * are read; the user goes on when the answer ended. Gatling's stats get one request per call, its time
+ * to first token ({@code NAME: TTFT}), inside a group of the request's name timed start to end (E2EL),
+ * so that {@code global()} counts each call once; both carry the server's words when it failed.
+ * Anything that throws (a user's function, an expression, the encoding) is a KO with its message, and
+ * the user goes on.
  */
 final class LlmAction implements Action {
   static final Logger LOGGER = Logger.apply(LlmAction.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String name;
+  private final LlmRequest request;
+  private final LlmComponents components;
+  private final LlmRun run;
   private final LlmSettings settings;
-  private final String path;
-  private final Function<io.gatling.javaapi.core.Session, byte[]> body;
-  private final Function<io.gatling.javaapi.core.Session, StreamRecorder> recorder;
-  private final StreamWatch watch;
+  private final scala.collection.immutable.List<Check<Answer>> checks;
   private final StatsEngine stats;
   private final Action next;
-  private final Bootstrap bootstrap;
-  private final LlmClient client;
   private final String connectionKey;
-  private final List<AnswerCheck> checks;
+  private final String ttftName;
+  private final String auth;
 
-  LlmAction(String name, LlmSettings settings, String path, Function<io.gatling.javaapi.core.Session, byte[]> body,
-      Function<io.gatling.javaapi.core.Session, StreamRecorder> recorder, StreamWatch watch, StatsEngine stats,
-      Bootstrap bootstrap, LlmClient client, List<AnswerCheck> checks, Action next) {
+  LlmAction(LlmRequest request, LlmComponents components, scala.collection.immutable.List<Check<Answer>> checks,
+      Action next) {
+    this.request = request;
+    this.components = components;
+    this.run = components.run();
+    this.settings = components.settings();
     this.checks = checks;
-    this.name = name;
-    this.settings = settings;
-    this.path = path;
-    this.body = body;
-    this.recorder = recorder;
-    this.watch = watch;
-    this.stats = stats;
-    this.bootstrap = bootstrap;
-    this.client = client;
+    this.stats = components.core().statsEngine();
     this.next = next;
     this.connectionKey = connectionKey(settings);
+    this.ttftName = request.name() + llmbench.report.GatlingNames.TTFT_SUFFIX;
+    this.auth = settings.apiKey() == null || settings.apiKey().isEmpty() ? null : "Bearer " + settings.apiKey();
   }
+
 
   /** The session attribute holding the user's connection to this server. */
   static String connectionKey(LlmSettings settings) {
@@ -76,22 +76,61 @@ final class LlmAction implements Action {
 
   @Override
   public String name() {
-    return name;
+    return request.name();
   }
 
   @Override
   public void execute(Session session) {
-    if (!session.eventLoop().inEventLoop()) {
-      session.eventLoop().execute(() -> execute(session));
+    if (components.crashed()) {
+      components.core().exit().$bang(session); // the run stops: the user sends nothing more and leaves
       return;
     }
-    var javaSession = new io.gatling.javaapi.core.Session(session);
-    StreamRecorder rec = recorder.apply(javaSession);
-    byte[] bytes = body.apply(javaSession);
+    EventLoop loop = session.eventLoop();
+    if (!loop.inEventLoop()) {
+      // a rendez-vous or a feeder may hand the user on from another thread: the stamp and the write
+      // belong together on the user's own loop
+      loop.execute(() -> execute(session));
+      return;
+    }
+    var user = new io.gatling.javaapi.core.Session(session);
+    List<String> groups = javaGroups(session);
+    LlmRun.Context ctx = null;
+    try {
+      ctx = run.context(user, request.name(), groups);
+      String path = request.path().apply(user);
+      byte[] body = request.body().body(user, components.model());
+      LlmRun.Context c = ctx;
+      long waitNs = ctx.dueNs() == 0 ? 0 : ctx.dueNs() - System.nanoTime();
+      if (waitNs > 0) { // a request-rate level's request goes at its time, to the nanosecond the loop allows
+        loop.schedule(() -> sendSafely(session, c, path, body), waitNs, TimeUnit.NANOSECONDS);
+      } else {
+        send(session, ctx, path, body);
+      }
+    } catch (Exception | LinkageError | AssertionError e) {
+      notSent(session, ctx, groups, e);
+    }
+  }
+
+  private void sendSafely(Session session, LlmRun.Context ctx, String path, byte[] body) {
+    try {
+      send(session, ctx, path, body);
+    } catch (Exception | LinkageError | AssertionError e) {
+      notSent(session, ctx, javaGroups(session), e);
+    }
+  }
+
+  private void send(Session session, LlmRun.Context ctx, String path, byte[] body) {
+    StreamRecorder rec = new StreamRecorder(run.nextId()); // the request's start
+    if (ctx.dueNs() != 0) {
+      rec.scheduled(ctx.dueNs(), ctx.readyNs());
+    }
+    if (ctx.turn() > 0) {
+      rec.turn(ctx.session(), ctx.turn());
+    }
     UserConnection kept = session.contains(connectionKey) ? (UserConnection) session.attributes().apply(connectionKey) : null;
     UserConnection conn = kept != null && kept.usable() ? kept : new UserConnection();
-    String auth = settings.apiKey() == null || settings.apiKey().isEmpty() ? null : "Bearer " + settings.apiKey();
-    Supplier<FullHttpRequest> request = () -> request(bytes, rec.id(), auth);
+    Supplier<FullHttpRequest> http = () -> request(path, body, rec.id());
+    StreamWatch watch = run.watch();
     watch.waiting(1);
     Exchange exchange = new Exchange(rec, settings, watch, new Exchange.Done() {
       @Override
@@ -101,38 +140,29 @@ final class LlmAction implements Action {
 
       @Override
       public void ended(Exchange.Outcome outcome) {
-        done(session, conn, rec, outcome);
+        done(session, ctx, conn, rec, outcome);
       }
     });
     if (conn.usable()) {
       // a kept connection the server closed before reading the request: once more, on a new one
-      write(conn, exchange, request, ex -> connect(conn, ex, request, null, session.eventLoop()));
+      write(conn, exchange, http, ex -> connect(conn, ex, http, null, session.eventLoop()));
     } else {
-      connect(conn, exchange, request, null, session.eventLoop());
+      connect(conn, exchange, http, null, session.eventLoop());
     }
   }
 
-  private void connect(UserConnection conn, Exchange exchange, Supplier<FullHttpRequest> request,
-      UserConnection.Stale stale, io.netty.channel.EventLoop loop) {
-    Bootstrap b = bootstrap.clone(loop);
-    b.handler(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        client.pipeline(ch, conn);
-      }
-    });
-    b.connect(settings.host(), settings.port()).addListener((ChannelFutureListener) f -> {
+  private void connect(UserConnection conn, Exchange exchange, Supplier<FullHttpRequest> http,
+      UserConnection.Stale stale, EventLoop loop) {
+    components.client().connect(components.core(), conn, loop, f -> {
       if (!f.isSuccess()) {
         exchange.cannotConnect(f.cause());
-        return;
+      } else {
+        write(conn, exchange, http, stale);
       }
-      client.opened(f.channel());
-      conn.attach(f.channel());
-      write(conn, exchange, request, stale);
     });
   }
 
-  private void write(UserConnection conn, Exchange exchange, Supplier<FullHttpRequest> request,
+  private void write(UserConnection conn, Exchange exchange, Supplier<FullHttpRequest> http,
       UserConnection.Stale stale) {
     if (exchange.ended()) {
       conn.close(); // the request's time ran out while it connected
@@ -141,14 +171,14 @@ final class LlmAction implements Action {
     conn.begin(exchange, stale);
     Channel ch = conn.channel();
     exchange.sent(ch);
-    ch.writeAndFlush(request.get()).addListener((ChannelFutureListener) f -> {
+    ch.writeAndFlush(http.get()).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         exchange.failed(f.cause());
       }
     });
   }
 
-  private FullHttpRequest request(byte[] bytes, String requestId, String auth) {
+  private FullHttpRequest request(String path, byte[] bytes, String requestId) {
     FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
         Unpooled.wrappedBuffer(bytes));
     var h = req.headers();
@@ -168,50 +198,96 @@ final class LlmAction implements Action {
     return req;
   }
 
-  /** The answer ended: the connection kept or closed, the stats logged, the user on its way. */
-  private void done(Session session, UserConnection conn, StreamRecorder rec, Exchange.Outcome outcome) {
+  /** The answer ended: the connection kept or closed, the checks run, the stats logged, the user on its way. */
+  private void done(Session session, LlmRun.Context ctx, UserConnection conn, StreamRecorder rec,
+      Exchange.Outcome outcome) {
     boolean keep = settings.keepAlive() && outcome.reusable() && conn.channel() != null;
     if (keep) {
       conn.release();
     } else {
       conn.close(); // a failed or timed-out answer: the server stops generating for it
     }
-    String error = outcome.error() != null ? outcome.error() : rec.verdict();
-    if (error == null && !checks.isEmpty()) {
-      error = failedCheck(rec, outcome.status());
+    Session after = keep ? session.set(connectionKey, conn) : session.remove(connectionKey);
+    String error = null;
+    try {
+      error = outcome.error() != null ? outcome.error() : rec.verdict();
+      Answer answer = checks.isEmpty() && request.saveAnswerAs() == null ? null : rec.answer(outcome.status(), error);
+      if (error == null && !checks.isEmpty()) {
+        Tuple2<Session, Option<Failure>> checked = Check$.MODULE$.check(answer, after, checks);
+        after = checked._1();
+        if (checked._2().isDefined()) {
+          error = "check failed: " + checked._2().get().message();
+        }
+      }
+      if (request.saveAnswerAs() != null) {
+        after = after.set(request.saveAnswerAs(), answer);
+      }
+      long startMs = rec.startEpochMs();
+      long endMs = startMs + Math.round((outcome.endNs() - rec.startNs()) / 1e6);
+      long ttftMs = rec.firstTokenNs() > 0 ? startMs + Math.round((rec.firstTokenNs() - rec.startNs()) / 1e6) : endMs;
+      Option<String> code = outcome.status() == 0 ? Option.empty() : Option.apply(Integer.toString(outcome.status()));
+      log(session, startMs, ttftMs, endMs, error == null ? OK$.MODULE$ : KO$.MODULE$, code, error);
+      after = after.logGroupRequestTimings(startMs, endMs);
+      var user = new io.gatling.javaapi.core.Session(after);
+      String failed = error;
+      if (run.needsRecordAtOnce(user)) {
+        // the next turn re-sends this exchange: its answer is decoded now, once, and this record is the one written
+        RequestRecord now = decode(rec, ctx, failed);
+        run.record(() -> now);
+        after = run.answered(user, rec, now).asScala();
+      } else {
+        run.record(() -> decode(rec, ctx, failed));
+        after = run.answered(user, rec, null).asScala();
+      }
+    } catch (Exception | LinkageError | AssertionError e) {
+      String why = "the answer could not be handled: " + message(e);
+      LOGGER.underlying().warn("request '{}': {}", request.name(), why, e);
+      long now = System.currentTimeMillis();
+      log(session, now, now, now, KO$.MODULE$, Option.empty(), why);
+      error = why;
     }
-    long startMs = rec.startEpochMs();
-    long endMs = startMs + Math.round((outcome.endNs() - rec.startNs()) / 1e6);
-    Option<String> code = outcome.status() == 0 ? Option.empty() : Option.apply(Integer.toString(outcome.status()));
-    var groups = session.groups();
-    if (rec.firstTokenNs() > 0) {
-      long ttftMs = startMs + Math.round((rec.firstTokenNs() - rec.startNs()) / 1e6);
-      stats.logResponse(session.scenario(), groups, GatlingNames.TTFT, startMs, ttftMs, OK$.MODULE$, code, Option.empty());
-    }
-    stats.logResponse(session.scenario(), groups, GatlingNames.E2EL, startMs, endMs,
-        error == null ? OK$.MODULE$ : KO$.MODULE$, code, Option.apply(error));
-    Session after = session.logGroupRequestTimings(startMs, endMs);
-    after = keep ? after.set(connectionKey, conn) : after.remove(connectionKey);
     next.$bang(error == null ? after : after.markAsFailed());
   }
 
-  /** The first check the answer fails, in words, or null (decoded here: only simulations with checks pay). */
-  private String failedCheck(StreamRecorder rec, int status) {
-    RequestRecord r = rec.toRecord("", "", 0, 0, 0, null);
-    JsonNode last = null;
-    String whole = rec.finalChoiceChunk();
+  private static RequestRecord decode(StreamRecorder rec, LlmRun.Context ctx, String error) {
+    RequestRecord r = rec.toRecord(ctx.profile(), ctx.level(), ctx.concurrency(), ctx.inputLen(), ctx.outputLen(), null);
+    return error != null && r.success() ? r.failedWith(error) : r; // a failed check fails the request in the results too
+  }
+
+  /** The request was never sent: a KO with why, a failed record, and the user on its way. */
+  private void notSent(Session session, LlmRun.Context ctx, List<String> groups, Throwable e) {
+    String why = "not sent: " + message(e);
     try {
-      last = whole == null ? null : JSON.readTree(whole);
-    } catch (java.io.IOException e) {
-      // not JSON: a check on it fails
+      long nowMs = System.currentTimeMillis();
+      log(session, nowMs, nowMs, nowMs, KO$.MODULE$, Option.empty(), why);
+      LlmRun.Context c = ctx != null ? ctx
+          : new LlmRun.Context("", SimulationRun.key(groups, request.name()), 0, 0, 0, 0, 0, 0, 0);
+      long now = System.nanoTime();
+      String id = run.nextId();
+      run.record(() -> new RequestRecord(id, c.profile(), c.level(), c.concurrency(), c.inputLen(), c.outputLen(), now,
+          now, nowMs, new long[0], -1, -1, "", false, why));
+    } catch (RuntimeException again) {
+      LOGGER.underlying().warn("request '{}' could not be logged: {}", request.name(), again.toString());
     }
-    AnswerCheck.Answer answer = new AnswerCheck.Answer(status, r.promptTokens(), r.completionTokens(), r.generatedText(), last);
-    for (AnswerCheck c : checks) {
-      if (!c.test().test(answer)) {
-        return "check failed: " + c.description();
-      }
-    }
-    return null;
+    next.$bang(session.markAsFailed());
+  }
+
+  private void log(Session session, long startMs, long ttftMs, long endMs, Status status, Option<String> code,
+      String error) {
+    @SuppressWarnings("unchecked")
+    scala.collection.immutable.List<String> path = (scala.collection.immutable.List<String>) session.groups()
+        .appended(request.name());
+    stats.logResponse(session.scenario(), path, ttftName, startMs, ttftMs, status, code, Option.apply(error));
+    stats.logGroupEnd(session.scenario(), GroupBlock.apply(path, startMs, (int) (endMs - startMs), status), endMs);
+  }
+
+  private static List<String> javaGroups(Session session) {
+    return scala.jdk.javaapi.CollectionConverters.asJava(session.groups());
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
   @Override

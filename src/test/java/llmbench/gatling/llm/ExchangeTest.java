@@ -41,7 +41,7 @@ class ExchangeTest {
   void aStreamThatKeepsSendingIsNeverCutAndOneThatFallsSilentIsCutAfterTheLimit() throws Exception {
     long limitMs = 400;
     LlmSettings settings = LlmSettings.of("http://127.0.0.1:1", null, true, 60_000).withTimeouts(60_000, limitMs);
-    LlmClient client = new LlmClient(settings, StreamWatch.NONE);
+    LlmClient client = new LlmClient(settings);
     UserConnection conn = new UserConnection();
     EmbeddedChannel ch = new EmbeddedChannel();
     client.pipeline(ch, conn);

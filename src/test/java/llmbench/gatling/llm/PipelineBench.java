@@ -46,7 +46,7 @@ public final class PipelineBench {
     parts[TOKENS + 2] = chunk("data: [DONE]\n\n");
     parts[TOKENS + 3] = Unpooled.copiedBuffer("0\r\n\r\n", StandardCharsets.US_ASCII);
     LlmSettings settings = LlmSettings.of("http://127.0.0.1:1", null, true, 600_000);
-    LlmClient client = new LlmClient(settings, StreamWatch.NONE);
+    LlmClient client = new LlmClient(settings);
     long chunks = 0;
     long t0 = 0;
     int connections = Math.max(2, requests / PER_CONNECTION);

@@ -1,4 +1,4 @@
-package llmbench.gatling;
+package llmbench.gatling.sweep;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -10,10 +10,14 @@ public final class GatlingLauncher {
   private GatlingLauncher() {}
 
   public static ProfileOutcome run(ProfileJob job) {
-    return run(job, "llmbench.gatling.profiles." + job.simulationName());
+    return run(job, job.simulationName());
   }
 
-  /** The job as a simulation of another name (its run folder's): a test's own profile. */
+  /**
+   * The job as a simulation of another name (its run folder's): a test's own profile. The seed's
+   * profiles are the simulations of {@code src/test/java} ({@code LowLoad}...), the same classes
+   * {@code mvn gatling:test} runs (the build compiles them into the project's jar too).
+   */
   public static ProfileOutcome run(ProfileJob job, String simulation) {
     HandOver.give(job);
     int status;

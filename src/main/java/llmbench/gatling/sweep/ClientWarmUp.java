@@ -1,4 +1,4 @@
-package llmbench.gatling;
+package llmbench.gatling.sweep;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,8 +175,9 @@ final class ClientWarmUp {
     }
   }
 
-  int users() {
-    return users;
+  /** The users each in-process server gets (the widest level's, split over the three). */
+  int usersPerTarget() {
+    return Math.max(1, (users + 2) / 3);
   }
 
   /** The target of the user with this index: users take the three in turn. */

@@ -1,4 +1,4 @@
-package llmbench.gatling;
+package llmbench.gatling.sweep;
 
 import java.util.concurrent.atomic.AtomicReference;
 import llmbench.run.ProfileJob;
@@ -6,10 +6,12 @@ import llmbench.run.ProfileOutcome;
 
 /**
  * The one hand-over between {@link GatlingLauncher} and the simulation Gatling builds by reflection
- * (no constructor arguments): the launcher puts the job here before it starts Gatling, the
- * simulation takes it in its constructor and leaves its outcome, which the launcher takes back. Empty
- * under {@code mvn gatling:test}, where the simulation reads {@code -Dllm.*} instead. Gatling runs one
- * simulation at a time per JVM, and so does the launcher (Gatling wiring, like its own).
+ * (no constructor arguments): the launcher puts the profile's job here before it starts Gatling (the
+ * sweep's server facts, its shard barrier, its Ctrl-C hook: live objects no system property can carry),
+ * the simulation's {@link LlmSweep} takes it when it is built and leaves the outcome, which the launcher
+ * takes back. Everything else of the run crosses through the LLM protocol Gatling opens. Empty under
+ * {@code mvn gatling:test}, where the sweep reads {@code -Dllm.*} instead. Gatling runs one simulation
+ * at a time per JVM, and so does the launcher (Gatling wiring, like its own).
  */
 final class HandOver {
   private static final AtomicReference<ProfileJob> JOB = new AtomicReference<>();

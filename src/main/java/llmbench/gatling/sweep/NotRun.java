@@ -1,4 +1,4 @@
-package llmbench.gatling;
+package llmbench.gatling.sweep;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;

@@ -1,0 +1,168 @@
+package llmbench.gatling;
+
+import io.gatling.core.protocol.Protocol;
+import io.gatling.javaapi.core.ProtocolBuilder;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import llmbench.gatling.llm.LlmProtocol;
+import llmbench.gatling.llm.LlmRun;
+import llmbench.gatling.llm.LlmSettings;
+import llmbench.gatling.llm.SimulationRun;
+
+/**
+ * The LLM protocol, as {@code setUp(...).protocols(...)} takes it: the server's base URL, its key,
+ * the model a request asks for when it names none, the tokenizer folder, whether each user keeps
+ * its connection, and the limit of each wait. Immutable: each method returns a new builder. Gatling
+ * opens the protocol when the run starts and closes it at its end: nothing to close by hand.
+ *
+ * <pre>{@code
+ * LlmProtocolBuilder protocol = llm.baseUrl("http://localhost:8000").model("my-model").tokenizer("fake_model");
+ * }</pre>
+ */
+public final class LlmProtocolBuilder implements ProtocolBuilder {
+  static final LlmProtocolBuilder EMPTY = new LlmProtocolBuilder(null, System.getenv("OPENAI_API_KEY"), null, null, true,
+      Duration.ofSeconds(10), null, null, Duration.ofMinutes(10), null, SimulationRun::new);
+
+  private final String baseUrl;
+  private final String apiKey;
+  private final String model;
+  private final Path tokenizer;
+  private final boolean keepAlive;
+  private final Duration connectTimeout;
+  private final Duration headersTimeout;
+  private final Duration chunkTimeout;
+  private final Duration requestTimeout;
+  private final Path resultsFolder;
+  private final LlmRun.Factory run;
+
+  private LlmProtocolBuilder(String baseUrl, String apiKey, String model, Path tokenizer, boolean keepAlive,
+      Duration connectTimeout, Duration headersTimeout, Duration chunkTimeout, Duration requestTimeout,
+      Path resultsFolder, LlmRun.Factory run) {
+    this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.keepAlive = keepAlive;
+    this.connectTimeout = connectTimeout;
+    this.headersTimeout = headersTimeout;
+    this.chunkTimeout = chunkTimeout;
+    this.requestTimeout = requestTimeout;
+    this.resultsFolder = resultsFolder;
+    this.run = run;
+  }
+
+  /** {@code http(s)://HOST:PORT}, the server's root (a trailing {@code /v1} is taken off: the paths carry it). */
+  public LlmProtocolBuilder baseUrl(String url) {
+    String u = url == null ? "" : url.trim().replaceAll("/+$", "");
+    u = u.endsWith("/v1") ? u.substring(0, u.length() - 3) : u;
+    URI parsed;
+    try {
+      parsed = URI.create(u);
+    } catch (IllegalArgumentException e) {
+      parsed = null;
+    }
+    if (parsed == null || parsed.getHost() == null
+        || !("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))) {
+      throw new IllegalArgumentException("llm.baseUrl: '" + url + "' is not an http(s)://HOST:PORT address");
+    }
+    return new LlmProtocolBuilder(u, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout, chunkTimeout,
+        requestTimeout, resultsFolder, run);
+  }
+
+  /** Sent as a bearer token, never written anywhere (default: {@code OPENAI_API_KEY}). */
+  public LlmProtocolBuilder apiKey(String key) {
+    return new LlmProtocolBuilder(baseUrl, key, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, resultsFolder, run);
+  }
+
+  /** The model a request asks for when it names none (default: the first of the server's {@code /v1/models}). */
+  public LlmProtocolBuilder model(String name) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, name, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, resultsFolder, run);
+  }
+
+  /** The served model's tokenizer folder (its tokenizer.json), to count output tokens when the server sends no usage. */
+  public LlmProtocolBuilder tokenizer(String folder) {
+    return tokenizer(Path.of(folder));
+  }
+
+  public LlmProtocolBuilder tokenizer(Path folder) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, folder, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, resultsFolder, run);
+  }
+
+  /** Each virtual user keeps its connection between requests (default), or opens one per request. */
+  public LlmProtocolBuilder keepAlive(boolean keep) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keep, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, resultsFolder, run);
+  }
+
+  /** How long a connection may take to open (default 10 s, at most the request's timeout). */
+  public LlmProtocolBuilder connectTimeout(Duration d) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, positive("connectTimeout", d),
+        headersTimeout, chunkTimeout, requestTimeout, resultsFolder, run);
+  }
+
+  /** How long a request may wait for its response headers (default: the request's timeout). */
+  public LlmProtocolBuilder headersTimeout(Duration d) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout,
+        positive("headersTimeout", d), chunkTimeout, requestTimeout, resultsFolder, run);
+  }
+
+  /** How long a stream may stay silent between two reads (default: the request's timeout). */
+  public LlmProtocolBuilder chunkTimeout(Duration d) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        positive("chunkTimeout", d), requestTimeout, resultsFolder, run);
+  }
+
+  /** How long a request may take, start to the end of its answer (default 10 minutes). */
+  public LlmProtocolBuilder requestTimeout(Duration d) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, positive("requestTimeout", d), resultsFolder, run);
+  }
+
+  /**
+   * Where Gatling writes its run folders, when the protocol cannot find out (it asks the system for the
+   * simulation.log Gatling has open, then {@code -rf}, then {@code target/gatling}).
+   */
+  public LlmProtocolBuilder resultsFolder(String folder) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, Path.of(folder), run);
+  }
+
+  /** The same protocol for another kind of run (the seed's sweep: {@code llmbench.gatling.sweep.LlmSweep}). */
+  public LlmProtocolBuilder run(LlmRun.Factory kind) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, resultsFolder, kind);
+  }
+
+  private static Duration positive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("llm." + name + " must be a positive duration, not " + d);
+    }
+    return d;
+  }
+
+  @Override
+  public Protocol protocol() {
+    if (baseUrl == null) {
+      throw new IllegalArgumentException("the LLM protocol has no server: llm.baseUrl(\"http://HOST:PORT\")");
+    }
+    long request = requestTimeout.toMillis();
+    long headers = headersTimeout != null ? headersTimeout.toMillis() : request;
+    long chunk = chunkTimeout != null ? chunkTimeout.toMillis() : request;
+    if (headers > request || chunk > request) {
+      throw new IllegalArgumentException("llm." + (headers > request ? "headersTimeout" : "chunkTimeout")
+          + " must be at most llm.requestTimeout (" + requestTimeout + ")");
+    }
+    LlmSettings settings = new LlmSettings(URI.create(baseUrl), apiKey, keepAlive,
+        (int) Math.min(connectTimeout.toMillis(), request), headers, chunk, request);
+    return new LlmProtocol(settings, model, tokenizer, resultsFolder, run);
+  }
+
+  @Override
+  public String toString() { // the key stays out of every log line
+    return "LlmProtocolBuilder[" + baseUrl + (model == null ? "" : ", model " + model) + (apiKey == null ? "" : ", API key set") + "]";
+  }
+}
