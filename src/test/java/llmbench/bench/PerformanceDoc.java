@@ -147,6 +147,28 @@ final class PerformanceDoc {
   }
 
   private static final String LIMITS = """
+      ## The seed's profiles in the LLM DSL (2026-12-07, this machine)
+
+      Before: commit fce7e1d (each profile one Gatling population, a rendez-vous between levels); after:
+      the LLM protocol's DSL, one population per level. The same day, in turn: `./run_test.sh --mock`
+      (three pairs, whole process, median), `bench/run.sh --only sweep` (one run each) and
+      `bench/run.sh --only wire --runs 4 --profiles low` (level figures: the median run's, worst level).
+
+      | measure | one population per profile | one population per level (the DSL) |
+      | --- | --- | --- |
+      | `./run_test.sh --mock`: wall, 1.0× / 0.2× mock time | 96.6 / 37.1 s | 107.9 / 50.0 s |
+      | the same: whole-process CPU, 1.0× / 0.2× | 48.4 / 44.9 s | 57.8 / 55.1 s |
+      | idle between two levels (low profile, from the records) | 0.05–0.15 s | 0.92–1.09 s (Gatling's injector tick) |
+      | client warm-up until the JIT settles | 11–15 s | 16–21 s |
+      | wire, plain mock: TTFT error mean / p99, chunk delay p99 (worst level) | 0.58 / 4.24 / 3.33 ms | 0.77 / 3.20 / 2.98 ms |
+      | wire, busy mock: the same | 1.33 / 6.03 / 3.71 ms | 0.94 / 6.11 / 3.81 ms |
+      | wire, worst TTFT error p99 of any run, plain / busy | 5.37 / 15.46 ms | 5.55 / 11.13 ms |
+      | wire, client CPU per chunk at c032, plain / busy | 47.9 / 45.8 µs | 50.0 / 58.3 µs |
+
+      The levels' figures hold within the runs' spread (one level, c001, is worse: a TTFT error mean of
+      0.77 against 0.39 ms, from a send delay of 0.61 against 0.28 ms, four requests in all); the sweep
+      is longer by Gatling's second between levels and the longer warm-up.
+
       ## The LLM action against Gatling's SSE action (2026-12-03, this machine)
 
       The same commands before (commit b6c4f54, Gatling's SSE action) and after (our LLM action,
@@ -288,15 +310,22 @@ final class PerformanceDoc {
         JVM's first level (the cold rows' setup, 3 runs) TTFT error p50 / p99 0.24 / 3.68 ms and E2EL
         p99 6.82 ms against 0.10 / 3.65 and 3.44 ms. Not made the default on that evidence: half the CPU
         before the levels, for tails a little longer in two of the three measures.
-      - Sweep overhead: the levels of a profile are one Gatling population with a rendez-vous between
-        levels (before: one population per level chained with `andThen`, each started on the
-        injector's next 1 s tick: 51 % overhead at 0.2×, now about 39 %). What remains is fixed per
-        run or per profile: the JVM and the mock (1 s), Gatling's start-up with the planning and the
-        preflight (2–3 s), the client's JIT warm-up (about 1.5 s, once), the server's warm-ups, prompt
-        building (1 s), post-processing with Gatling's HTML reports (1.3 s). Against the default mock
-        that is 12 % of an 83 s sweep; against a real server, whose high profile alone runs for
-        minutes, a few %. Building the text prompts in the background while Gatling starts was tried
-        and gained nothing: Gatling's start-up and the client warm-up already keep both cores busy.
+      - Sweep overhead: each level is a Gatling population of its own users, chained with `andThen`, so
+        that Gatling's users chart shows each level's user count (the seed's profiles in the LLM DSL,
+        docs/GATLING.md). Gatling starts a chained population on its injector's next tick
+        (`Injector.TickPeriod`, 1 s, not configurable): 0.92–1.09 s between the low profile's levels,
+        from the records, against 0.05–0.15 s when the levels were one population with a rendez-vous
+        between them. Measured 2026-12-07 on this machine, `./run_test.sh --mock`, three pairs against
+        that code, medians: 107.9 s wall against 96.6 s (1.0×), 50.0 s against 37.1 s (0.2×); CPU 57.8
+        and 55.1 s against 48.4 and 44.9 s, the rest of the difference the client warm-up settling later
+        (16–21 s against 11–15 s: more code to compile). It is idle time between levels: no level's
+        figure changes (the wire rows of both, one day, are within each other's spread). What remains is
+        fixed per run or per profile: the JVM and the mock (1.5 s), Gatling's start-up with the planning
+        and the preflight (2 s), the client's JIT warm-up (once), the server's warm-ups, prompt building
+        (1 s), post-processing with Gatling's HTML reports (1.5 s); against a real server, whose high
+        profile alone runs for minutes, a few %. Building the text prompts in the background while
+        Gatling starts was tried and gained nothing: Gatling's start-up and the client warm-up already
+        keep both cores busy.
       - Mock lateness: each chunk is one send syscall on loopback TCP (which also runs the receiver's TCP
         path); with 256 streams, two event loops each send 128 chunks per step, so the last chunks of a step
         leave about 1–2 ms after the step ends, more when the client competes for the same 2 cores. Steps do

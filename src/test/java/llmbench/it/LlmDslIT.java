@@ -123,7 +123,9 @@ class LlmDslIT {
       JsonNode ask = result(run, "ask");
       assertEquals(40, ask.get("completed").asInt());
       ask.get("output_lens").forEach(n -> assertEquals(150, n.asInt()));
-      assertTrue(Files.isRegularFile(run.resolve("index.html")), "Gatling's report beside them");
+      String report = Files.readString(run.resolve("index.html"));
+      assertTrue(report.contains("ask: TTFT") && report.contains("group_ask"),
+          "Gatling's report beside them shows the request's group (E2EL) and its TTFT entry");
     }
   }
 
