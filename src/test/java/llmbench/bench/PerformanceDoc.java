@@ -164,10 +164,20 @@ final class PerformanceDoc {
       | wire, busy mock: the same | 1.33 / 6.03 / 3.71 ms | 0.94 / 6.11 / 3.81 ms |
       | wire, worst TTFT error p99 of any run, plain / busy | 5.37 / 15.46 ms | 5.55 / 11.13 ms |
       | wire, client CPU per chunk at c032, plain / busy | 47.9 / 45.8 µs | 50.0 / 58.3 µs |
+      | whole-process CPU, `bench/client-cpu.sh --runs 3 -- --no-client-warmup` (median / worst) | 10.2 / 11.4 s | 10.2 / 11.0 s |
+      | the same runs' wall time | 13.4–14.7 s | 15.5–15.8 s |
+      | `bench/run.sh --only fidelity --quick` (one run), mock in its own process, 128 streams: TTFT / ITL / E2EL error p99; client CPU per chunk | 2.02 / 3.45 / 2.18 ms; 27.3 µs | 5.26 / 4.81 / 3.88 ms; 34.4 µs |
+      | the same, in-process, 128 streams, 3 runs: TTFT error p99 | 0.57–3.93 ms | 1.61–4.61 ms |
+      | wire on llama.cpp (`../shared/real-server`, tiny-gpt2, low, 3 runs; the DSL twice): worst level's TTFT error mean, median run | 6.68 ms (c001) | 10.36 ms (c008), 4.32 ms (c004) |
+      | the same, worst run of any level: TTFT error mean / p99 | 45.8 / 45.8 ms | 287.6 / 1348 ms once (c032: event loops 1.63 s late, 652 ms of JIT in the level); 32.4 / 124.6 ms in the second three runs |
 
-      The levels' figures hold within the runs' spread (one level, c001, is worse: a TTFT error mean of
-      0.77 against 0.39 ms, from a send delay of 0.61 against 0.28 ms, four requests in all); the sweep
-      is longer by Gatling's second between levels and the longer warm-up.
+      The levels' figures hold within the runs' spread on the mock (one level, c001, is worse: a TTFT
+      error mean of 0.77 against 0.39 ms, from a send delay of 0.61 against 0.28 ms, four requests in
+      all), and the client's CPU without the warm-up is the same; the sweep is longer by Gatling's
+      second between levels and the longer warm-up. On llama.cpp, whose compute threads spin on the
+      client's two cores, both stall now and then (event loops 80–120 ms late in a level of either); one
+      level of six runs of the DSL stalled for 1.6 s, which three more runs did not repeat, and the
+      self-check flagged it. Its cause is not known.
 
       ## The LLM action against Gatling's SSE action (2026-12-03, this machine)
 
