@@ -16,7 +16,7 @@ public class HighLoad extends Simulation {
 
   ScenarioBuilder generate = scenario("high")
       .feed(high.requests())                                    // each level's requests, built before it starts
-      .exec(llm("generate").post(high.path()).body(ByteArrayBody(high::body)));
+      .exec(llm("generate").post(high::path).body(ByteArrayBody(high::body)));
 
   {
     setUp(high.levels(generate, 1, 5, 10)).protocols(high.protocol());

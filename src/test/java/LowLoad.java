@@ -16,7 +16,7 @@ public class LowLoad extends Simulation {
 
   ScenarioBuilder generate = scenario("low")
       .feed(low.requests())                                     // each level's requests, built before it starts
-      .exec(llm("generate").post(low.path()).body(ByteArrayBody(low::body)));
+      .exec(llm("generate").post(low::path).body(ByteArrayBody(low::body)));
 
   {
     setUp(low.levels(generate, 1, 4, 8, 16, 32)).protocols(low.protocol());

@@ -15,7 +15,7 @@ public class MediumLoad extends Simulation {
 
   ScenarioBuilder generate = scenario("medium")
       .feed(medium.requests())                                  // each level's requests, built before it starts
-      .exec(llm("generate").post(medium.path()).body(ByteArrayBody(medium::body)));
+      .exec(llm("generate").post(medium::path).body(ByteArrayBody(medium::body)));
 
   {
     setUp(medium.levels(generate, 32, 64, 128)).protocols(medium.protocol());

@@ -16,7 +16,7 @@ public class VisionProfile1 extends Simulation {
 
   ScenarioBuilder generate = scenario("vision1")
       .feed(vision1.requests())                                 // each level's requests and images, built before it starts
-      .exec(llm("generate").post(vision1.path()).body(ByteArrayBody(vision1::body)));
+      .exec(llm("generate").post(vision1::path).body(ByteArrayBody(vision1::body)));
 
   {
     setUp(vision1.levels(generate, 8, 16, 32, 64, 128)).protocols(vision1.protocol());

@@ -15,7 +15,7 @@ public class VisionProfile2 extends Simulation {
 
   ScenarioBuilder generate = scenario("vision2")
       .feed(vision2.requests())                                 // each level's requests and images, built before it starts
-      .exec(llm("generate").post(vision2.path()).body(ByteArrayBody(vision2::body)));
+      .exec(llm("generate").post(vision2::path).body(ByteArrayBody(vision2::body)));
 
   {
     setUp(vision2.levels(generate, 1, 8, 16, 32)).protocols(vision2.protocol());

@@ -16,7 +16,7 @@ public class WorkloadLoad extends Simulation {
 
   ScenarioBuilder generate = scenario("workload")
       .feed(profile.requests())                                 // each level's requests, built before it starts
-      .exec(llm("generate").post(profile.path()).body(ByteArrayBody(profile::body)));
+      .exec(llm("generate").post(profile::path).body(ByteArrayBody(profile::body)));
 
   {
     setUp(profile.levels(generate)).protocols(profile.protocol());

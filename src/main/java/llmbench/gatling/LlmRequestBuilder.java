@@ -319,6 +319,11 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
     public RawRequest post(String path) {
       return new RawRequest(Common.named(name), El.string(path));
     }
+
+    /** The same, its path from the session (e.g. the endpoint a run's plan chose). */
+    public RawRequest post(java.util.function.Function<Session, String> path) {
+      return new RawRequest(Common.named(name), path);
+    }
   }
 
   /** A request to a path of the caller's, with its whole body given ({@link #body}). */

@@ -9,8 +9,6 @@ public final class GatlingNames {
   public static final String TTFT_SUFFIX = ": TTFT";
   /** Run folders from before the LLM protocol: a request, start to the end of its answer. */
   public static final String E2EL = "E2EL";
-  /** Run folders from before the LLM protocol: a request's start to its first token. */
-  public static final String TTFT = "TTFT";
   /** Gatling's SSE connect (POST until response headers), in run folders from before the LLM action. */
   public static final String CONNECT = "connect";
   /** The check that completes at the first chunk with choices. */

@@ -38,7 +38,7 @@ public record RunInfo(
    */
   public static final String BY_REQUEST_KEY = "results_by_request";
   /** The endpoint type of such a run, whose requests may go to any endpoint. */
-  public static final String BY_REQUEST = "openai";
+  public static final String ANY_ENDPOINT = "openai";
 
   /** True for a user's simulation ({@link #BY_REQUEST_KEY}). */
   public boolean byRequest() {

@@ -205,15 +205,16 @@ class LlmDslIT {
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).timeScale(0.2).build())) {
       var out = new java.io.ByteArrayOutputStream();
       var console = System.out;
+      var errors = System.err;
       System.setOut(new java.io.PrintStream(new TeeStream(console, out), true));
-      System.setErr(new java.io.PrintStream(new TeeStream(System.err, out), true));
+      System.setErr(new java.io.PrintStream(new TeeStream(errors, out), true));
       try {
         start = System.nanoTime();
         Runs.gatlingTest(FailingWriter.class.getName(), results, Map.of("dsl.url", mock.baseUrl(), "dsl.room", "20000"));
         took = System.nanoTime() - start;
       } finally {
         System.setOut(console);
-        System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true));
+        System.setErr(errors);
       }
       printed = out.toString(StandardCharsets.UTF_8);
     }

@@ -17,7 +17,7 @@ public class SmokeLoad extends Simulation {
   LlmSweep smoke = LlmSweep.of(PROFILE);
   ScenarioBuilder generate = scenario("smoke")
       .feed(smoke.requests())
-      .exec(llm("generate").post(smoke.path()).body(ByteArrayBody(smoke::body)));
+      .exec(llm("generate").post(smoke::path).body(ByteArrayBody(smoke::body)));
 
   {
     setUp(smoke.levels(generate)).protocols(smoke.protocol());

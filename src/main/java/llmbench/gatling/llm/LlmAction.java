@@ -68,7 +68,6 @@ final class LlmAction implements Action {
     this.auth = settings.apiKey() == null || settings.apiKey().isEmpty() ? null : "Bearer " + settings.apiKey();
   }
 
-
   /** The session attribute holding the user's connection to this server. */
   static String connectionKey(LlmSettings settings) {
     return "llmbench.connection." + settings.server();

@@ -126,7 +126,7 @@ public final class SimulationRun implements LlmRun {
     Path tok = components.protocol().tokenizer() != null ? components.protocol().tokenizer() : TextTokenizer.DEFAULT_DIR;
     return new RunInfo(name, simulation, components.settings().server().toString(), components.model(),
         TextTokenizer.hasTokenizer(tok) ? tok.toString() : "(none in " + tok + "/: usage counts only)",
-        RunInfo.BY_REQUEST, 0, run.startEpochMs(), METRICS, PERCENTILES, null, List.of(),
+        RunInfo.ANY_ENDPOINT, 0, run.startEpochMs(), METRICS, PERCENTILES, null, List.of(),
         Map.of(RunInfo.BY_REQUEST_KEY, true), null);
   }
 

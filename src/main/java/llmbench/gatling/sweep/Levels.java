@@ -207,7 +207,7 @@ final class Levels {
       return new LlmSweep.Fed(l.body(i), null, due, Math.max(due, System.nanoTime()));
     }
     if (l.turns() > 1) {
-      return new LlmSweep.Fed(null, LlmSweep.message(l.next()), 0, 0);
+      return new LlmSweep.Fed(null, new String(l.next(), java.nio.charset.StandardCharsets.UTF_8), 0, 0);
     }
     return new LlmSweep.Fed(l.next(), null, 0, 0);
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -22,7 +21,6 @@ import llmbench.run.ProfileJob;
 import llmbench.run.ProfileOutcome;
 import llmbench.run.ProfileRun;
 import llmbench.server.ServerClient;
-import llmbench.workload.LevelPlan;
 import llmbench.workload.Planner;
 import llmbench.workload.Profile;
 import llmbench.workload.ProfileSettings;
@@ -36,7 +34,7 @@ import llmbench.workload.Workload;
  * <pre>{@code
  * LlmSweep low = LlmSweep.profile("low", 100, 150);
  * ScenarioBuilder generate = scenario("low").feed(low.requests())
- *     .exec(llm("generate").post(low.path()).body(ByteArrayBody(low::body)));
+ *     .exec(llm("generate").post(low::path).body(ByteArrayBody(low::body)));
  * { setUp(low.levels(generate, 1, 4, 8, 16, 32)).protocols(low.protocol()); }
  * }</pre>
  *
@@ -129,14 +127,9 @@ public final class LlmSweep {
             .findFirst()).orElseThrow().getName();
   }
 
-  /** The endpoint the profile's requests go to: chat for vision and {@code --endpoint chat}, completions else. */
-  public String path() {
-    if (config == null) {
-      return "/v1/completions"; // nothing will be sent: the run stops at levels()
-    }
-    RunConfig effective = fromFile && fileEntry != null ? config.forProfile(fileEntry) : config;
-    boolean chat = effective.workload().chatAsked() || vision || fromFile && fileEntry != null && fileEntry.profile().vision();
-    return chat ? "/v1/chat/completions" : "/v1/completions";
+  /** The endpoint the plan chose for the profile's requests (chat for vision and {@code --endpoint chat}). */
+  public String path(Session session) {
+    return run.plan.path();
   }
 
   /**
@@ -250,11 +243,6 @@ public final class LlmSweep {
 
   long builtAtEpochMs() {
     return builtAtEpochMs;
-  }
-
-  /** A chat session's user message as the feeder gives it (UTF-8 bytes of the level). */
-  static String message(byte[] utf8) {
-    return new String(utf8, StandardCharsets.UTF_8);
   }
 
 }
