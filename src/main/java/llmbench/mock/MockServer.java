@@ -291,7 +291,9 @@ public final class MockServer implements AutoCloseable {
       if (!messages.isArray() || messages.isEmpty()) {
         throw ApiError.badRequest("'messages' must be a non-empty list");
       }
-      long[] ids = tokenizer.encode(ChatTemplate.render(messages, body.get("tools")), false);
+      // llama.cpp adds the model's special tokens (Mistral's BOS) to the templated text; vLLM does not
+      long[] ids = tokenizer.encode(ChatTemplate.render(messages, body.get("tools")),
+          streamContext.shape() == ChunkShape.LLAMACPP);
       int n = ids.length;
       for (JsonNode m : messages) {
         for (JsonNode part : m.path("content")) {

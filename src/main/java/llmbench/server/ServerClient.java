@@ -128,13 +128,19 @@ public final class ServerClient {
     try {
       switch (family) {
         case LLAMACPP -> {
+          // newer builds count a chat body exactly as they would serve it
+          JsonNode counted = postJson("/v1/chat/completions/input_tokens", chat);
+          if (counted != null && counted.path("input_tokens").isInt()) {
+            return counted.get("input_tokens").asInt();
+          }
           JsonNode templated = postJson("/apply-template", chat);
           if (templated == null || !templated.path("prompt").isTextual()) {
             return null;
           }
-          // the server tokenizes a chat's templated text without adding special tokens of its own
+          // the server tokenizes a chat's templated text with the model's special tokens added (a BOS
+          // for Mistral), which /tokenize leaves out unless asked
           JsonNode ids = postJson("/tokenize", JSON.createObjectNode().put("content", templated.get("prompt").asText())
-              .put("add_special", false).put("parse_special", true));
+              .put("add_special", true).put("parse_special", true));
           return ids == null || !ids.path("tokens").isArray() ? null : ids.get("tokens").size();
         }
         case TGI -> {
