@@ -37,7 +37,9 @@ public record MockConfig(
     int specDecode,
     double specAcceptRate,
     double stopTokenRate,
-    boolean tokenize) {
+    boolean tokenize,
+    boolean spinWait,
+    boolean variedText) {
 
   /** The reasoning tokens of a chat request that may generate {@code maxTokens} (before its answer). */
   public int reasoningFor(int maxTokens) {
@@ -87,6 +89,19 @@ public record MockConfig(
     public double stopTokenRate = 0;
     /** Its family's tokenize endpoints (off: a server that counts no prompt for clients). */
     public boolean tokenize = true;
+    /**
+     * Spin the last 80 us of each step for a step end to the microsecond; off, a step may end some
+     * 50-100 us late (timer slack) and the engine thread costs next to nothing between steps (the
+     * client warm-up's servers, whose timing nobody measures).
+     */
+    public boolean spinWait = true;
+    /**
+     * Answers mix text beyond ASCII into the words (accents, CJK, emoji, JSON escapes), as a real
+     * model's tokens do: the client warm-up's servers, so that the client's decoding and record
+     * writing are compiled for the strings real servers send (Latin-1-only code is deoptimized when
+     * the first other character comes).
+     */
+    public boolean variedText = false;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -117,6 +132,8 @@ public record MockConfig(
     public Builder specAcceptRate(double v) { specAcceptRate = v; return this; }
     public Builder stopTokenRate(double v) { stopTokenRate = v; return this; }
     public Builder tokenize(boolean v) { tokenize = v; return this; }
+    public Builder spinWait(boolean v) { spinWait = v; return this; }
+    public Builder variedText(boolean v) { variedText = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -140,7 +157,7 @@ public record MockConfig(
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
           closeConnections, chunkShape, prefixCaching, reasoningTokens, reasoningFraction, specDecode,
-          specAcceptRate, stopTokenRate, tokenize);
+          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText);
     }
   }
 }

@@ -61,7 +61,7 @@ public final class MockServer implements AutoCloseable {
   private MockServer(MockConfig config) throws InterruptedException {
     this.config = config;
     this.tokenizer = TextTokenizer.loadOrBuiltin(config.tokenizerDir());
-    this.tokenTexts = tokenTexts(tokenizer, config.seed());
+    this.tokenTexts = tokenTexts(tokenizer, config.seed(), config.variedText());
     this.faultRandom = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
     this.groundTruth = new GroundTruth(config.keepTraces(), config.traceFile());
     this.busy = config.busyThreads() > 0 ? new BusyThreads(config.busyThreads()) : null;
@@ -150,10 +150,17 @@ public final class MockServer implements AutoCloseable {
     groundTruth.close();
   }
 
-  private static String[] tokenTexts(TextTokenizer tok, long seed) {
+  /** Pieces of real models' answers that ASCII words lack: Latin-1, UTF-16, surrogate pairs, JSON escapes. */
+  private static final String[] VARIED = {" é", "中文", " 😀", "\"", "\\", "\n", "\t", "\u0001", " ü", "\uFFFD", " Ω", "ー"};
+
+  private static String[] tokenTexts(TextTokenizer tok, long seed, boolean varied) {
     SplittableRandom r = new SplittableRandom(seed);
     String[] texts = new String[TOKEN_TEXTS];
     for (int i = 0; i < texts.length; i++) {
+      if (varied && i % 3 == 0) {
+        texts[i] = VARIED[(i / 3) % VARIED.length];
+        continue;
+      }
       long id;
       do {
         id = r.nextInt(tok.vocabSize());

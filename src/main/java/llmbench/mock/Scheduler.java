@@ -331,8 +331,9 @@ final class Scheduler implements Runnable {
 
   private void sleepUntil(long deadline) {
     long left;
-    while ((left = deadline - System.nanoTime()) > SPIN_NS && !stopped) {
-      LockSupport.parkNanos(left - SPIN_NS);
+    long spin = config.spinWait() ? SPIN_NS : 0;
+    while ((left = deadline - System.nanoTime()) > spin && !stopped) {
+      LockSupport.parkNanos(left - spin);
     }
     while (System.nanoTime() < deadline) {
       Thread.onSpinWait();

@@ -230,6 +230,8 @@ final class LevelSummary implements AutoCloseable {
     k.put("client_event_loop_lag_p50_ms", c.lagP50Ms());
     k.put("client_event_loop_lag_p99_ms", c.lagP99Ms());
     k.put("client_event_loop_lag_max_ms", c.lagMaxMs());
+    k.put("client_first_chunk_lag_mean_ms", c.firstChunkLagMeanMs());
+    k.put("client_first_chunk_lag_max_ms", c.firstChunkLagMaxMs());
     k.put("client_disturbed", !c.disturbances().isEmpty());
     return k;
   }

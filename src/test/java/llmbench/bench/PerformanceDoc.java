@@ -113,6 +113,9 @@ final class PerformanceDoc {
     if (r.get("wire") instanceof List<?> wire) {
       WireDoc.section((List<Map<String, Object>>) wire, sb);
     }
+    if (r.get("wire_server") instanceof List<?> server) {
+      WireDoc.serverSection((List<Map<String, Object>>) server, sb);
+    }
     if (r.get("client_floor") instanceof Map<?, ?> floor) {
       floorSection((Map<String, Object>) floor, sb);
     }

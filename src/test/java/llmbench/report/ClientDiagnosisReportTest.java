@@ -33,7 +33,7 @@ class ClientDiagnosisReportTest {
 
   private static ClientDiagnosis.Level level(double lagP99, double lagMax) {
     return new ClientDiagnosis.Level(1000, 30, 5, 0, 0, Map.of("event_loops", 25.0), 2, 100, 0.1, lagP99, lagMax,
-        ClientDiagnosis.disturbances(1000, 5, 0, lagP99, lagMax));
+        0.1, 0.2, ClientDiagnosis.disturbances(5, 0, lagP99, lagMax, 0.1, 0.2));
   }
 
   @Test
@@ -47,7 +47,7 @@ class ClientDiagnosisReportTest {
     }
     new RunInfo("low", "LowLoad", "http://mock", "org/model", "tok", "completions", 4096, 1_700_000_000_000L,
         List.of("ttft", "tpot", "itl", "e2el"), List.of(99.0), null, List.of(), Map.of(),
-        Map.of("c001", new RunInfo.LevelInputs(3, 1, 0, level(9.5, 42)),
+        Map.of("c001", new RunInfo.LevelInputs(3, 1, 0, level(12.5, 42)),
             "c002", new RunInfo.LevelInputs(4, 1, 0, level(0.4, 1.2))))
         .write(dir.resolve(RunInfo.FILE_NAME));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -59,14 +59,15 @@ class ClientDiagnosisReportTest {
     JsonNode clean = json.readTree(dir.resolve(reports.get(1).fileName()).toFile());
     assertTrue(disturbed.path("client_disturbed").asBoolean());
     assertFalse(clean.path("client_disturbed").asBoolean());
-    assertEquals(9.5, disturbed.path("client_event_loop_lag_p99_ms").asDouble());
+    assertEquals(12.5, disturbed.path("client_event_loop_lag_p99_ms").asDouble());
+    assertEquals(0.2, disturbed.path("client_first_chunk_lag_max_ms").asDouble());
     assertEquals(42.0, disturbed.path("client_event_loop_lag_max_ms").asDouble());
     assertEquals(30.0, disturbed.path("client_cpu_ms").asDouble());
     assertEquals(30.0 * 1000 / 9, disturbed.path("client_cpu_us_per_chunk").asDouble(), 1e-9); // 3 requests x 3 chunks
     assertEquals(25.0, disturbed.path("client_cpu_by_thread_ms").path("event_loops").asDouble());
-    assertTrue(disturbed.path("warnings").toString().contains("ran up to 42.0 ms late"));
+    assertTrue(disturbed.path("warnings").toString().contains("(p99 12.5 ms, up to 42.0 ms;"));
     assertFalse(clean.path("warnings").toString().contains("late"));
     String out = console.toString(StandardCharsets.UTF_8);
-    assertEquals(1, out.split("warning: the client's event loops ran up to", -1).length - 1, out);
+    assertEquals(1, out.split("warning: the client's event loops ran late as chunks came", -1).length - 1, out);
   }
 }

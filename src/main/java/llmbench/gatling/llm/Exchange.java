@@ -39,6 +39,7 @@ final class Exchange {
   private int status;
   private ByteBuf errorBody;
   private boolean sawDone;
+  private boolean sawChoices;
   private boolean ended;
   private boolean headersSeen;
   private boolean serverKeepsAlive = true;
@@ -61,6 +62,7 @@ final class Exchange {
   /** The request is on its way on {@code ch} (again, on a retry): the waits start. */
   void sent(Channel ch) {
     this.channel = ch;
+    watch.sent();
     cancel(headersTimer);
     cancel(requestTimer);
     var loop = ch.eventLoop();
@@ -103,7 +105,8 @@ final class Exchange {
         }
         StreamRecorder.Kind kind = recorder.onEvent(event, readNs);
         if (kind == StreamRecorder.Kind.CHOICES) {
-          watch.chunk();
+          watch.chunk(!sawChoices);
+          sawChoices = true;
         } else if (kind == StreamRecorder.Kind.DONE) {
           sawDone = true;
         }

@@ -21,19 +21,33 @@ import llmbench.workload.LevelPlan;
 
 /**
  * Streams from in-process mocks (loopback, 0.25 ms engine steps) before the first profile a JVM runs
- * (as a Gatling run of its own, before the measured one starts),
- * then waits for the JIT to settle, so that the client's hot path (Netty, our LLM action, the
+ * (as a Gatling run of its own, before the measured one starts), first at full speed, then at a
+ * trickle until the JIT has settled, so that the client's hot path (Netty, our LLM action, the
  * recorder, the decoding and writing of the token timings) is compiled before anything is measured.
  * It takes every path a real run takes: a fresh connection per level, kept-alive connections, a server
- * that closes each streamed connection, vLLM's and llama.cpp's chunk shapes, completions and chat.
- * In a fresh JVM without it, the first levels run beside busy compiler threads (docs/PERFORMANCE.md).
- * The server under test sees none of these requests.
+ * that closes each streamed connection, vLLM's and llama.cpp's chunk shapes, completions and chat,
+ * text beyond ASCII. In a fresh JVM without it, the first levels run beside busy compiler threads
+ * (docs/PERFORMANCE.md). The server under test sees none of these requests.
  */
 final class ClientWarmUp {
   /** Chunks per round of the warm-up; rounds repeat until the JIT is idle. */
   static final int CHUNKS = 10_000;
   static final int TOKENS = 250;
   static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
+  /**
+   * Chunks streamed at full speed, over all three servers, before the warm-up slows to a trickle:
+   * enough for the per-chunk code to pass C2's thresholds (15,000 calls) five times over. Streaming at
+   * full speed until the JIT settled took the cores from the compilers it waited for: the in-process
+   * servers and the client's loops used 1.7 of 2 cores for 20 s, the compilers 0.3, and the low
+   * profile's whole run cost 50 s of CPU on llama.cpp; with this burst and the trickle, 19-23 s
+   * (docs/PERFORMANCE.md, 6b), the wire as before.
+   */
+  static final int BURST_CHUNKS = 75_000;
+  /**
+   * Streams per second, over all three servers, while trickling: every path stays in use, so that
+   * the compilations it queued are not dropped as stale, at a twentieth of the burst's cost.
+   */
+  static final int TRICKLE_STREAMS_PER_SECOND = 9;
   /** Once per JVM: later profiles of a sweep find the code compiled (Gatling wiring, like its own). */
   private static final AtomicBoolean DONE = new AtomicBoolean();
 
@@ -55,6 +69,9 @@ final class ClientWarmUp {
 
   private final int users;
   private final AtomicInteger streams = new AtomicInteger();
+  /** A self-check fed as a measured run's is, so that its probe's stream accounting is compiled too. */
+  private final llmbench.diagnosis.ClientDiagnosis diagnosis = new llmbench.diagnosis.ClientDiagnosis();
+  private final llmbench.gatling.llm.StreamWatch watch = SweepRun.watch(null, diagnosis);
 
   private ClientWarmUp(int widest) {
     // a user for each server at least: a path no user takes stays cold (the rate path, when the
@@ -97,6 +114,14 @@ final class ClientWarmUp {
     }
   }
 
+  /** A user's pause after each stream: none in the burst, then one that makes the trickle's rate. */
+  Duration pause() {
+    if ((long) streams.get() * TOKENS < BURST_CHUNKS) {
+      return Duration.ZERO;
+    }
+    return Duration.ofMillis(1000L * usersPerTarget() * targets.size() / TRICKLE_STREAMS_PER_SECOND);
+  }
+
   /** True while the users should send another round of warm-up requests. */
   boolean streaming() {
     return streaming;
@@ -117,11 +142,12 @@ final class ClientWarmUp {
   private static Target target(String name, int users, int rounds, boolean chat, String shape, boolean close, boolean open) {
     MockServer mock = MockServer.start(MockConfig.builder().port(0).host("127.0.0.1")
         .stepModel(StepModel.fixed(0.25)).maxNumSeqs(1024).numGpuBlocks(1_000_000)
-        .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).build());
+        .maxNumBatchedTokens(262_144).chunkShape(shape).closeConnections(close).spinWait(false).variedText(true).build());
     String model = mock.config().modelId();
     RequestBodies requests = RequestBodies.plain(model);
-    java.util.function.IntFunction<byte[]> bodies = i -> chat ? requests.chat("client warm-up " + i, null, TOKENS)
-        : requests.completions("client warm-up " + i, TOKENS);
+    // prompts beyond ASCII too: a real run's prompts are a real tokenizer's text
+    java.util.function.IntFunction<byte[]> bodies = i -> chat ? requests.chat("client warm-up é中 " + i, null, TOKENS)
+        : requests.completions("client warm-up é中 " + i, TOKENS);
     // a rate level's first requests must not be its chain's first run either
     LevelPlan plan = !open ? new LevelPlan(Target.label(name), users, 8, TOKENS, users * rounds, bodies)
         : LevelPlan.openLabelled(Target.label(name), new llmbench.workload.Arrivals(2_000, 1, users), 8, TOKENS,
@@ -189,11 +215,20 @@ final class ClientWarmUp {
     return sink;
   }
 
-  /** Counts one finished warm-up stream. */
+  llmbench.diagnosis.ClientDiagnosis diagnosis() {
+    return diagnosis;
+  }
+
+  llmbench.gatling.llm.StreamWatch streamWatch() {
+    return watch;
+  }
+
+  /** Ends the warm-up: its streams, servers, self-check and writer (its timings file deleted). */
   void close() {
     if (closed.compareAndSet(false, true)) {
       streaming = false;
       watcher.interrupt();
+      diagnosis.close();
       targets.forEach(t -> {
         t.plan().release();
         t.mock().close();

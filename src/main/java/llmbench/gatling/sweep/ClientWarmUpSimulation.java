@@ -40,9 +40,14 @@ public final class ClientWarmUpSimulation extends Simulation {
       ClientWarmUp.Target target = warm.target(t);
       LevelPlan plan = target.plan();
       ChainBuilder send = feed(Levels.feeder(() -> Levels.next(plan))).exec(llm("generate").post(target.path())
-          .body(ByteArrayBody(s -> s.<LlmSweep.Fed>get(LlmSweep.REQUEST).body())));
+          .body(ByteArrayBody(s -> s.<LlmSweep.Fed>get(LlmSweep.REQUEST).body())))
+          .pause(s -> warm.pause());
       ChainBuilder level = plan.open() ? asLongAs(s -> plan.reserve()).on(send) : repeat(plan.rounds()).on(send);
       servers.add(scenario("client warm-up " + target.name())
+          .exec(s -> {
+            warm.diagnosis().watch(s.asScala().eventLoop());
+            return s;
+          })
           .asLongAs(s -> warm.streaming()).on(exec(FreshConnection.action())
               .exec(s -> {
                 if (plan.open()) {
@@ -80,6 +85,11 @@ public final class ClientWarmUpSimulation extends Simulation {
     @Override
     public void record(Supplier<RequestRecord> record) {
       warm.sink().submit(record);
+    }
+
+    @Override
+    public llmbench.gatling.llm.StreamWatch watch() {
+      return warm.streamWatch(); // a measured run's watch: its code is on the hot path too
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import llmbench.diagnosis.ClientDiagnosis;
 import llmbench.gatling.llm.LlmComponents;
 import llmbench.gatling.llm.LlmRun;
 import llmbench.gatling.llm.RunFolders;
@@ -35,21 +36,31 @@ final class SweepRun implements LlmRun {
     this.sweep = sweep;
     this.run = run;
     this.levels = levels;
-    this.watch = watch(run.progress());
+    this.watch = watch(run.progress(), run.diagnosis);
     run.sink.onFailure(components::crash);
   }
 
-  /** The live line learns of each chunk and of each request waiting for its response headers. */
-  private static StreamWatch watch(LiveProgress progress) {
-    return progress == null ? StreamWatch.NONE : new StreamWatch() {
+  /** The live line learns of each chunk and of each request waiting for its response headers; the self-check of each chunk. */
+  static StreamWatch watch(LiveProgress progress, ClientDiagnosis diagnosis) {
+    return new StreamWatch() {
       @Override
       public void waiting(int delta) {
-        progress.waiting(delta);
+        if (progress != null) {
+          progress.waiting(delta);
+        }
       }
 
       @Override
-      public void chunk() {
-        progress.chunk();
+      public void sent() {
+        diagnosis.requestWritten();
+      }
+
+      @Override
+      public void chunk(boolean first) {
+        if (progress != null) {
+          progress.chunk();
+        }
+        diagnosis.chunkRead(first);
       }
     };
   }

@@ -34,11 +34,18 @@ public final class WireBench {
   private final Path work;
   private final List<String> profiles;
   private final Path tokenizer;
+  private final List<String> client;
 
   public WireBench(Path work, List<String> profiles, Path tokenizer) {
+    this(work, profiles, tokenizer, List.of("./run_test.sh"));
+  }
+
+  /** @param client the command that runs the seed's sweep in a fresh JVM (options follow it) */
+  public WireBench(Path work, List<String> profiles, Path tokenizer, List<String> client) {
     this.work = work;
     this.profiles = profiles;
     this.tokenizer = tokenizer;
+    this.client = client;
   }
 
   /** The targets of issue 10: the plain mock, and the mock as hard on the client as a CPU-bound server. */
@@ -97,7 +104,12 @@ public final class WireBench {
     int status;
     long dropped;
     try (Tcpdump capture = Tcpdump.start("lo", port, pcap)) {
-      List<String> cmd = new ArrayList<>(List.of("./run_test.sh", "--url", url, "--profiles",
+      List<String> cmd = new ArrayList<>();
+      if (Files.isExecutable(TIME)) { // the whole client process's CPU, start to exit, as a user's run costs it
+        cmd.addAll(List.of(TIME.toString(), "-f", "%U %S %e", "-o", dir.resolve("time").toString()));
+      }
+      cmd.addAll(client);
+      cmd.addAll(List.of("--url", url, "--profiles",
           String.join(",", profiles), "--out", out.toString(), "--gatling-results", dir.resolve("gatling").toString(),
           "--nvidia-smi", "/nonexistent"));
       if (tokenizer != null) {
@@ -118,6 +130,7 @@ public final class WireBench {
       dropped = capture.dropped();
     }
     long offsetAfter = WireJudge.realtimeMinusMonotonicNs();
+    double[] cpu = processCpu(dir.resolve("time"));
     long offset = offsetBefore + (offsetAfter - offsetBefore) / 2;
     TcpFlows flows = new TcpFlows(port);
     Pcap.read(pcap, flows);
@@ -155,6 +168,10 @@ public final class WireBench {
         }
       });
       row.put("warnings", String.valueOf(result.warnings()));
+      if (cpu != null) {
+        row.put("process_cpu_s", cpu[0]);
+        row.put("process_wall_s", cpu[1]);
+      }
       rows.add(row);
       System.out.println(line(row));
     }
@@ -191,7 +208,7 @@ public final class WireBench {
       {"itl_error_ms", "p99"},
       {"send_delay_ms", "mean"}, {"client_cpu_us_per_chunk", "value"}};
 
-  static double figure(Map<String, Object> row, String key, String stat) {
+  public static double figure(Map<String, Object> row, String key, String stat) {
     Object v = row.get(key);
     if (v instanceof Map<?, ?> m) {
       Object x = m.get(stat);
@@ -203,13 +220,28 @@ public final class WireBench {
   private static String line(Map<String, Object> r) {
     return String.format(Locale.ROOT, "%s run %s %s %s: n %s, TTFT err mean %.2f p99 %.2f ms, ITL err p99 %.2f, "
             + "chunk delay p50 %.2f p99 %.2f max %.2f ms, send delay mean %.2f ms, new conns %s, cpu %.1f us/chunk, "
-            + "jit %.0f ms, loop lag p99 %.2f max %.2f ms, cpu by thread %s",
+            + "jit %.0f ms, loop lag p99 %.2f max %.2f ms, first-chunk lag mean %.2f max %.2f ms, cpu by thread %s, "
+            + "flagged %s, run's process CPU %s s",
         r.get("target"), r.get("run"), r.get("profile"), r.get("level"), r.get("requests"),
         figure(r, "ttft_error_ms", "mean"), figure(r, "ttft_error_ms", "p99"), figure(r, "itl_error_ms", "p99"),
         figure(r, "chunk_delay_ms", "p50"), figure(r, "chunk_delay_ms", "p99"), figure(r, "chunk_delay_ms", "max"),
         figure(r, "send_delay_ms", "mean"), r.get("new_connections"), figure(r, "client_cpu_us_per_chunk", "value"),
         figure(r, "client_jit_ms", "value"), figure(r, "client_event_loop_lag_p99_ms", "value"),
-        figure(r, "client_event_loop_lag_max_ms", "value"), r.get("client_cpu_by_thread_ms"));
+        figure(r, "client_event_loop_lag_max_ms", "value"), figure(r, "client_first_chunk_lag_mean_ms", "value"),
+        figure(r, "client_first_chunk_lag_max_ms", "value"), r.get("client_cpu_by_thread_ms"), r.get("client_disturbed"),
+        r.get("process_cpu_s"));
+  }
+
+  private static final Path TIME = Path.of("/usr/bin/time");
+
+  /** User + system CPU and wall seconds of the run, from GNU time's file; null without one. */
+  private static double[] processCpu(Path file) {
+    try {
+      String[] f = Files.readString(file).trim().lines().reduce((a, b) -> b).orElse("").split("\\s+");
+      return new double[] {Double.parseDouble(f[0]) + Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static int freePort() throws IOException {

@@ -87,6 +87,59 @@ public final class WireDoc {
     }
   }
 
+  /**
+   * A real server's runs (issue 30's check): every level of every run against the wire, the client's
+   * self-check beside it, and whether its flag was right: within the level's targets (TTFT error mean
+   * ≤ 5 ms and p99 ≤ 20 ms, chunk delay p99 ≤ 10 ms) and not flagged, or beyond them and flagged.
+   */
+  @SuppressWarnings("unchecked")
+  public static void serverSection(List<Map<String, Object>> wire, StringBuilder sb) {
+    for (Map<String, Object> t : wire) {
+      List<Map<String, Object>> rows = (List<Map<String, Object>>) t.get("rows");
+      if (rows == null || rows.isEmpty()) {
+        continue;
+      }
+      sb.append("## 6b. The wire on a real server: ").append(t.get("target")).append(" (").append(t.get("runs"))
+          .append(" fresh runs)\n\n`bench/run.sh --only wire --url URL --tokenizer DIR --profiles low --runs N`, "
+              + "each run `./run_test.sh` in a fresh JVM under a loopback capture. Self-check: the loops' lag as the "
+              + "level's chunks met it (p99) and as its first chunks met it (worst); flagged: the level's result says its "
+              + "stamps were late. Verdict: *ok* (within the targets, no flag), *flagged* (beyond them, flagged), "
+              + "*false flag* (within them, flagged), *missed* (beyond them, no flag). Targets: TTFT error mean ≤ 5 ms "
+              + "and p99 ≤ 20 ms, chunk delay p99 ≤ 10 ms.\n\n"
+              + "| run | level | TTFT error mean / p99 ms | chunk delay p99 / max ms | self-check: chunk lag p99 ms "
+              + "| first-chunk lag max ms | JIT ms | flagged | verdict | run's process CPU s |\n"
+              + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      Map<String, Integer> verdicts = new LinkedHashMap<>();
+      Map<Object, Double> cpuByRun = new LinkedHashMap<>();
+      for (Map<String, Object> r : rows) {
+        double tm = WireBench.figure(r, "ttft_error_ms", "mean");
+        double tp = WireBench.figure(r, "ttft_error_ms", "p99");
+        double cp = WireBench.figure(r, "chunk_delay_ms", "p99");
+        boolean flagged = Boolean.TRUE.equals(r.get("client_disturbed"));
+        boolean within = Math.abs(tm) <= 5 && Math.abs(tp) <= 20 && cp <= 10;
+        String verdict = within ? (flagged ? "false flag" : "ok") : (flagged ? "flagged" : "missed");
+        verdicts.merge(verdict, 1, Integer::sum);
+        cpuByRun.put(r.get("run"), num(r.get("process_cpu_s")));
+        sb.append("| ").append(r.get("run")).append(" | ").append(r.get("level")).append(" | ").append(f(tm))
+            .append(" / ").append(f(tp)).append(" | ").append(f(cp)).append(" / ")
+            .append(f(WireBench.figure(r, "chunk_delay_ms", "max"))).append(" | ")
+            .append(f(WireBench.figure(r, "client_event_loop_lag_p99_ms", "value"))).append(" | ")
+            .append(f(WireBench.figure(r, "client_first_chunk_lag_max_ms", "value"))).append(" | ")
+            .append(String.format(Locale.ROOT, "%.0f", WireBench.figure(r, "client_jit_ms", "value"))).append(" | ")
+            .append(flagged ? "yes" : "no").append(" | ").append(verdict).append(" | ")
+            .append(r.get("process_cpu_s") == null ? "" : String.format(Locale.ROOT, "%.1f", num(r.get("process_cpu_s"))))
+            .append(" |\n");
+      }
+      List<Double> sorted = cpuByRun.values().stream().filter(v -> !Double.isNaN(v)).sorted().toList();
+      sb.append("\nVerdicts over ").append(rows.size()).append(" levels: ").append(verdicts).append(". ");
+      if (!sorted.isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "Whole client process CPU per run (start, warm-up, levels, results; GNU "
+            + "time): median %.1f s, worst %.1f s.", sorted.get((sorted.size() - 1) / 2), sorted.get(sorted.size() - 1)));
+      }
+      sb.append("\n\n");
+    }
+  }
+
   private static void row(StringBuilder sb, String target, String value, boolean met) {
     sb.append("| ").append(target).append(" | ").append(value).append(" | ").append(met ? "yes" : "no").append(" |\n");
   }
