@@ -32,8 +32,8 @@ public final class ClientDiagnosis implements AutoCloseable {
    * @param cpuByThreadMs CPU per kind of thread ({@link ThreadCpu}); empty off Linux
    * @param lagChunks the chunks the lag figures stand for: the loops' lag as the level's chunk stamps met
    *     it ({@link StampLateness}), its median, p99 and worst stall
-   * @param firstChunkLagMeanMs the same as the TTFT stamps met it (each request's write after its start
-   *     stamp, and its first chunk): mean and worst stall
+   * @param firstChunkLagMeanMs the same as the TTFT stamps met it (a request's write after its connect,
+   *     and its first chunk): mean and worst stall
    * @param disturbances one line per limit crossed; empty when the level was clean
    */
   public record Level(double durationMs, double cpuMs, double jitMs, double gcPauseMs, long gcCount,
@@ -50,7 +50,7 @@ public final class ClientDiagnosis implements AutoCloseable {
     probe.watch(loop);
   }
 
-  /** The calling event loop writes a request whose start it stamped: a stall in between is in its TTFT. */
+  /** The calling event loop writes a request it stamped before its connection opened: a stall in between is in its TTFT. */
   public void requestWritten() {
     probe.requestWritten();
   }

@@ -61,8 +61,9 @@ public final class EventLoopProbe implements AutoCloseable {
   }
 
   /**
-   * The calling loop writes a request stamped before: a stall between the stamp and the write (the
-   * connect's callback waits for the loop) is in its TTFT, as a first chunk's is.
+   * The calling loop writes a request stamped in an earlier task (before its connection opened): a
+   * stall between the stamp and the write is in its TTFT, as a first chunk's is. A request written
+   * in the task that stamped it met no stall: counting those flagged a level read within 1 ms.
    */
   public void requestWritten() {
     Loop l = byThread.get(Thread.currentThread());

@@ -27,25 +27,18 @@ class ClientDiagnosisTest {
     assertEquals(List.of(), ClientDiagnosis.disturbances(5_000, 150, 1, 1, 0.5, 1));
   }
 
-  /**
-   * A stream's chunks arriving every 2 ms on {@code loop} until {@code until}, read as a socket's are:
-   * whatever came while the loop was busy is read at once when it is free again.
-   */
-  private static void chunksEvery2Ms(DefaultEventLoop loop, EventLoopProbe probe, long readUpTo, long until) {
-    long now = Math.min(System.nanoTime(), until);
-    long read = readUpTo;
-    for (; read + 2_000_000 <= now; read += 2_000_000) {
-      probe.chunkRead(false);
-    }
-    if (now < until) {
-      long from = read;
-      loop.schedule(() -> chunksEvery2Ms(loop, probe, from, until), 2, TimeUnit.MILLISECONDS);
-    }
-  }
-
+  /** A stream's chunk read every 2 ms on {@code loop} for {@code forNs}. */
   private static void chunksEvery2Ms(DefaultEventLoop loop, EventLoopProbe probe, long forNs) {
-    long now = System.nanoTime();
-    loop.execute(() -> chunksEvery2Ms(loop, probe, now, now + forNs));
+    long until = System.nanoTime() + forNs;
+    loop.execute(new Runnable() {
+      @Override
+      public void run() {
+        probe.chunkRead(false);
+        if (System.nanoTime() < until) {
+          loop.schedule(this, 2, TimeUnit.MILLISECONDS);
+        }
+      }
+    });
   }
 
   @Test
@@ -64,7 +57,12 @@ class ClientDiagnosisTest {
       probe.reset();
       chunksEvery2Ms(loop, probe, 400_000_000L);
       Thread.sleep(100);
-      loop.submit(() -> sleep(80)).get(1, TimeUnit.SECONDS); // a level's loop busy for 80 ms, chunks due
+      loop.submit(() -> { // a level's loop busy for 80 ms; then, first, the 40 chunks its socket buffered meanwhile
+        sleep(80);
+        for (int i = 0; i < 40; i++) {
+          probe.chunkRead(false);
+        }
+      }).get(1, TimeUnit.SECONDS);
       Thread.sleep(300);
       StampLateness.Summary blocked = probe.chunks();
       assertTrue(blocked.maxMs() >= 60, "the probe due during the block ran late: " + blocked);

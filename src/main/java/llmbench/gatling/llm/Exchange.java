@@ -60,9 +60,12 @@ final class Exchange {
   }
 
   /** The request is on its way on {@code ch} (again, on a retry): the waits start. */
-  void sent(Channel ch) {
+  /** @param withStamp written in the task that stamped its start: no stall can have come between */
+  void sent(Channel ch, boolean withStamp) {
     this.channel = ch;
-    watch.sent();
+    if (!withStamp) {
+      watch.sentAfterConnect();
+    }
     cancel(headersTimer);
     cancel(requestTimer);
     var loop = ch.eventLoop();

@@ -144,7 +144,7 @@ final class LlmAction implements Action {
     });
     if (conn.usable()) {
       // a kept connection the server closed before reading the request: once more, on a new one
-      write(conn, exchange, http, ex -> connect(conn, ex, http, null, session.eventLoop()));
+      write(conn, exchange, http, ex -> connect(conn, ex, http, null, session.eventLoop()), true);
     } else {
       connect(conn, exchange, http, null, session.eventLoop());
     }
@@ -156,20 +156,21 @@ final class LlmAction implements Action {
       if (!f.isSuccess()) {
         exchange.cannotConnect(f.cause());
       } else {
-        write(conn, exchange, http, stale);
+        write(conn, exchange, http, stale, false);
       }
     });
   }
 
+  /** @param withStamp written in the task that stamped the request's start (else after a connect) */
   private void write(UserConnection conn, Exchange exchange, Supplier<FullHttpRequest> http,
-      UserConnection.Stale stale) {
+      UserConnection.Stale stale, boolean withStamp) {
     if (exchange.ended()) {
       conn.close(); // the request's time ran out while it connected
       return;
     }
     conn.begin(exchange, stale);
     Channel ch = conn.channel();
-    exchange.sent(ch);
+    exchange.sent(ch, withStamp);
     ch.writeAndFlush(http.get()).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         exchange.failed(f.cause());

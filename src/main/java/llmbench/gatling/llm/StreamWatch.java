@@ -10,8 +10,11 @@ public interface StreamWatch {
   /** +1: a request went out and waits for its response headers; -1: they came, or the wait ended. */
   default void waiting(int delta) {}
 
-  /** The request is being written, on its connection's loop (its start was stamped before). */
-  default void sent() {}
+  /**
+   * The request is being written after its connection opened, in a later task than the one that
+   * stamped its start: a stall of the loop in between is in its TTFT.
+   */
+  default void sentAfterConnect() {}
 
   /** One chunk with choices arrived; {@code first}: its stream's first. */
   default void chunk(boolean first) {}

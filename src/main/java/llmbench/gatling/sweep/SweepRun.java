@@ -51,7 +51,7 @@ final class SweepRun implements LlmRun {
       }
 
       @Override
-      public void sent() {
+      public void sentAfterConnect() {
         diagnosis.requestWritten();
       }
 

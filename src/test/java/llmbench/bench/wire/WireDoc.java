@@ -102,12 +102,12 @@ public final class WireDoc {
       sb.append("## 6b. The wire on a real server: ").append(t.get("target")).append(" (").append(t.get("runs"))
           .append(" fresh runs)\n\n`bench/run.sh --only wire --url URL --tokenizer DIR --profiles low --runs N`, "
               + "each run `./run_test.sh` in a fresh JVM under a loopback capture. Self-check: the loops' lag as the "
-              + "level's chunks met it (p99) and as its first chunks met it (worst); flagged: the level's result says its "
+              + "level's chunks met it (p99) and as its TTFT stamps met it (requests written after a connect, first chunks; worst); flagged: the level's result says its "
               + "stamps were late. Verdict: *ok* (within the targets, no flag), *flagged* (beyond them, flagged), "
               + "*false flag* (within them, flagged), *missed* (beyond them, no flag). Targets: TTFT error mean ≤ 5 ms "
               + "and p99 ≤ 20 ms, chunk delay p99 ≤ 10 ms.\n\n"
               + "| run | level | TTFT error mean / p99 ms | chunk delay p99 / max ms | self-check: chunk lag p99 ms "
-              + "| first-chunk lag max ms | JIT ms | flagged | verdict | run's process CPU s |\n"
+              + "| self-check: TTFT stamps' lag max ms | JIT ms | flagged | verdict | run's process CPU s |\n"
               + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
       Map<String, Integer> verdicts = new LinkedHashMap<>();
       Map<Object, Double> cpuByRun = new LinkedHashMap<>();
