@@ -7,14 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import llmbench.stats.Distribution;
 
 /**
  * The client's self-check for one level: its CPU, JIT compile time, GC pauses and event-loop lag
  * between the level's first request and its last response, and whether its stamps were late by more
- * than the level's targets, judged on what they could have lost: how late the loops ran while a
- * stream was in flight on them (chunk stamps), and while one waited for its first chunk (TTFT
- * stamps). The JIT's and the GC's time inside the level are said beside a flag as its likely cause;
+ * than the level's targets, judged on what they could have lost: how late the loops ran as the
+ * level's chunks came (chunk stamps), and as its requests went out after a connect and its first
+ * chunks came (TTFT stamps) ({@link StampLateness}). The JIT's and the GC's time inside the level are said beside a flag as its likely cause;
  * they flag nothing by themselves (a compiler busy beside idle loops costs no stamp anything). A user
  * must never read a distorted number without being told.
  */
@@ -30,14 +29,14 @@ public final class ClientDiagnosis implements AutoCloseable {
    * What happened inside one level.
    *
    * @param cpuByThreadMs CPU per kind of thread ({@link ThreadCpu}); empty off Linux
-   * @param lagChunks the chunks the lag figures stand for: the loops' lag as the level's chunk stamps met
-   *     it ({@link StampLateness}), its median, p99 and worst stall
+   * @param lagSamples the chunks the lag figures stand for (read by a run info of any version): the loops'
+   *     lag as the level's chunk stamps met it ({@link StampLateness}), its median, p99 and worst stall
    * @param firstChunkLagMeanMs the same as the TTFT stamps met it (a request's write after its connect,
    *     and its first chunk): mean and worst stall
    * @param disturbances one line per limit crossed; empty when the level was clean
    */
   public record Level(double durationMs, double cpuMs, double jitMs, double gcPauseMs, long gcCount,
-      Map<String, Double> cpuByThreadMs, int eventLoops, long lagChunks, double lagP50Ms, double lagP99Ms,
+      Map<String, Double> cpuByThreadMs, int eventLoops, long lagSamples, double lagP50Ms, double lagP99Ms,
       double lagMaxMs, double firstChunkLagMeanMs, double firstChunkLagMaxMs, List<String> disturbances) {}
 
   /** The counters at a level's start. */
@@ -91,7 +90,7 @@ public final class ClientDiagnosis implements AutoCloseable {
    * The limits a level crossed, each as a line a user can act on.
    *
    * @param lagP99 the loops' lag p99 as the chunk stamps met it; {@code lagMax} the worst stall among them
-   * @param firstMean the same as the first chunks met it: mean and worst stall
+   * @param firstMean the same as the TTFT stamps met it: mean and worst stall
    */
   public static List<String> disturbances(double jitMs, double gcMs, double lagP99, double lagMax, double firstMean,
       double firstMax) {

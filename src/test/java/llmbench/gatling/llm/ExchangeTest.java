@@ -54,14 +54,15 @@ class ExchangeTest {
     read(ch, HEAD);
     long start = System.nanoTime();
     // chunks every 100 ms for 1.2 s: three times the limit in all, never 400 ms apart
+    long lastRead = 0;
     for (int i = 0; i < 12; i++) {
       Thread.sleep(100);
+      lastRead = System.nanoTime(); // before the read: the chunk's stamp, which the limit counts from, is later
       read(ch, chunk("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"text\":\" t" + i
           + "\",\"finish_reason\":null}]}\n\n"));
       ch.runPendingTasks();
       assertNull(done.outcome, () -> "cut after " + (System.nanoTime() - start) / 1_000_000 + " ms of steady chunks");
     }
-    long lastRead = System.nanoTime();
     while (done.outcome == null && System.nanoTime() - lastRead < 3 * limitMs * 1_000_000L) {
       Thread.sleep(10);
       ch.runPendingTasks();
