@@ -105,6 +105,8 @@ public final class EventLoopProbe implements AutoCloseable {
     // touched on the loop's own thread only
     private int chunksSince;
     private int firstsSince;
+    private long stallFromNs;
+    private long stallToNs;
 
     Loop(ScheduledExecutorService executor) {
       this.executor = executor;
@@ -124,10 +126,17 @@ public final class EventLoopProbe implements AutoCloseable {
       long now = System.nanoTime();
       long from = dueNs - windowStartNs >= 0 ? dueNs : windowStartNs;
       if (now - windowStartNs >= 0) {
-        // the loop reads its sockets before it runs due tasks: what came during a stall was read before this ran
         long lag = Math.max(0, now - from);
-        chunks.add(lag, PERIOD_NS, chunksSince);
-        firsts.add(lag, PERIOD_NS, firstsSince);
+        // What came during a stall is read before this run when the loop was waiting for I/O, or after it
+        // when the stall caught the loop among its tasks (a safepoint, the OS): the stamps read since the
+        // previous run waited behind this lag, and behind that run's own stall if it was one.
+        long carried = stallToNs == 0 ? 0 : Math.max(0, stallToNs - Math.max(stallFromNs, windowStartNs));
+        long behind = Math.max(lag, carried);
+        chunks.add(behind, PERIOD_NS, chunksSince);
+        firsts.add(behind, PERIOD_NS, firstsSince);
+        boolean stall = lag > PERIOD_NS;
+        stallFromNs = stall ? from : 0;
+        stallToNs = stall ? now : 0;
       }
       chunksSince = 0;
       firstsSince = 0;

@@ -29,8 +29,12 @@ import org.junit.jupiter.api.Test;
  */
 class ResultKeysIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Every level's result has these since the record was made: the server family, min_tokens, output lengths. */
-  static final List<String> ADDED = List.of("server_family", "min_tokens_sent", "output_len_different");
+  /**
+   * Every level's result has these since the record was made: the server family, min_tokens, output
+   * lengths, and the self-check's lag as the TTFT stamps met it.
+   */
+  static final List<String> ADDED = List.of("server_family", "min_tokens_sent", "output_len_different",
+      "client_first_chunk_lag_max_ms", "client_first_chunk_lag_mean_ms");
 
   private static Map<String, List<String>> run(Path out, boolean vision, String... args) throws IOException {
     List<String> a = new ArrayList<>(List.of(args));
