@@ -160,9 +160,9 @@ final class PerformanceDoc {
 
       | measure | before | now |
       | --- | --- | --- |
-      | whole client process CPU of a low-profile run (GNU time) | 50.4, 58.3 s (2 runs) | 21.6–23.4 s, median 22.3 s (5 runs; 17.4–21.2 s in the set before) |
+      | whole client process CPU of a low-profile run (GNU time) | 50.4, 58.3 s (2 runs) | 21.6–23.4 s, median 22.3 s (5 runs; median 20.2 s in the set before) |
       | the same with `--no-client-warmup` | 11.8 s | — |
-      | first level (c001) TTFT error mean | 0.62, 0.96 ms (2 runs; the issue's runs: +0.4, +62.5, +60.9) | 0.85–4.74 ms (5 runs; 0.63–4.74 ms in all 30 runs measured since) |
+      | first level (c001) TTFT error mean | 0.62, 0.96 ms (2 runs; the issue's runs: +0.4, +62.5, +60.9) | 0.85–4.74 ms (5 runs; 0.62–4.74 ms in all 35 runs measured since) |
       | verdicts (section 6b's): ok / flagged / false flag / missed | 5 / 4 / 1 / 1 of 10 levels | 17 / 7 / 1 / 0 of 25 (the same in the set before) |
       | `--endpoint chat`, Mistral model: prompt tokens by the server's count | 101 for 100 | 100 |
       | wire against the mock (section 6, 4 runs each), plain: TTFT error mean / p99, chunk delay p99, worst level of the median run | 0.77 / 3.20 / 2.98 ms | 1.36 / 3.42 / 2.22 ms |
@@ -183,10 +183,20 @@ final class PerformanceDoc {
       - **What the first levels pay for.** No class loads inside a level (class-load log of one run,
         against the records' level windows: one class in c008, none in the others). Safepoints: during
         the warm-up's burst the VM thread, starved, held "Cleanup" and "ICBufferFull" safepoints for
-        17–43 ms; inside the levels none longer than 1.5 ms. What remains is compilation: 10–250 ms of
-        JIT per level in most runs, and the second level (c004) stalled in 4 of 5 runs in each of the
-        last two sets (chunk delay p99 13–26 and 25–396 ms, 54–750 ms of JIT in it; TTFT within 1.1 ms;
-        all flagged); its cause is not pinned. The warm-up's servers now answer beyond ASCII and its prompts are too
+        17–43 ms; inside the levels none longer than 1.5 ms. What remains is compilation: 20–124 ms of
+        JIT in c001 and 43–750 ms in the other levels (the last two sets). A JIT log over the level
+        windows showed C2 taking Netty's epoll read path, the decoders and our handlers (40 methods)
+        inside c004: C2's thresholds grow with its queue, so during the warm-up's burst they stayed at
+        C1, and llama.cpp's one chunk per read made them hot in the levels. Tried and not kept:
+        `-XX:Tier4LoadFeedback=0`, which queues a hot method whatever the queue. The JIT inside the
+        levels fell to 0–7 ms in c001 and 7–101 ms in the others, but the wire did not follow: on
+        llama.cpp 19 ok, 4 flagged, 1 false flag and 1 miss in 25 levels, CPU median 23.3 s; c004 still
+        stalled in 3 of 5 runs (chunk delay p99 17–217 ms with 7–101 ms of JIT in it: those stalls are
+        not the JIT); against the mock (4 runs each, worst level of the median run, TTFT error mean /
+        p99 / chunk delay p99) plain 1.05 / 7.43 / 2.83 ms and busy 1.56 / 6.94 / 5.86 ms, against
+        1.36 / 3.42 / 2.22 and 1.10 / 3.04 / 3.85 ms without it. c004's stalls (chunk delay p99 13–396
+        ms in 4 of 5 runs of each of the last two sets; TTFT within 1.1 ms; all flagged) have a cause
+        not pinned. The warm-up's servers now answer beyond ASCII and its prompts are too
         (FIELD_NOTES §10's lead: code compiled for Latin-1 strings is deoptimized at the first other
         character); its effect alone was not measured apart.
       - **Flags that match the wire.** The self-check used to pool every probe sample of every loop
