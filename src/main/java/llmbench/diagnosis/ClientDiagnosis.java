@@ -54,6 +54,11 @@ public final class ClientDiagnosis implements AutoCloseable {
     probe.requestWritten();
   }
 
+  /** The calling event loop wrote a request {@code ns} after stamping its start, in one task: a TTFT stamp that late. */
+  public void sendDelay(long ns) {
+    probe.sendDelay(ns);
+  }
+
   /** The calling event loop read a chunk with choices ({@code first}: its stream's first), on its thread. */
   public void chunkRead(boolean first) {
     probe.chunkRead(first);

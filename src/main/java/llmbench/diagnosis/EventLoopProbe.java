@@ -63,12 +63,24 @@ public final class EventLoopProbe implements AutoCloseable {
   /**
    * The calling loop writes a request stamped in an earlier task (before its connection opened): a
    * stall between the stamp and the write is in its TTFT, as a first chunk's is. A request written
-   * in the task that stamped it met no stall: counting those flagged a level read within 1 ms.
+   * in the task that stamped it is measured instead ({@link #sendDelay}): counting those behind the
+   * probe's lag flagged a level read within 1 ms.
    */
   public void requestWritten() {
     Loop l = byThread.get(Thread.currentThread());
     if (l != null) {
       l.firstsSince++;
+    }
+  }
+
+  /**
+   * The calling loop wrote a request {@code ns} after stamping its start, in the same task: no probe
+   * can fall due in between, so the delay, measured, is the TTFT stamp's own lateness.
+   */
+  public void sendDelay(long ns) {
+    Loop l = byThread.get(Thread.currentThread());
+    if (l != null) {
+      l.firsts.add(ns, Math.max(1, ns), 1);
     }
   }
 

@@ -111,6 +111,12 @@ class ClientDiagnosisTest {
       StampLateness.Summary ttft = probe.firstChunks();
       assertEquals(2, ttft.stamps(), 1e-9, "the written request is a TTFT stamp too: " + ttft);
       assertEquals(2, probe.chunks().stamps(), 1e-9, "and no chunk");
+
+      // written in the task that stamped it, 30 ms later (the thread off its core): measured, not probed
+      loop.submit(() -> probe.sendDelay(30_000_000L)).get(1, TimeUnit.SECONDS);
+      StampLateness.Summary sent = probe.firstChunks();
+      assertEquals(3, sent.stamps(), 1e-9);
+      assertEquals((2 * ttft.meanMs() + 30) / 3, sent.meanMs(), 1e-6, "one stamp 30 ms late beside the two: " + sent);
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

@@ -75,6 +75,11 @@ final class Exchange {
     requestTimer = loop.schedule(this::requestTimedOut, Math.max(1, left), TimeUnit.MILLISECONDS);
   }
 
+  /** Written in the task that stamped its start: how long that took is the client's own part of its TTFT. */
+  void written() {
+    watch.sendDelay(System.nanoTime() - startNs);
+  }
+
   void response(HttpResponse res) {
     if (ended) {
       return;

@@ -176,6 +176,9 @@ final class LlmAction implements Action {
         exchange.failed(f.cause());
       }
     });
+    if (withStamp) {
+      exchange.written(); // on the loop the flush has made its syscall: the client's whole share of the send
+    }
   }
 
   private FullHttpRequest request(String path, byte[] bytes, String requestId) {

@@ -56,6 +56,11 @@ final class SweepRun implements LlmRun {
       }
 
       @Override
+      public void sendDelay(long ns) {
+        diagnosis.sendDelay(ns);
+      }
+
+      @Override
       public void chunk(boolean first) {
         if (progress != null) {
           progress.chunk();
