@@ -39,7 +39,7 @@ final class ClientWarmUp {
    * enough for the per-chunk code to pass C2's thresholds (15,000 calls) five times over. Streaming at
    * full speed until the JIT settled took the cores from the compilers it waited for: the in-process
    * servers and the client's loops used 1.7 of 2 cores for 20 s, the compilers 0.3, and the low
-   * profile's whole run cost 50 s of CPU on llama.cpp; with this burst and the trickle, 19-23 s
+   * profile's whole run cost 50 s of CPU on llama.cpp; with this burst and the trickle, 17-23 s
    * (docs/PERFORMANCE.md, 6b), the wire as before.
    */
   static final int BURST_CHUNKS = 75_000;
