@@ -160,10 +160,10 @@ final class PerformanceDoc {
 
       | measure | before | now |
       | --- | --- | --- |
-      | whole client process CPU of a low-profile run (GNU time) | 50.4, 58.3 s (2 runs) | 21.6–23.4 s, median 22.3 s (5 runs; median 20.2 s in the set before) |
+      | whole client process CPU of a low-profile run (GNU time) | 50.4, 58.3 s (2 runs) | 18.1–24.1 s, median 20.1 s (5 runs; medians 22.3 and 20.2 s in the two sets before) |
       | the same with `--no-client-warmup` | 11.8 s | — |
-      | first level (c001) TTFT error mean | 0.62, 0.96 ms (2 runs; the issue's runs: +0.4, +62.5, +60.9) | 0.85–4.74 ms (5 runs; 0.62–4.74 ms in all 35 runs measured since) |
-      | verdicts (section 6b's): ok / flagged / false flag / missed | 5 / 4 / 1 / 1 of 10 levels | 17 / 7 / 1 / 0 of 25 (the same in the set before) |
+      | first level (c001) TTFT error mean | 0.62, 0.96 ms (2 runs; the issue's runs: +0.4, +62.5, +60.9) | 0.64–1.08 ms (5 runs; 0.62–4.74 ms in all 40 runs measured since) |
+      | verdicts (section 6b's): ok / flagged / false flag / missed | 5 / 4 / 1 / 1 of 10 levels | 15 / 9 / 1 / 0 of 25 (17 / 7 / 1 / 0 in each of the two sets before; six levels of this set beyond the TTFT targets, all six flagged) |
       | `--endpoint chat`, Mistral model: prompt tokens by the server's count | 101 for 100 | 100 |
       | wire against the mock (section 6, 4 runs each), plain: TTFT error mean / p99, chunk delay p99, worst level of the median run | 0.77 / 3.20 / 2.98 ms | 1.36 / 3.42 / 2.22 ms |
       | the same, busy mock | 0.94 / 6.11 / 3.81 ms | 1.10 / 3.04 / 3.85 ms |
@@ -177,7 +177,7 @@ final class PerformanceDoc {
         chunks at full speed (about 3 s), then 9 streams a second until the JIT settles (13–17 s after
         its start): the compilers get the cores. A burst of 150,000 chunks cost 22.0–26.9 s per run
         (two sets of five, medians 23.3 and 25.6 s) for no better wire; 75,000: medians 22.6, 20.6 and
-        20.2 s in three sets, 22.3 s with the final self-check. Renicing the compiler threads to 19 after the warm-up, so that
+        20.2 s in three sets, 22.3 and 20.1 s with the final self-check. Renicing the compiler threads to 19 after the warm-up, so that
         they yield to the event loops, did not help (4 runs: 12 of 20 levels flagged, as many as
         without).
       - **What the first levels pay for.** No class loads inside a level (class-load log of one run,
