@@ -49,14 +49,16 @@ public final class ClientDiagnosis implements AutoCloseable {
     probe.watch(loop);
   }
 
-  /** The calling event loop writes a request it stamped before its connection opened: a stall in between is in its TTFT. */
-  public void requestWritten() {
-    probe.requestWritten();
-  }
-
-  /** The calling event loop wrote a request {@code ns} after stamping its start, in one task: a TTFT stamp that late. */
-  public void sendDelay(long ns) {
-    probe.sendDelay(ns);
+  /**
+   * The calling event loop flushed a request {@code sinceStartNs} after stamping its start: measured
+   * when in the same task, else (after a connect) charged with the loop's lag as its probe sees it.
+   */
+  public void requestSent(long sinceStartNs, boolean afterConnect) {
+    if (afterConnect) {
+      probe.requestWritten();
+    } else {
+      probe.sendDelay(sinceStartNs);
+    }
   }
 
   /** The calling event loop read a chunk with choices ({@code first}: its stream's first), on its thread. */

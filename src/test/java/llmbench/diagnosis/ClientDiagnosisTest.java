@@ -27,6 +27,21 @@ class ClientDiagnosisTest {
     assertEquals(List.of(), ClientDiagnosis.disturbances(5_000, 150, 1, 1, 0.5, 1));
   }
 
+  /** A test's body, with a Netty loop the probe watches. */
+  private interface ProbedLoop {
+    void run(DefaultEventLoop loop, EventLoopProbe probe) throws Exception;
+  }
+
+  private static void probed(ProbedLoop body) throws Exception {
+    DefaultEventLoop loop = new DefaultEventLoop();
+    try (EventLoopProbe probe = new EventLoopProbe()) {
+      probe.watch(loop);
+      body.run(loop, probe);
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
   /** A stream's chunk read every 2 ms on {@code loop} for {@code forNs}. */
   private static void chunksEvery2Ms(DefaultEventLoop loop, EventLoopProbe probe, long forNs) {
     long until = System.nanoTime() + forNs;
@@ -43,9 +58,7 @@ class ClientDiagnosisTest {
 
   @Test
   void aBlockedLoopIsSeenAndACleanOneIsNot() throws Exception {
-    DefaultEventLoop loop = new DefaultEventLoop();
-    try (EventLoopProbe probe = new EventLoopProbe()) {
-      probe.watch(loop);
+    probed((loop, probe) -> {
       Thread.sleep(50);
       probe.reset();
       chunksEvery2Ms(loop, probe, 300_000_000L);
@@ -68,9 +81,7 @@ class ClientDiagnosisTest {
       assertTrue(blocked.maxMs() >= 60, "the probe due during the block ran late: " + blocked);
       // 80 of 400 ms stalled: a fifth of the chunks met some of it, so its p99 is the stall's
       assertTrue(blocked.p99Ms() >= 50, "the stall weighs as the chunks behind it do: " + blocked);
-    } finally {
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    });
   }
 
   /**
@@ -79,9 +90,7 @@ class ClientDiagnosisTest {
    */
   @Test
   void lagCountsOnlyAsChunksMeetIt() throws Exception {
-    DefaultEventLoop loop = new DefaultEventLoop();
-    try (EventLoopProbe probe = new EventLoopProbe()) {
-      probe.watch(loop);
+    probed((loop, probe) -> {
       Thread.sleep(50);
       probe.reset();
       loop.submit(() -> sleep(60)).get(1, TimeUnit.SECONDS); // idle: nothing to read
@@ -117,9 +126,7 @@ class ClientDiagnosisTest {
       StampLateness.Summary sent = probe.firstChunks();
       assertEquals(3, sent.stamps(), 1e-9);
       assertEquals((2 * ttft.meanMs() + 30) / 3, sent.meanMs(), 1e-6, "one stamp 30 ms late beside the two: " + sent);
-    } finally {
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    });
   }
 
   /**
@@ -129,9 +136,7 @@ class ClientDiagnosisTest {
    */
   @Test
   void chunksReadJustAfterALateRunWaitedBehindItsStall() throws Exception {
-    DefaultEventLoop loop = new DefaultEventLoop();
-    try (EventLoopProbe probe = new EventLoopProbe()) {
-      probe.watch(loop);
+    probed((loop, probe) -> {
       Thread.sleep(50);
       probe.reset();
       loop.submit(() -> probe.chunkRead(false)).get(1, TimeUnit.SECONDS); // one chunk before the stall
@@ -146,17 +151,13 @@ class ClientDiagnosisTest {
       StampLateness.Summary chunks = probe.chunks();
       assertEquals(41, chunks.stamps(), 1e-9);
       assertTrue(chunks.p99Ms() >= 40, "the 40 chunks read after the late run waited behind its stall: " + chunks);
-    } finally {
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    });
   }
 
   /** A loop blocked before the window opens is charged only with the part of the stall inside it. */
   @Test
   void aStallBeforeTheWindowCountsOnlyInsideIt() throws Exception {
-    DefaultEventLoop loop = new DefaultEventLoop();
-    try (EventLoopProbe probe = new EventLoopProbe()) {
-      probe.watch(loop);
+    probed((loop, probe) -> {
       Thread.sleep(50);
       var block = loop.submit(() -> {
         sleep(150);
@@ -168,9 +169,7 @@ class ClientDiagnosisTest {
       Thread.sleep(100);
       StampLateness.Summary lags = probe.chunks();
       assertTrue(lags.stamps() > 0 && lags.maxMs() < 100, "the whole stall was counted: " + lags);
-    } finally {
-      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test

@@ -60,12 +60,8 @@ final class Exchange {
   }
 
   /** The request is on its way on {@code ch} (again, on a retry): the waits start. */
-  /** @param withStamp written in the task that stamped its start: no stall can have come between */
-  void sent(Channel ch, boolean withStamp) {
+  void sent(Channel ch) {
     this.channel = ch;
-    if (!withStamp) {
-      watch.sentAfterConnect();
-    }
     cancel(headersTimer);
     cancel(requestTimer);
     var loop = ch.eventLoop();
@@ -75,9 +71,9 @@ final class Exchange {
     requestTimer = loop.schedule(this::requestTimedOut, Math.max(1, left), TimeUnit.MILLISECONDS);
   }
 
-  /** Written in the task that stamped its start: how long that took is the client's own part of its TTFT. */
-  void written() {
-    watch.sendDelay(System.nanoTime() - startNs);
+  /** Flushed; {@code afterConnect}: in a later task than the one that stamped its start. */
+  void written(boolean afterConnect) {
+    watch.sent(System.nanoTime() - startNs, afterConnect);
   }
 
   void response(HttpResponse res) {

@@ -144,7 +144,7 @@ final class LlmAction implements Action {
     });
     if (conn.usable()) {
       // a kept connection the server closed before reading the request: once more, on a new one
-      write(conn, exchange, http, ex -> connect(conn, ex, http, null, session.eventLoop()), true);
+      write(conn, exchange, http, ex -> connect(conn, ex, http, null, session.eventLoop()), false);
     } else {
       connect(conn, exchange, http, null, session.eventLoop());
     }
@@ -156,29 +156,27 @@ final class LlmAction implements Action {
       if (!f.isSuccess()) {
         exchange.cannotConnect(f.cause());
       } else {
-        write(conn, exchange, http, stale, false);
+        write(conn, exchange, http, stale, true);
       }
     });
   }
 
-  /** @param withStamp written in the task that stamped the request's start (else after a connect) */
+  /** @param afterConnect written in a later task than the one that stamped the request's start */
   private void write(UserConnection conn, Exchange exchange, Supplier<FullHttpRequest> http,
-      UserConnection.Stale stale, boolean withStamp) {
+      UserConnection.Stale stale, boolean afterConnect) {
     if (exchange.ended()) {
       conn.close(); // the request's time ran out while it connected
       return;
     }
     conn.begin(exchange, stale);
     Channel ch = conn.channel();
-    exchange.sent(ch, withStamp);
+    exchange.sent(ch);
     ch.writeAndFlush(http.get()).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         exchange.failed(f.cause());
       }
     });
-    if (withStamp) {
-      exchange.written(); // on the loop the flush has made its syscall: the client's whole share of the send
-    }
+    exchange.written(afterConnect); // on the loop the flush has made its syscall: the client's whole share of the send
   }
 
   private FullHttpRequest request(String path, byte[] bytes, String requestId) {

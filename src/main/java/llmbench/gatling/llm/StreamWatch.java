@@ -11,17 +11,11 @@ public interface StreamWatch {
   default void waiting(int delta) {}
 
   /**
-   * The request is being written after its connection opened, in a later task than the one that
-   * stamped its start: a stall of the loop in between is in its TTFT.
+   * The request was flushed, {@code sinceStartNs} after its start stamp: in the same task (the thread
+   * taken off its core in between, measured 28 and 43 ms on llama.cpp's shared cores, makes the TTFT
+   * that long too), or {@code afterConnect}, in a later one (a stall of the loop in between is in it).
    */
-  default void sentAfterConnect() {}
-
-  /**
-   * The request was written in the task that stamped its start, {@code ns} after the stamp: the
-   * thread taken off its core in between (measured: 28 and 43 ms on llama.cpp's shared cores) makes
-   * the TTFT that long too.
-   */
-  default void sendDelay(long ns) {}
+  default void sent(long sinceStartNs, boolean afterConnect) {}
 
   /** One chunk with choices arrived; {@code first}: its stream's first. */
   default void chunk(boolean first) {}

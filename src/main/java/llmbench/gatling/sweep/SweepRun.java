@@ -51,13 +51,8 @@ final class SweepRun implements LlmRun {
       }
 
       @Override
-      public void sentAfterConnect() {
-        diagnosis.requestWritten();
-      }
-
-      @Override
-      public void sendDelay(long ns) {
-        diagnosis.sendDelay(ns);
+      public void sent(long sinceStartNs, boolean afterConnect) {
+        diagnosis.requestSent(sinceStartNs, afterConnect);
       }
 
       @Override

@@ -50,7 +50,7 @@ class ExchangeTest {
     StreamRecorder rec = new StreamRecorder("r1");
     Exchange ex = new Exchange(rec, settings, StreamWatch.NONE, done);
     conn.begin(ex, null);
-    ex.sent(ch, true);
+    ex.sent(ch);
     read(ch, HEAD);
     long start = System.nanoTime();
     // chunks every 100 ms for 1.2 s: three times the limit in all, never 400 ms apart

@@ -69,7 +69,7 @@ public final class PipelineBench {
               public void ended(Exchange.Outcome o) {}
             });
         conn.begin(ex, null);
-        ex.sent(ch, true);
+        ex.sent(ch);
         for (ByteBuf p : parts) {
           ch.writeInbound(p.retainedDuplicate());
         }
