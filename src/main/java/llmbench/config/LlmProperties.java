@@ -32,7 +32,11 @@ public final class LlmProperties {
         {"gatlingResults", "--gatling-results"}, {"metricsInterval", "--metrics-interval-ms"},
         {"imageFormat", "--image-format"}, {"clientWarmup", "--no-client-warmup"}, {"minTokens", "--no-min-tokens"},
         {"shard", "--shard"}, {"shards", "--shards"}, {"coordinator", "--coordinator"},
-        {"barrierTimeout", "--barrier-timeout"}, {"mergeInto", "--merge-into"}};
+        {"barrierTimeout", "--barrier-timeout"}, {"mergeInto", "--merge-into"},
+        {"rampUpStrategy", "--ramp-up-strategy"}, {"rampUpStartRps", "--ramp-up-start-rps"},
+        {"rampUpEndRps", "--ramp-up-end-rps"}, {"traceSpeedup", "--trace-speedup"}, {"traceStart", "--trace-start"},
+        {"traceEnd", "--trace-end"}, {"traceBlockSize", "--trace-block-size"},
+        {"imagesPerRequest", "--images-per-request"}, {"imageSizes", "--image-sizes"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }

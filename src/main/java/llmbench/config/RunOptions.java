@@ -10,12 +10,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import llmbench.mock.MockConfig;
+import llmbench.prompt.ImageMix;
 import llmbench.prompt.NoiseImages;
 import llmbench.prompt.TextTokenizer;
 import llmbench.stats.Slo;
 import llmbench.stats.VllmMetrics;
 import llmbench.workload.Arrivals;
+import llmbench.replay.TraceWindow;
 import llmbench.workload.Dataset;
+import llmbench.workload.Ramp;
+import llmbench.workload.TracePlan;
+import llmbench.workload.TraceSpec;
 import llmbench.workload.LoadSpec;
 import llmbench.workload.Shard;
 import llmbench.workload.Workload;
@@ -51,6 +56,12 @@ public final class RunOptions {
   List<String> imageSize = new ArrayList<>();
   @Option(names = "--image-format", description = "run_vision_test.sh only: png (default) or jpeg (quality 75).")
   String imageFormat = "png";
+  @Option(names = "--images-per-request", paramLabel = "K|A-B", description = "run_vision_test.sh only: images in "
+      + "each request, K or a range drawn per request (default: 1).")
+  String imagesPerRequest;
+  @Option(names = "--image-sizes", paramLabel = "WxH[:WEIGHT],...", description = "run_vision_test.sh only: each "
+      + "image's size drawn from these, by weight (as vLLM's --random-mm-bucket-config), instead of IM_WIDTH IM_HEIGHT.")
+  String imageSizes;
   @Option(names = "--rounds", description = "Prompts per level = concurrency × rounds (default: ${DEFAULT-VALUE}).")
   int rounds = 1;
   @Option(names = "--out", description = "Output folder (default: output; for run_vision_test.sh "
@@ -97,10 +108,30 @@ public final class RunOptions {
   @Option(names = "--num-prompts", description = "Request-rate levels: requests per level (default: "
       + LoadSpec.DEFAULT_NUM_PROMPTS + ").")
   Integer numPrompts;
+  @Option(names = "--ramp-up-strategy", description = "One level whose rate grows request by request, as vLLM's: "
+      + "linear or exponential, from --ramp-up-start-rps to --ramp-up-end-rps over --num-prompts requests.")
+  String rampUpStrategy;
+  @Option(names = "--ramp-up-start-rps", description = "With --ramp-up-strategy: the first request's rate (req/s).")
+  Double rampUpStartRps;
+  @Option(names = "--ramp-up-end-rps", description = "With --ramp-up-strategy: the last request's rate (req/s).")
+  Double rampUpEndRps;
   @Option(names = "--dataset", description = "random (default: exact-length random prompts), sharegpt:PATH "
-      + "(vLLM's ShareGPT JSON, its filter, the reference completion's length as output unless --output-len) or "
-      + "jsonl:PATH (one {\"prompt\": ..., \"output_tokens\": N} or {\"messages\": [...]} per line).")
+      + "(vLLM's ShareGPT JSON, its filter, the reference completion's length as output unless --output-len), "
+      + "jsonl:PATH (one {\"prompt\": ..., \"output_tokens\": N} or {\"messages\": [...]} per line), or a trace "
+      + "replayed at its own times: mooncake:PATH, timed_trace:PATH (vLLM's), azure:PATH, burstgpt:PATH.")
   String dataset;
+  @Option(names = "--trace-speedup", paramLabel = "X", description = "Trace replay: time runs X times faster; a list "
+      + "gives one level each, e.g. 1,2,4 (default: 1).")
+  String traceSpeedup;
+  @Option(names = "--trace-start", description = "Trace replay: seconds after the trace's first entry where the slice "
+      + "starts (default: 0).")
+  Double traceStart;
+  @Option(names = "--trace-end", description = "Trace replay: seconds after the trace's first entry where it ends "
+      + "(default: the trace's end). --num-prompts keeps at most that many entries.")
+  Double traceEnd;
+  @Option(names = "--trace-block-size", description = "Trace replay: tokens per hash id (default: Mooncake 512, "
+      + "timed_trace 16).")
+  Integer traceBlockSize;
   @Option(names = "--turns", description = "Chat sessions of this many turns: each user is one conversation on "
       + "/v1/chat/completions, re-sending the history each turn (the profile's input is each turn's new message).")
   Integer turns;
@@ -185,7 +216,7 @@ public final class RunOptions {
       throw new IllegalArgumentException("unexpected argument " + imageSize.get(0) + " (image sizes are for run_vision_test.sh)");
     }
     // a text run's workload file may hold a vision profile: it sends the default image
-    NoiseImages.Spec image = imageSpec(imageSize, imageFormat);
+    ImageMix image = imageMix(vision);
     Selection.Capacity search = capacity.toSearch(given, requestRate != null || numPrompts != null);
     Workload file = null;
     if (workload != null) {
@@ -215,11 +246,17 @@ public final class RunOptions {
     TextTokenizer.requireGiven(tokenizer);
     Dataset.Spec data = Dataset.Spec.parse(dataset);
     checkDataset(data);
+    TraceSpec trace = trace(given, data);
+    Ramp ramp = ramp(given);
     WorkloadSpec w = new WorkloadSpec(inputLen, outputLen, endpoint(), data, prefixLen == null ? 0 : prefixLen,
         numPrefixes == null ? 1 : numPrefixes, turns == null ? 1 : turns, thinkTimeMs == null ? 0 : thinkTimeMs,
-        seed != null ? seed : freshSeed(), image, !noMinTokens);
-    LoadSpec load = new LoadSpec(levels, rounds, rates(given), burstiness == null ? 1.0 : burstiness, maxConcurrency,
-        numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests);
+        seed != null ? seed : freshSeed(), image, !noMinTokens, trace);
+    LoadSpec load = new LoadSpec(levels, rounds, rates(given, data.trace() != null || ramp != null),
+        burstiness == null ? 1.0 : burstiness, maxConcurrency,
+        numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests, ramp);
+    if (data.trace() != null) {
+      checkTrace(data, trace);
+    }
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
         "--max-model-len"), tokenizer, mock, flushCache);
     ShardConfig shardConfig = shards(given, env);
@@ -317,10 +354,13 @@ public final class RunOptions {
     return base;
   }
 
-  private List<Double> rates(ParseResult given) {
+  /**
+   * @param openOtherwise a trace or a ramp makes the open-model levels: their options apply
+   */
+  private List<Double> rates(ParseResult given, boolean openOtherwise) {
     if (requestRate == null) {
       for (String o : List.of("--burstiness", "--max-concurrency", "--num-prompts")) {
-        if (given.hasMatchedOption(o)) {
+        if (given.hasMatchedOption(o) && !openOtherwise) {
           throw new IllegalArgumentException(o + " applies to request-rate levels only: give --request-rate too");
         }
       }
@@ -340,7 +380,73 @@ public final class RunOptions {
     return out;
   }
 
-  private OutputConfig output(NoiseImages.Spec visionImage, boolean liveLine, Path gatlingResults) {
+  /** A trace's replay settings; options for a trace without one are a mistake. */
+  private TraceSpec trace(ParseResult given, Dataset.Spec data) {
+    List<String> options = List.of("--trace-speedup", "--trace-start", "--trace-end", "--trace-block-size");
+    if (data.trace() == null) {
+      for (String o : options) {
+        if (given.hasMatchedOption(o)) {
+          throw new IllegalArgumentException(o + " is for trace replay: give --dataset mooncake:PATH (or timed_trace, "
+              + "azure, burstgpt) too");
+        }
+      }
+      return TraceSpec.NONE;
+    }
+    for (String o : List.of("--request-rate", "--levels", "--ramp-up-strategy", "--burstiness", "--rounds")) {
+      if (given.hasMatchedOption(o)) {
+        throw new IllegalArgumentException(o + ": a trace replay sends each entry at its own time; leave it out with "
+            + "--dataset " + data.kind() + " (--trace-speedup scales time)");
+      }
+    }
+    if (traceBlockSize != null && !data.trace().hasBlocks()) {
+      throw new IllegalArgumentException("--trace-block-size: a " + data.kind() + " trace names no blocks (only "
+          + "mooncake and timed_trace have hash_ids)");
+    }
+    List<Double> speedups = new ArrayList<>();
+    for (String x : (traceSpeedup == null ? "1" : traceSpeedup).split("\\s*,\\s*")) {
+      try {
+        speedups.add(Double.parseDouble(x));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--trace-speedup: '" + x + "' is not a number (2 = twice as fast)");
+      }
+    }
+    TraceWindow window = new TraceWindow(traceStart == null ? 0 : traceStart, traceEnd, numPrompts);
+    return new TraceSpec(window, traceBlockSize, speedups);
+  }
+
+  /** Reads the trace's slice with all its checks, so that a bad line stops the run before anything is archived. */
+  private static void checkTrace(Dataset.Spec data, TraceSpec trace) {
+    try {
+      TracePlan.check(data, trace);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dataset " + e.getMessage());
+    }
+  }
+
+  /** vLLM's ramp-up: all three options, or none. */
+  private Ramp ramp(ParseResult given) {
+    if (rampUpStrategy == null) {
+      for (String o : List.of("--ramp-up-start-rps", "--ramp-up-end-rps")) {
+        if (given.hasMatchedOption(o)) {
+          throw new IllegalArgumentException(o + " needs --ramp-up-strategy linear or exponential");
+        }
+      }
+      return null;
+    }
+    if (rampUpStartRps == null || rampUpEndRps == null) {
+      throw new IllegalArgumentException("--ramp-up-strategy needs --ramp-up-start-rps and --ramp-up-end-rps");
+    }
+    if (requestRate != null) {
+      throw new IllegalArgumentException("--request-rate: a ramp's rate goes from --ramp-up-start-rps to "
+          + "--ramp-up-end-rps; leave it out");
+    }
+    return new Ramp(Ramp.Strategy.parse(rampUpStrategy), rampUpStartRps, rampUpEndRps,
+        burstiness == null ? 1.0 : burstiness, maxConcurrency);
+  }
+
+  private OutputConfig output(ImageMix visionImage, boolean liveLine, Path gatlingResults) {
     if (gpuIntervalMs < 10) {
       throw new IllegalArgumentException("--gpu-interval-ms must be >= 10, not " + gpuIntervalMs);
     }
@@ -404,6 +510,30 @@ public final class RunOptions {
           + " must be a positive integer");
     }
     return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs);
+  }
+
+  /** The images of each vision request: the seed's one of IM_WIDTH IM_HEIGHT, or a mix of sizes and counts. */
+  private ImageMix imageMix(boolean vision) {
+    for (String o : List.of("--images-per-request", "--image-sizes")) {
+      if (!vision && (o.equals("--image-sizes") ? imageSizes : imagesPerRequest) != null) {
+        throw new IllegalArgumentException(o + " is for run_vision_test.sh");
+      }
+    }
+    if (imageSizes != null && !imageSize.isEmpty()) {
+      throw new IllegalArgumentException("--image-sizes and IM_WIDTH IM_HEIGHT both give the image size: give one");
+    }
+    NoiseImages.Spec one = imageSpec(imageSize, imageFormat);
+    if (imageSizes == null && imagesPerRequest == null) {
+      return ImageMix.single(one);
+    }
+    NoiseImages.Format format;
+    try {
+      format = NoiseImages.Format.parse(imageFormat);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--image-format: " + e.getMessage());
+    }
+    return ImageMix.parse(imageSizes != null ? imageSizes : one.label(), imagesPerRequest != null ? imagesPerRequest : "1",
+        format);
   }
 
   /** "512 512" → a spec; anything else is a usage error with a one-line reason. */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import llmbench.capacity.CapacitySearch;
 import llmbench.capacity.SloTargets;
-import llmbench.prompt.NoiseImages;
+import llmbench.prompt.ImageMix;
 import llmbench.workload.Workload;
 
 /**
@@ -31,7 +31,7 @@ public record Selection(List<String> profiles, Workload workload, Path workloadF
   }
 
   /** The vision profiles' image, for the output folder's name; null for text. */
-  public static String imageFolder(NoiseImages.Spec image) {
+  public static String imageFolder(ImageMix image) {
     return image == null ? null : "vision_" + image.label();
   }
 }

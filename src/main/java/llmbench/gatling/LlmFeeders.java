@@ -12,10 +12,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import llmbench.prompt.BlockPrompts;
+import llmbench.prompt.ImageMix;
 import llmbench.prompt.NoiseImages;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.TextTokenizer;
+import llmbench.replay.TraceEntry;
+import llmbench.replay.TraceWindow;
 import llmbench.workload.Dataset;
+import llmbench.workload.LevelPlan;
 
 /**
  * Feeders for LLM scenarios, the same prompts and images the sweep sends, seeded so that a run
@@ -51,6 +56,42 @@ public final class LlmFeeders {
    */
   public static DatasetPrompts jsonl(String file) {
     return new DatasetPrompts(new Dataset.Spec("jsonl", Path.of(file)), TextTokenizer.DEFAULT_DIR, 0, 1000, null);
+  }
+
+  /**
+   * A trace replayed at its own times (FIELD_NOTES §21): {@code "mooncake:FILE"}, {@code "timed_trace:FILE"},
+   * {@code "azure:FILE"} or {@code "burstgpt:FILE"}. Each entry in turn: {@code prompt} (exactly the entry's
+   * input tokens, its hash ids as shared blocks), {@code promptTokens}, {@code outputTokens} and
+   * {@code arrivalMs} (after the first, over the speed-up). Inject {@link TracePrompts#count()} users at
+   * once and give each {@code .pause(trace.untilArrival())} after its feed:
+   * <pre>{@code
+   * TracePrompts trace = LlmFeeders.trace("mooncake:conversation.jsonl").speedup(2);
+   * scenario("replay").feed(trace).pause(trace.untilArrival())
+   *     .exec(llm("ask").completion("#{prompt}").maxTokens("#{outputTokens}").ignoreEos());
+   * setUp(replay.injectOpen(atOnceUsers(trace.count())))
+   * }</pre>
+   */
+  public static TracePrompts trace(String dataset) {
+    Dataset.Spec spec;
+    try {
+      spec = Dataset.Spec.parse(dataset);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("LlmFeeders.trace: " + e.getMessage());
+    }
+    if (spec.trace() == null) {
+      throw new IllegalArgumentException("LlmFeeders.trace: give a trace (mooncake:FILE, timed_trace:FILE, azure:FILE, "
+          + "burstgpt:FILE), not " + dataset);
+    }
+    return new TracePrompts(spec, TextTokenizer.DEFAULT_DIR, 0, 1.0, TraceWindow.ALL, null);
+  }
+
+  /**
+   * {@code images}: a list of {@code data:} URLs of fresh noise images for every request, {@code count}
+   * of them ({@code "3"}, or {@code "2-4"} drawn per request) of {@code sizes} ({@code "512x512,1024x768"},
+   * or weighted {@code "512x512:3,1024x768:1"}); send them with {@code .image("#{images}")}.
+   */
+  public static ImageMixFeed images(String sizes, String count) {
+    return new ImageMixFeed(ImageMix.parse(sizes, count, NoiseImages.Format.PNG), 0);
   }
 
   /** {@code image}: a {@code data:} URL of a new random-noise image for every request (PNG, or {@code .format("jpeg")}). */
@@ -158,6 +199,143 @@ public final class LlmFeeders {
           return m;
         }
       };
+    }
+  }
+
+  /** A trace's entries ({@link #trace}). */
+  public static final class TracePrompts implements Supplier<Iterator<Map<String, Object>>> {
+    private final Dataset.Spec spec;
+    private final Path tokenizer;
+    private final long seed;
+    private final double speedup;
+    private final TraceWindow window;
+    private final Integer blockSize;
+    /** When the first entry was fed: the replay's zero ({@code nanoTime}); 0 before. */
+    private final java.util.concurrent.atomic.AtomicLong zeroNs = new java.util.concurrent.atomic.AtomicLong();
+    private volatile List<TraceEntry> entries;
+
+    TracePrompts(Dataset.Spec spec, Path tokenizer, long seed, double speedup, TraceWindow window, Integer blockSize) {
+      this.spec = spec;
+      this.tokenizer = tokenizer;
+      this.seed = seed;
+      this.speedup = speedup;
+      this.window = window;
+      this.blockSize = blockSize;
+    }
+
+    public TracePrompts tokenizer(String folder) {
+      return new TracePrompts(spec, Path.of(folder), seed, speedup, window, blockSize);
+    }
+
+    public TracePrompts seed(long s) {
+      return new TracePrompts(spec, tokenizer, s, speedup, window, blockSize);
+    }
+
+    /** Time runs {@code x} times faster (2: each entry at half its time). */
+    public TracePrompts speedup(double x) {
+      if (!(x > 0) || Double.isInfinite(x)) {
+        throw new IllegalArgumentException("LlmFeeders.trace: speedup must be > 0, not " + x);
+      }
+      return new TracePrompts(spec, tokenizer, seed, x, window, blockSize);
+    }
+
+    /** Only the entries from {@code startS} to {@code endS} after the first (null: to the end), at most {@code max} (null: all). */
+    public TracePrompts window(double startS, Double endS, Integer max) {
+      return new TracePrompts(spec, tokenizer, seed, speedup, new TraceWindow(startS, endS, max), blockSize);
+    }
+
+    /** Tokens per hash id (default: Mooncake 512, timed_trace 16). */
+    public TracePrompts blockSize(int tokens) {
+      return new TracePrompts(spec, tokenizer, seed, speedup, window, tokens);
+    }
+
+    /** The entries to replay: as many users to inject. */
+    public int count() {
+      return entries().size();
+    }
+
+    /** A user's pause from its feed to its entry's time (Gatling pauses in whole milliseconds). */
+    public java.util.function.Function<io.gatling.javaapi.core.Session, java.time.Duration> untilArrival() {
+      return session -> {
+        long due = zeroNs.get() + Math.round(((Number) session.get("arrivalMs")).doubleValue() * 1e6);
+        return java.time.Duration.ofNanos(Math.max(0, due - System.nanoTime()));
+      };
+    }
+
+    private List<TraceEntry> entries() {
+      if (entries == null) {
+        synchronized (this) {
+          if (entries == null) {
+            try {
+              entries = llmbench.workload.TracePlan.check(spec, new llmbench.workload.TraceSpec(window, blockSize,
+                  List.of(speedup))).entries();
+            } catch (IOException e) {
+              throw new UncheckedIOException("LlmFeeders.trace: cannot read " + spec.path(), e);
+            }
+          }
+        }
+      }
+      return entries;
+    }
+
+    @Override
+    public Iterator<Map<String, Object>> get() {
+      List<TraceEntry> all = entries();
+      TextTokenizer tok = load(tokenizer, "trace");
+      int size = blockSize != null ? blockSize : Math.max(1, spec.trace().defaultBlockSize());
+      BlockPrompts prompts = new BlockPrompts(tok, seed, size);
+      double first = all.get(0).arrivalS();
+      Iterator<Map<String, Object>> made = new Ahead<>("llmbench-trace", i -> {
+        TraceEntry e = all.get((int) (i % all.size()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("prompt", prompts.text(e.hashIds(), e.inputLen(), i, i / all.size()));
+        m.put("promptTokens", e.inputLen());
+        m.put("outputTokens", e.outputLen());
+        m.put("arrivalMs", (e.arrivalS() - first) / speedup * 1000);
+        return m;
+      });
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return true;
+        }
+
+        @Override
+        public Map<String, Object> next() {
+          Map<String, Object> m = made.next();
+          // the replay starts with the first feed, once the users injected with it are out (as a sweep's level)
+          zeroNs.compareAndSet(0, System.nanoTime() + LevelPlan.releaseLeadNs(all.size()));
+          return m;
+        }
+      };
+    }
+  }
+
+  /** Several noise images per request ({@link #images}). */
+  public static final class ImageMixFeed implements Supplier<Iterator<Map<String, Object>>> {
+    private final ImageMix mix;
+    private final long seed;
+
+    ImageMixFeed(ImageMix mix, long seed) {
+      this.mix = mix;
+      this.seed = seed;
+    }
+
+    /** {@code png} (default) or {@code jpeg}. */
+    public ImageMixFeed format(String format) {
+      NoiseImages.Format f = NoiseImages.Format.parse(format);
+      return new ImageMixFeed(new ImageMix(mix.buckets().stream().map(b -> new ImageMix.Bucket(
+          new NoiseImages.Spec(b.spec().width(), b.spec().height(), f), b.weight())).toList(), mix.minImages(),
+          mix.maxImages()), seed);
+    }
+
+    public ImageMixFeed seed(long s) {
+      return new ImageMixFeed(mix, s);
+    }
+
+    @Override
+    public Iterator<Map<String, Object>> get() {
+      return new Ahead<>("llmbench-images", i -> Map.of("images", mix.dataUrls(seed * 7_919L + i)));
     }
   }
 

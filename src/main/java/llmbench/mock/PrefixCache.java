@@ -44,13 +44,18 @@ final class PrefixCache {
     return z ^ (z >>> 31);
   }
 
-  /** Prompt tokens already cached: the leading run of blocks found, at most {@code promptLen - 1}. */
+  /**
+   * Prompt tokens already cached: the leading run of blocks found, whole blocks within {@code promptLen - 1}
+   * (vLLM's {@code get_computed_blocks}: the last token is always computed, and the computed tokens must be
+   * block-aligned, so a prompt cached whole recomputes its last block).
+   */
   int cachedTokens(long[] hashes, int promptLen) {
+    int most = Math.min(hashes.length, Math.max(0, promptLen - 1) / blockSize);
     int hit = 0;
-    while (hit < hashes.length && blocks.get(hashes[hit]) != null) {
+    while (hit < most && blocks.get(hashes[hit]) != null) {
       hit++;
     }
-    return Math.max(0, Math.min(hit * blockSize, promptLen - 1));
+    return hit * blockSize;
   }
 
   void clear() {

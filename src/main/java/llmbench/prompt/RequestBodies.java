@@ -30,17 +30,19 @@ public record RequestBodies(String model, boolean minTokens, boolean chunkUsage)
     return bytes(b);
   }
 
-  /** One user message: the text, then the image (as a data URL) when one is given. */
-  public byte[] chat(String text, String imageDataUrl, int maxTokens) {
+  /** One user message: the text, then each image (data URLs), in order; a plain string content without images. */
+  public byte[] chat(String text, java.util.List<String> imageDataUrls, int maxTokens) {
     ObjectNode b = common(maxTokens);
     b.put("max_completion_tokens", maxTokens);
     ObjectNode msg = b.putArray("messages").addObject().put("role", "user");
-    if (imageDataUrl == null) {
+    if (imageDataUrls.isEmpty()) {
       msg.put("content", text);
     } else {
       ArrayNode content = msg.putArray("content");
       content.addObject().put("type", "text").put("text", text);
-      content.addObject().put("type", "image_url").putObject("image_url").put("url", imageDataUrl);
+      for (String url : imageDataUrls) {
+        content.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+      }
     }
     return bytes(b);
   }

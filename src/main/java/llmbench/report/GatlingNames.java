@@ -24,7 +24,7 @@ public final class GatlingNames {
   }
 
   /** Group name of a request-rate level, e.g. {@code r4 (4 req/s, 100 in, 150 out)}. */
-  public static String openGroup(String label, llmbench.workload.Arrivals a, int in, int out) {
+  public static String openGroup(String label, llmbench.workload.Schedule a, int in, int out) {
     return label + " (" + a.describe() + ", " + in + " in, " + out + " out)";
   }
 }

@@ -12,6 +12,8 @@ import llmbench.results.LevelResult;
 import llmbench.results.ResultWriter;
 import llmbench.stats.LevelMetrics;
 import llmbench.stats.ModelMetrics;
+import llmbench.stats.ImageTokenCounts;
+import llmbench.stats.LoadWindows;
 import llmbench.stats.ScheduleLag;
 import llmbench.stats.TurnSummary;
 import llmbench.stats.VllmMetrics;
@@ -123,9 +125,21 @@ final class LevelSummary implements AutoCloseable {
       }
     }
     RunInfo.Schedule schedule = info.schedule(label);
-    if (schedule != null && !lag.isEmpty()) {
-      other.putAll(lag.toMetadata(schedule.requestRate(), schedule.maxConcurrency() != null));
+    boolean allAtOnce = schedule != null && !schedule.varies() && schedule.requestRate().equals("inf");
+    if (schedule != null && schedule.varies()) {
+      other.put("arrival_pattern", schedule.pattern());
+      if (schedule.keys() != null) {
+        other.putAll(schedule.keys());
+      }
     }
+    if (schedule != null && !lag.isEmpty()) {
+      other.putAll(lag.toMetadata(allAtOnce, schedule.maxConcurrency() != null));
+    }
+    List<LoadWindows.Window> windows = schedule != null && schedule.varies() && !lag.isEmpty() ? windows(m) : List.of();
+    if (!windows.isEmpty()) {
+      other.put("load_windows", windows.stream().map(LoadWindows.Window::toMap).toList());
+    }
+    other.putAll(ImageTokenCounts.of(succeeded(m, m.inputLens()), info.metadata()));
     if (!turns.isEmpty()) {
       other.putAll(turns.toMetadata());
     }
@@ -183,11 +197,15 @@ final class LevelSummary implements AutoCloseable {
         m.startTimes().stream().mapToDouble(Double::doubleValue).toArray(), null, null,
         m.maxOutputTokensPerS(), m.maxConcurrentRequests(), other);
     String load = schedule == null ? "concurrency " + shape.concurrency()
+        : schedule.description() != null ? schedule.description()
         : new Arrivals(Arrivals.parseRate(schedule.requestRate()), schedule.burstiness(), schedule.maxConcurrency())
             .describe();
     List<String> lines = new ArrayList<>();
     if (schedule != null && !lag.isEmpty()) {
-      lines.add(lag.consoleLine(schedule.requestRate()));
+      lines.add(lag.consoleLine(allAtOnce));
+    }
+    if (!windows.isEmpty()) {
+      lines.addAll(LoadWindows.consoleLines(windows));
     }
     lines.add(BLOCK);
     lines.addAll(ModelKeys.consoleLines(extra, info.percentiles()));
@@ -207,6 +225,32 @@ final class LevelSummary implements AutoCloseable {
             + " out, " + m.numPrompts() + " prompts]";
     return new Summarised(r, m, heading, lines,
         m.completed() == 0 && m.numPrompts() > 0 ? m.perRequest().error(0) : null);
+  }
+
+  private static <T> List<T> succeeded(LevelMetrics m, List<T> values) {
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      String error = m.perRequest().error(i);
+      if (error == null || error.isEmpty()) {
+        out.add(values.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** The level cut into windows of time: what the schedule asked, what was sent, and TTFT, in each. */
+  private List<LoadWindows.Window> windows(LevelMetrics m) {
+    int n = m.startTimes().size();
+    double[] start = new double[n];
+    double[] ttft = new double[n];
+    boolean[] ok = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      start[i] = m.startTimes().get(i);
+      ttft[i] = m.ttfts().get(i);
+      String error = m.perRequest().error(i);
+      ok[i] = error == null || error.isEmpty();
+    }
+    return LoadWindows.of(lag.dueS(), start, ttft, ok);
   }
 
   /** The level's users and requested lengths: from the run's facts, or (an older run folder) its first record. */

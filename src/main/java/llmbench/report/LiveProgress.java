@@ -31,6 +31,11 @@ public final class LiveProgress implements AutoCloseable {
     boolean toldWaiting;
 
     final long plannedTokens;
+    /** An open level's schedule, from its zero to its last request's due time (nanoTime); 0 for a closed level. */
+    long scheduleZeroNs;
+    long scheduleEndNs;
+    /** The largest lag of a finished request from when it could go to when it went. */
+    long maxLagNs;
 
     Level(String name, String label, int planned, long plannedTokens) {
       this.plannedTokens = plannedTokens;
@@ -46,6 +51,9 @@ public final class LiveProgress implements AutoCloseable {
       tokens += r.completionTokens() >= 0 ? r.completionTokens() : r.chunkNs().length;
       if (r.success() && r.chunkNs().length > 0) {
         ttftsS.add((r.chunkNs()[0] - r.startNs()) / 1e9);
+      }
+      if (r.dueNs() != 0) {
+        maxLagNs = Math.max(maxLagNs, r.scheduleLagNs());
       }
     }
 
@@ -69,6 +77,12 @@ public final class LiveProgress implements AutoCloseable {
         b.append("  TTFT p50 ").append(p50 < 1 ? String.format(Locale.ROOT, "%.0f ms", p50 * 1000) : seconds(p50));
       }
       b.append("  elapsed ").append(seconds(elapsed));
+      if (scheduleEndNs > 0 && endedNs == 0) {
+        // a schedule's clock (a trace's replay, a ramp): where it is of its span, and how late the client sent
+        double clockS = Math.max(0, Math.min(now, scheduleEndNs) - scheduleZeroNs) / 1e9;
+        b.append(String.format(Locale.ROOT, "  schedule %s of %s, lag max %.1f ms", seconds(clockS),
+            seconds((scheduleEndNs - scheduleZeroNs) / 1e9), maxLagNs / 1e6));
+      }
       long waitingNow = waiting.sum();
       double quiet = (now - Math.max(quietSinceNs, startNs)) / 1e9;
       if (endedNs == 0 && waitingNow > 0 && quiet >= 1) {
@@ -138,6 +152,17 @@ public final class LiveProgress implements AutoCloseable {
     finishing = current != null && current.endedNs > 0 ? current : null;
     current = new Level(name, label, planned, plannedTokens);
     lastPrintNs = current.startNs;
+  }
+
+  /**
+   * The running level has a schedule (an open level): its zero and its last request's due time
+   * ({@code nanoTime}), for the line's schedule clock.
+   */
+  public synchronized void schedule(long zeroNs, long lastDueNs) {
+    if (current != null && lastDueNs > zeroNs) {
+      current.scheduleZeroNs = zeroNs;
+      current.scheduleEndNs = lastDueNs;
+    }
   }
 
   /** Any event loop: one chunk with choices arrived (a LongAdder: a few ns, no lock). */

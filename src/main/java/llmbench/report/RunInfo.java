@@ -61,12 +61,25 @@ public record RunInfo(
   }
 
   /**
-   * A request-rate level's arrivals, in vLLM's result terms.
+   * An open-model level's arrivals, in vLLM's result terms.
    *
-   * @param requestRate "4" or "inf"
+   * @param requestRate "4" or "inf" (a ramp's and a trace's: they have no one rate)
    * @param maxConcurrency null when uncapped
+   * @param pattern {@code rate}, {@code ramp} or {@code trace}; null in a run folder from before ramps
+   * @param description the schedule in words, for the block's heading
+   * @param keys what the results add of it (a ramp's ends, a trace's name and speed-up)
    */
-  public record Schedule(String requestRate, double burstiness, Integer maxConcurrency, long arrivalSeed) {}
+  public record Schedule(String requestRate, double burstiness, Integer maxConcurrency, long arrivalSeed,
+      String pattern, String description, Map<String, Object> keys) {
+    public Schedule(String requestRate, double burstiness, Integer maxConcurrency, long arrivalSeed) {
+      this(requestRate, burstiness, maxConcurrency, arrivalSeed, null, null, null);
+    }
+
+    /** A ramp or a trace: its rate changes within the level, so it is reported window by window. */
+    public boolean varies() {
+      return pattern != null && !pattern.equals("rate");
+    }
+  }
 
   /** The schedule of level {@code label}; null for a closed-model level. */
   public Schedule schedule(String label) {

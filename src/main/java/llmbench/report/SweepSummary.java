@@ -29,7 +29,7 @@ public final class SweepSummary {
       c.add(r.profile());
       c.add(r.level());
       c.add(r.maxConcurrency() == null ? "" : r.maxConcurrency().toString());
-      c.add(r.open() ? r.rateText() : ""); // a closed-model level has none
+      c.add(r.open() ? r.scheduleText().replaceAll("qps$", "") : ""); // a closed-model level has none
       c.add(text(r.randomInputLen()));
       c.add(text(r.randomOutputLen()));
       c.add(Integer.toString(r.numPrompts()));

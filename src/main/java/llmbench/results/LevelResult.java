@@ -203,12 +203,33 @@ public record LevelResult(
     }
     String rate = "";
     if (open()) {
-      rate = "_" + rateText() + "qps" + (burstiness == null || burstiness == 1.0 ? "" : "_b" + burstiness)
+      rate = "_" + scheduleText() + (burstiness == null || burstiness == 1.0 ? "" : "_b" + burstiness)
           + (maxConcurrency == null ? "" : "_mc" + maxConcurrency);
     }
     Object dataset = other.get("dataset_name");
     String lengths = dataset != null ? dataset.toString() : randomInputLen + "-" + randomOutputLen;
     return safe(model) + "_" + lengths + "_" + numPrompts + rate + ".json";
+  }
+
+  /**
+   * A request-rate level's rate ({@code 4qps}), a ramp's ends ({@code ramp-linear-1-20qps}) or a
+   * trace's speed-up ({@code x2}): what tells the open-model levels of one run apart.
+   */
+  public String scheduleText() {
+    Object pattern = other.get("arrival_pattern");
+    if ("trace".equals(pattern)) {
+      return "x" + plain(other.get("trace_speedup"));
+    }
+    if ("ramp".equals(pattern)) {
+      return "ramp-" + other.get("ramp_up_strategy") + "-" + plain(other.get("ramp_up_start_rps")) + "-"
+          + plain(other.get("ramp_up_end_rps")) + "qps";
+    }
+    return rateText() + "qps";
+  }
+
+  private static String plain(Object number) {
+    return number instanceof Number n ? new BigDecimal(Double.toString(n.doubleValue())).stripTrailingZeros()
+        .toPlainString() : String.valueOf(number);
   }
 
   private static String safe(String s) {

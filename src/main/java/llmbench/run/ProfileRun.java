@@ -30,8 +30,10 @@ import llmbench.telemetry.MetricsScraper;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
 import llmbench.trace.TraceSink;
+import llmbench.workload.Arrivals;
 import llmbench.workload.LevelPlan;
 import llmbench.workload.RunPlan;
+import llmbench.workload.Schedule;
 import llmbench.workload.Shard;
 
 /**
@@ -125,7 +127,7 @@ public final class ProfileRun {
 
   /** What a merge needs of a shard's level: the whole level's shape, and when this shard started it. */
   private static RunInfo.ShardLevel shardLevel(LevelPlan l) {
-    Integer cap = l.open() ? l.arrivals().maxConcurrency() : null;
+    Integer cap = l.open() ? l.schedule().maxConcurrency() : null;
     return new RunInfo.ShardLevel(l.wholePrompts(), !l.open() ? l.wholeConcurrency() : cap == null ? 0 : cap,
         l.startedNs());
   }
@@ -145,6 +147,10 @@ public final class ProfileRun {
     return TextTokenizer.hasTokenizer(dir) ? dir : null;
   }
 
+  private static String rateText(double rate) {
+    return Double.isInfinite(rate) ? "inf" : new Arrivals(rate, 1, null).rateText();
+  }
+
   /** The run's facts; at the end, with when and how fast each level's inputs were built. */
   RunInfo runInfo() {
     Map<String, RunInfo.LevelInputs> levels = new LinkedHashMap<>();
@@ -152,13 +158,14 @@ public final class ProfileRun {
     for (LevelPlan l : plan.levels()) {
       if (l.buildMs() >= 0) {
         int users = !l.open() ? l.concurrency()
-            : l.arrivals().maxConcurrency() == null ? 0 : l.arrivals().maxConcurrency();
+            : l.schedule().maxConcurrency() == null ? 0 : l.schedule().maxConcurrency();
         levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(), l.diagnosis(),
             users, l.inputLen(), l.outputLen(), null, config.shards().shard().whole() ? null : shardLevel(l), null));
       }
       if (l.open()) {
-        schedules.put(l.label(), new RunInfo.Schedule(l.arrivals().rateText(), l.arrivals().burstiness(),
-            l.arrivals().maxConcurrency(), l.arrivalSeed()));
+        Schedule s = l.schedule();
+        schedules.put(l.label(), new RunInfo.Schedule(rateText(s.requestRate()), s.burstiness(), s.maxConcurrency(),
+            l.arrivalSeed(), s.pattern(), s.describe(), s.resultKeys()));
       }
     }
     Map<String, Object> metadata = new LinkedHashMap<>(plan.metadata());
@@ -238,6 +245,9 @@ public final class ProfileRun {
     if (progress != null) {
       progress.levelStarted(plan.profile() + " " + level.label(), level.label(), level.numPrompts(),
           (long) level.numPrompts() * level.outputLen());
+      if (level.open() && level.numPrompts() > 0) {
+        progress.schedule(level.startedNs(), level.dueNs(level.numPrompts() - 1));
+      }
     }
   }
 

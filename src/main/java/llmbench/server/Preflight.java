@@ -20,7 +20,7 @@ public final class Preflight {
   /** A server without a tokenize endpoint for chat: its count of an empty message, the template alone; null if refused. */
   private static Integer emptyMessageTokens(ServerClient client, RequestBodies bodies) {
     try {
-      int n = client.stream("/v1/chat/completions", bodies.chat("", null, 1)).promptTokens();
+      int n = client.stream("/v1/chat/completions", bodies.chat("", java.util.List.of(), 1)).promptTokens();
       return n >= 0 ? n : null;
     } catch (ServerClient.ServerError e) {
       return null;

@@ -16,6 +16,7 @@ public final class ScheduleLag {
   public static final double WARN_P99_MS = 5.0;
   private final List<Double> lagMs = new ArrayList<>();
   private final List<Double> capWaitMs = new ArrayList<>();
+  private final List<Long> dueNs = new ArrayList<>();
   private long firstStartNs = Long.MAX_VALUE;
   private long lastStartNs = Long.MIN_VALUE;
 
@@ -25,6 +26,7 @@ public final class ScheduleLag {
     }
     lagMs.add(r.scheduleLagNs() / 1e6);
     capWaitMs.add((r.readyNs() - r.dueNs()) / 1e6);
+    dueNs.add(r.dueNs());
     firstStartNs = Math.min(firstStartNs, r.startNs());
     lastStartNs = Math.max(lastStartNs, r.startNs());
   }
@@ -44,11 +46,20 @@ public final class ScheduleLag {
     return (lagMs.size() - 1) / ((lastStartNs - firstStartNs) / 1e9);
   }
 
-  /** The result keys: schedule_lag_{p50,p99,max}_ms, and the cap's wait where there is one. */
-  public Map<String, Object> toMetadata(String requestRate, boolean capped) {
+  /** When each request was due, in seconds from the level's first start (a request due before it, below 0). */
+  public double[] dueS() {
+    return dueNs.stream().mapToDouble(d -> (d - firstStartNs) / 1e9).toArray();
+  }
+
+  /**
+   * The result keys: the achieved rate, schedule_lag_{p50,p99,max}_ms, and the cap's wait where there is one.
+   *
+   * @param allAtOnce a level sent at rate inf (no achieved rate)
+   */
+  public Map<String, Object> toMetadata(boolean allAtOnce, boolean capped) {
     Map<String, Object> m = new LinkedHashMap<>();
     Distribution lag = distribution(lagMs);
-    m.put("achieved_request_rate", achievedRate(requestRate.equals("inf")));
+    m.put("achieved_request_rate", achievedRate(allAtOnce));
     m.put("schedule_lag_p50_ms", lag.median());
     m.put("schedule_lag_p99_ms", lag.percentile(99));
     m.put("schedule_lag_max_ms", lag.percentile(100));
@@ -75,9 +86,9 @@ public final class ScheduleLag {
   }
 
   /** One console line: the achieved rate and the lag. */
-  public String consoleLine(String requestRate) {
+  public String consoleLine(boolean allAtOnce) {
     Distribution lag = distribution(lagMs);
-    Double achieved = achievedRate(requestRate.equals("inf"));
+    Double achieved = achievedRate(allAtOnce);
     return String.format(java.util.Locale.ROOT, "schedule: %s, lag p50 %.2f ms, p99 %.2f ms, max %.2f ms",
         achieved == null ? "all at once" : String.format(java.util.Locale.ROOT, "achieved %.2f req/s", achieved),
         lag.median(), lag.percentile(99), lag.percentile(100));

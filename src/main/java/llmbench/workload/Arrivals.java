@@ -15,7 +15,7 @@ import org.apache.commons.math3.random.Well19937c;
  * @param rate requests per second; {@link Double#POSITIVE_INFINITY} for {@code inf}
  * @param maxConcurrency the cap on requests in flight; null when uncapped
  */
-public record Arrivals(double rate, double burstiness, Integer maxConcurrency) {
+public record Arrivals(double rate, double burstiness, Integer maxConcurrency) implements Schedule {
 
   public Arrivals {
     if (!(rate > 0)) {
@@ -29,6 +29,11 @@ public record Arrivals(double rate, double burstiness, Integer maxConcurrency) {
     }
   }
 
+  @Override
+  public double requestRate() {
+    return rate;
+  }
+
   /** "4", "0.5" or "inf": vLLM's {@code request_rate} value and our level label's number. */
   public String rateText() {
     if (Double.isInfinite(rate)) {
@@ -38,12 +43,14 @@ public record Arrivals(double rate, double burstiness, Integer maxConcurrency) {
   }
 
   /** In words, as the console and Gatling's groups show it: {@code 4 req/s, burstiness 0.5, max concurrency 8}. */
+  @Override
   public String describe() {
     return rateText() + " req/s" + (burstiness == 1.0 ? "" : ", burstiness " + stripZeros(Double.toString(burstiness)))
         + (maxConcurrency == null ? "" : ", max concurrency " + maxConcurrency);
   }
 
   /** The level's label: {@code r4}, {@code r0.5}, {@code rinf}. */
+  @Override
   public String label() {
     return "r" + rateText();
   }
@@ -69,6 +76,7 @@ public record Arrivals(double rate, double burstiness, Integer maxConcurrency) {
    * When each of {@code n} requests is due, in ns after the level's start, in order. The draws depend
    * on {@code seed} only, so a level repeats exactly with its seed.
    */
+  @Override
   public long[] offsetsNs(int n, long seed) {
     long[] out = new long[n];
     if (Double.isInfinite(rate) || n == 0) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import llmbench.prompt.TextTokenizer;
+import llmbench.replay.TraceFormat;
 
 /**
  * The prompts a user brings (FIELD_NOTES §14), read as a stream (one entry in memory at a time) and
@@ -42,8 +43,10 @@ public final class Dataset {
       }
       int colon = text.indexOf(':');
       String kind = colon < 0 ? text : text.substring(0, colon).toLowerCase(Locale.ROOT);
-      if (colon < 0 || !(kind.equals("sharegpt") || kind.equals("jsonl")) || colon == text.length() - 1) {
-        throw new IllegalArgumentException("--dataset must be random, sharegpt:PATH or jsonl:PATH, not '" + text + "'");
+      boolean known = kind.equals("sharegpt") || kind.equals("jsonl") || TraceFormat.byId(kind) != null;
+      if (colon < 0 || !known || colon == text.length() - 1) {
+        throw new IllegalArgumentException("--dataset must be random, sharegpt:PATH, jsonl:PATH or a trace "
+            + "(mooncake:PATH, timed_trace:PATH, azure:PATH, burstgpt:PATH), not '" + text + "'");
       }
       Path path = Path.of(text.substring(colon + 1));
       if (!Files.isRegularFile(path)) {
@@ -54,6 +57,11 @@ public final class Dataset {
 
     public boolean random() {
       return path == null;
+    }
+
+    /** The trace format of a trace to replay; null for prompts without times. */
+    public TraceFormat trace() {
+      return random() ? null : TraceFormat.byId(kind);
     }
 
     /** In result names and file names: {@code sharegpt}, {@code jsonl-traffic}. */
@@ -134,7 +142,7 @@ public final class Dataset {
    * a one-line error before a run starts, not after its previous results were archived.
    */
   public static void check(Spec spec) throws IOException {
-    if (spec.random()) {
+    if (spec.random() || spec.trace() != null) { // a trace is read with its window (TracePlan.check)
       return;
     }
     int[] entries = {0};

@@ -27,7 +27,7 @@ final class DatasetPlan {
       throw new Planner.PlanError("--dataset is for the text profiles; the vision profiles send noise images");
     }
     int warmups = load.warmupRequests();
-    int measured = load.open() ? load.numPrompts() * load.requestRates().size()
+    int measured = load.open() ? load.numPrompts() * load.openLevels()
         : profile.levels().stream().mapToInt(c -> c * load.rounds()).sum();
     Dataset.Sample sample;
     try {
@@ -86,7 +86,7 @@ final class DatasetPlan {
   private static byte[] body(Dataset.Entry e, RequestBodies bodies, boolean chat, Integer maxTokens) {
     int out = maxTokens != null ? maxTokens : e.outputTokens();
     return e.messages() != null ? bodies.chatMessages(e.messages(), out)
-        : chat ? bodies.chat(e.prompt(), null, out) : bodies.completions(e.prompt(), out);
+        : chat ? bodies.chat(e.prompt(), java.util.List.of(), out) : bodies.completions(e.prompt(), out);
   }
 
   /** The mean prompt (or output) tokens of positions from..from+n. */

@@ -18,7 +18,7 @@ public final class LevelPlan {
   private final int outputLen;
   private final int numPrompts;
   private final IntFunction<byte[]> bodyFactory;
-  private final Arrivals arrivals;
+  private final Schedule schedule;
   private long[] dueOffsetsNs;
   private final long arrivalSeed;
   private final AtomicInteger cursor = new AtomicInteger();
@@ -46,24 +46,24 @@ public final class LevelPlan {
     this(label, concurrency, inputLen, outputLen, numPrompts, bodyFactory, null, 0);
   }
 
-  /** An open-model level of {@code numPrompts} requests due as {@code arrivals} says, drawn with {@code seed}. */
-  public static LevelPlan open(Arrivals arrivals, int inputLen, int outputLen, int numPrompts, long seed,
+  /** An open-model level of {@code numPrompts} requests due as {@code schedule} says, drawn with {@code seed}. */
+  public static LevelPlan open(Schedule schedule, int inputLen, int outputLen, int numPrompts, long seed,
       IntFunction<byte[]> bodyFactory) {
-    return openLabelled(arrivals.label(), arrivals, inputLen, outputLen, numPrompts, seed, bodyFactory);
+    return openLabelled(schedule.label(), schedule, inputLen, outputLen, numPrompts, seed, bodyFactory);
   }
 
   /** The same, under a label of the caller's (the client warm-up's servers). */
-  public static LevelPlan openLabelled(String label, Arrivals arrivals, int inputLen, int outputLen, int numPrompts,
+  public static LevelPlan openLabelled(String label, Schedule schedule, int inputLen, int outputLen, int numPrompts,
       long seed, IntFunction<byte[]> bodyFactory) {
-    int users = arrivals.maxConcurrency() != null ? Math.min(arrivals.maxConcurrency(), numPrompts) : numPrompts;
-    return new LevelPlan(label, users, inputLen, outputLen, numPrompts, bodyFactory, arrivals, seed);
+    int users = schedule.maxConcurrency() != null ? Math.min(schedule.maxConcurrency(), numPrompts) : numPrompts;
+    return new LevelPlan(label, users, inputLen, outputLen, numPrompts, bodyFactory, schedule, seed);
   }
 
   private LevelPlan(String label, int concurrency, int inputLen, int outputLen, int numPrompts,
-      IntFunction<byte[]> bodyFactory, Arrivals arrivals, long arrivalSeed) {
-    this.arrivals = arrivals;
+      IntFunction<byte[]> bodyFactory, Schedule schedule, long arrivalSeed) {
+    this.schedule = schedule;
     this.arrivalSeed = arrivalSeed;
-    this.dueOffsetsNs = arrivals == null ? null : arrivals.offsetsNs(numPrompts, arrivalSeed);
+    this.dueOffsetsNs = schedule == null ? null : schedule.offsetsNs(numPrompts, arrivalSeed);
     this.label = label;
     this.concurrency = concurrency;
     this.inputLen = inputLen;
@@ -83,15 +83,15 @@ public final class LevelPlan {
     if (shard.whole()) {
       return this;
     }
-    Integer cap = arrivals == null ? null : arrivals.maxConcurrency();
+    Integer cap = schedule == null ? null : schedule.maxConcurrency();
     if (cap != null && cap < shard.count()) {
       throw new IllegalArgumentException("level " + label + ": --max-concurrency " + cap + " is fewer than the "
           + shard.count() + " shards: each needs one user at least");
     }
-    int[] mine = arrivals == null ? shard.closedRequests(numPrompts, concurrency) : shard.openRequests(numPrompts);
-    int users = arrivals == null ? shard.share(concurrency) : cap != null ? shard.share(cap) : mine.length;
+    int[] mine = schedule == null ? shard.closedRequests(numPrompts, concurrency) : shard.openRequests(numPrompts);
+    int users = schedule == null ? shard.share(concurrency) : cap != null ? shard.share(cap) : mine.length;
     LevelPlan l = new LevelPlan(label, users, inputLen, outputLen, mine.length,
-        j -> bodyFactory.apply(mine[j]), arrivals, arrivalSeed);
+        j -> bodyFactory.apply(mine[j]), schedule == null ? null : new Fixed(schedule, dueOffsetsNs), arrivalSeed);
     l.own = mine;
     l.dueOffsetsNs = dueOffsetsNs; // the one global schedule, its requests by their whole-level index
     l.wholePrompts = numPrompts;
@@ -121,6 +121,11 @@ public final class LevelPlan {
       startAsked = true;
       startAtNs = when.getAsLong();
     }
+  }
+
+  /** How long an open level's schedule waits for its users' release: 10 ms and 0.25 ms a user, at most 2 s. */
+  public static long releaseLeadNs(int users) {
+    return Math.min(2_000_000_000L, 10_000_000L + 250_000L * users);
   }
 
   /** When the level's first user passed its start ({@code nanoTime}); 0 before. */
@@ -159,8 +164,10 @@ public final class LevelPlan {
   public synchronized boolean beginDiagnosis(ClientDiagnosis d) {
     if (diagnosisStart == null) {
       diagnosisStart = d.begin();
-      // every user passes here before it claims a request; shards count from their common start
-      zeroNs = startAtNs != 0 ? startAtNs : System.nanoTime();
+      // every user passes here before it claims a request; shards count from their common start. A
+      // rendez-vous releases the users one after another on one thread: an open level's schedule starts
+      // once they are out (200 users took 27 ms on 2 busy cores), or its first requests leave late
+      zeroNs = startAtNs != 0 ? startAtNs : System.nanoTime() + (open() ? releaseLeadNs(concurrency) : 0);
       return true;
     }
     return false;
@@ -238,13 +245,13 @@ public final class LevelPlan {
     return b.get(index);
   }
 
-  /** The level's arrivals; null for a closed-model level. */
-  public Arrivals arrivals() {
-    return arrivals;
+  /** When the level's requests are due; null for a closed-model level. */
+  public Schedule schedule() {
+    return schedule instanceof Fixed f ? f.of : schedule;
   }
 
   public boolean open() {
-    return arrivals != null;
+    return schedule != null;
   }
 
   public long arrivalSeed() {
@@ -293,6 +300,39 @@ public final class LevelPlan {
 
   public int numPrompts() {
     return numPrompts;
+  }
+
+  /** A shard's copy of the whole level's schedule: its offsets are the whole level's, drawn once. */
+  private record Fixed(Schedule of, long[] offsets) implements Schedule {
+    @Override
+    public String label() {
+      return of.label();
+    }
+
+    @Override
+    public String describe() {
+      return of.describe();
+    }
+
+    @Override
+    public Integer maxConcurrency() {
+      return of.maxConcurrency();
+    }
+
+    @Override
+    public long[] offsetsNs(int n, long seed) {
+      return offsets;
+    }
+
+    @Override
+    public double requestRate() {
+      return of.requestRate();
+    }
+
+    @Override
+    public double burstiness() {
+      return of.burstiness();
+    }
   }
 
   /** Closed model: requests (sessions, with turns) per virtual user; the level keeps exactly {@code concurrency} in flight. */

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param levels concurrencies instead of the profile's; null for the profile's
  * @param requestRates null for closed-model levels
+ * @param ramp one level whose rate grows (vLLM's ramp-up); null for none
  */
 public record LoadSpec(
     List<Integer> levels,
@@ -17,7 +18,8 @@ public record LoadSpec(
     double burstiness,
     Integer maxConcurrency,
     int numPrompts,
-    int warmupRequests) {
+    int warmupRequests,
+    Ramp ramp) {
 
   public static final int DEFAULT_NUM_PROMPTS = 200;
 
@@ -43,13 +45,22 @@ public record LoadSpec(
       }
       requestRates.forEach(r -> new Arrivals(r, burstiness, maxConcurrency)); // its checks, before anything runs
     }
+    if (ramp != null && (levels != null || requestRates != null)) {
+      throw new IllegalArgumentException("a ramp (--ramp-up-strategy) is one level of its own: leave out "
+          + (levels != null ? "--levels" : "--request-rate"));
+    }
     levels = levels == null ? null : List.copyOf(levels);
     requestRates = requestRates == null ? null : List.copyOf(requestRates);
   }
 
   /** True when the levels are request rates (open model) rather than concurrencies. */
   public boolean open() {
-    return requestRates != null;
+    return requestRates != null || ramp != null;
+  }
+
+  /** The open-model levels' count: one per rate, or the one ramp. */
+  public int openLevels() {
+    return ramp != null ? 1 : requestRates.size();
   }
 
   /** With a workload file's profile's own settings over these. */
@@ -58,17 +69,17 @@ public record LoadSpec(
     return new LoadSpec(rates != null ? null : levels, p.rounds() != null ? p.rounds() : rounds, rates,
         p.burstiness() != null ? p.burstiness() : burstiness,
         p.maxConcurrency() != null ? p.maxConcurrency() : maxConcurrency,
-        p.numPrompts() != null ? p.numPrompts() : numPrompts, warmupRequests);
+        p.numPrompts() != null ? p.numPrompts() : numPrompts, warmupRequests, rates != null ? null : ramp);
   }
 
   /** One closed-model level of {@code concurrency} users sending {@code rounds} each (a capacity probe). */
   public LoadSpec closed(int concurrency, int newRounds) {
-    return new LoadSpec(List.of(concurrency), newRounds, null, burstiness, null, numPrompts, warmupRequests);
+    return new LoadSpec(List.of(concurrency), newRounds, null, burstiness, null, numPrompts, warmupRequests, null);
   }
 
   /** One request-rate level (a capacity probe). */
   public LoadSpec rate(double rate, int prompts) {
-    return new LoadSpec(null, rounds, List.of(rate), 1.0, null, prompts, warmupRequests);
+    return new LoadSpec(null, rounds, List.of(rate), 1.0, null, prompts, warmupRequests, null);
   }
 
   /** The profile with these levels over its own. */

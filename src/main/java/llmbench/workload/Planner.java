@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import llmbench.prompt.NoiseImages;
+import llmbench.prompt.ImageMix;
 import llmbench.prompt.PromptBuilder;
 import llmbench.prompt.RequestBodies;
 import llmbench.prompt.TextTokenizer;
@@ -56,7 +56,7 @@ public final class Planner {
     WorkloadSpec s = in.workload();
     Profile profile = in.profile();
     boolean chat = in.chat();
-    NoiseImages.Spec image = profile.vision() ? s.image() : null;
+    ImageMix image = profile.vision() ? s.image() : null;
     String model = in.model();
     int maxLen = in.maxModelLen();
     List<String> notes = new ArrayList<>();
@@ -75,6 +75,9 @@ public final class Planner {
     if (prefixLen > 0 && input + output > maxLen) {
       return empty.skip("profile " + profile.name() + " with a " + prefixLen + "-token prefix needs " + (input + output)
           + " tokens of context but the server's max_model_len is " + maxLen);
+    }
+    if (s.dataset().trace() != null) {
+      return TracePlan.plan(in, empty);
     }
     if (!s.dataset().random()) {
       return DatasetPlan.plan(in, empty);
@@ -121,14 +124,20 @@ public final class Planner {
         ? bodies.completions(prompts.buildText(head.apply(index), input - special, index), maxTokens)
         : bodies.chat(exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
             : prompts.buildText(head.apply(index), text, index),
-            image == null ? null : NoiseImages.dataUrl(image, imageSeed + index), maxTokens);
+            image == null ? List.of() : image.dataUrls(imageSeed + index), maxTokens);
     RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2),
-        input + (profile.vision() ? " text tokens and one " + image.label() + " image" : " tokens") + " in, 2 out",
+        input + (profile.vision() ? " text tokens and " + imagesInWords(image) : " tokens") + " in, 2 out",
         input, false, profile.vision(), exactChat, template, text, output);
     if (profile.vision()) {
-      meta.put("image_width", image.width());
-      meta.put("image_height", image.height());
-      meta.put("image_format", image.format().name().toLowerCase());
+      if (image.single()) { // the seed's keys
+        meta.put("image_width", image.first().width());
+        meta.put("image_height", image.first().height());
+      } else {
+        meta.put("image_sizes", image.sizeLabels());
+        meta.put("images_per_request", image.minImages() == image.maxImages() ? Integer.toString(image.minImages())
+            : image.minImages() + "-" + image.maxImages());
+      }
+      meta.put("image_format", image.first().format().name().toLowerCase());
       meta.put("text_tokens", text);
       if (template != null) {
         meta.put("chat_template_tokens", template);
@@ -169,6 +178,12 @@ public final class Planner {
         null, pre);
   }
 
+  private static String imagesInWords(ImageMix image) {
+    return image.single() ? "one " + image.first().label() + " image"
+        : image.minImages() + (image.maxImages() == image.minImages() ? "" : " to " + image.maxImages()) + " images of "
+            + String.join(" or ", image.sizeLabels());
+  }
+
   /**
    * The plan with what the server's answer to its preflight told: its count of the prompt (-1 when
    * it sent no usage), as notes, facts, or a skip when a vision prompt with its image does not fit.
@@ -185,7 +200,7 @@ public final class Planner {
     } else if (pre.vision()) {
       if (promptTokens >= 0) {
         meta.put("server_prompt_tokens_per_request", promptTokens);
-        if (pre.template() != null) {
+        if (pre.template() != null && !meta.containsKey("image_sizes")) { // a mix's vary: image_tokens_* per level
           meta.put("image_tokens_per_request", promptTokens - pre.textTokens() - pre.template());
         }
         if (promptTokens + pre.outputLen() > plan.maxModelLen()) {
@@ -272,7 +287,11 @@ public final class Planner {
     WorkloadSpec w = in.workload();
     List<LevelPlan> levels = new ArrayList<>();
     int k = 0;
-    if (s.open()) {
+    if (s.ramp() != null) {
+      int[] len = src.lengths(0, s.numPrompts());
+      levels.add(LevelPlan.open(s.ramp(), len[0], len[1], s.numPrompts(), w.seed() * 31 + 1_000_000L,
+          src.bodies(0, s.numPrompts())));
+    } else if (s.open()) {
       for (double rate : s.requestRates()) {
         int[] len = src.lengths(k, s.numPrompts());
         levels.add(LevelPlan.open(new Arrivals(rate, s.burstiness(), s.maxConcurrency()), len[0], len[1],

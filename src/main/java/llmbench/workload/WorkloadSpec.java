@@ -1,6 +1,6 @@
 package llmbench.workload;
 
-import llmbench.prompt.NoiseImages;
+import llmbench.prompt.ImageMix;
 
 /**
  * What each request carries: lengths (over the profile's), the prompts' source, shared prefixes,
@@ -9,8 +9,9 @@ import llmbench.prompt.NoiseImages;
  *
  * @param inputLen tokens per prompt instead of the profile's; null for the profile's
  * @param chat null when not asked (completions, or chat for sessions and vision)
- * @param image the noise image of a vision run; null for text
+ * @param image the noise images of a vision request (how many, which sizes)
  * @param minTokens send {@code min_tokens = max_tokens} where the server family takes it
+ * @param trace how a trace dataset is replayed ({@link TraceSpec#NONE} for the defaults)
  */
 public record WorkloadSpec(
     Integer inputLen,
@@ -22,8 +23,9 @@ public record WorkloadSpec(
     int turns,
     int thinkTimeMs,
     long seed,
-    NoiseImages.Spec image,
-    boolean minTokens) {
+    ImageMix image,
+    boolean minTokens,
+    TraceSpec trace) {
 
   public WorkloadSpec {
     positive(inputLen, "--input-len");
@@ -53,6 +55,18 @@ public record WorkloadSpec(
       throw new IllegalArgumentException("--prefix-len shares a prefix among random prompts: leave it out with --dataset "
           + dataset.kind());
     }
+    if (dataset.trace() != null && Boolean.TRUE.equals(chat)) {
+      throw new IllegalArgumentException("--dataset " + dataset.kind() + " replays the trace's lengths as the server "
+          + "counted raw prompts: leave out --endpoint chat");
+    }
+    if (dataset.trace() != null && outputLen != null) {
+      throw new IllegalArgumentException("--output-len: a trace gives every request its own output length; leave it out "
+          + "with --dataset " + dataset.kind());
+    }
+    if (dataset.trace() != null && inputLen != null) {
+      throw new IllegalArgumentException("--input-len: a trace gives every request its own input length; leave it out "
+          + "with --dataset " + dataset.kind());
+    }
     if (!dataset.random() && turns > 1) {
       throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
           + "leave out --dataset");
@@ -69,12 +83,12 @@ public record WorkloadSpec(
     return new WorkloadSpec(inputLen, outputLen, p.chat() != null ? p.chat() : chat,
         p.dataset() != null ? p.dataset() : dataset, p.prefixLen() != null ? p.prefixLen() : prefixLen,
         p.numPrefixes() != null ? p.numPrefixes() : numPrefixes, p.turns() != null ? p.turns() : turns,
-        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens);
+        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace);
   }
 
   public WorkloadSpec withSeed(long newSeed) {
     return new WorkloadSpec(inputLen, outputLen, chat, dataset, prefixLen, numPrefixes, turns, thinkTimeMs, newSeed,
-        image, minTokens);
+        image, minTokens, trace);
   }
 
   /** The profile with these lengths over its own. */

@@ -53,6 +53,20 @@ class ReportBrowserIT {
     assertEquals(0, count(dom, "<p class=\"none\">[A-Za-z (/.)-]+: nothing recorded</p>"),
         "a timeline had no data: the mock's /metrics and the fake nvidia-smi's samples must be there");
 
+    // a ramp's one level adds its chart of TTFT against the rate sent, window by window
+    Path ramp = work.resolve("ramp");
+    assertEquals(0, Cli.run(new SweepCommand(GatlingLauncher::run, false), "--mock", "--profiles", "low",
+        "--mock-time-scale", "0.3", "--ramp-up-strategy", "linear", "--ramp-up-start-rps", "5", "--ramp-up-end-rps", "40",
+        "--num-prompts", "60", "--no-client-warmup", "--out", ramp.toString(), "--gatling-results",
+        work.resolve("gatling").toString()));
+    String rdom = chromium(work, List.of("--dump-dom", ramp.resolve("report.html").toAbsolutePath().toUri().toString()));
+    Matcher rstatus = Pattern.compile("id=\"report-status\">rendered (\\d+) of (\\d+) charts<").matcher(rdom);
+    assertTrue(rstatus.find(), "the ramp's report did not finish");
+    // 6 charts against the load, 3 timelines, and the level's histograms, requests and windows
+    assertEquals("13", rstatus.group(2));
+    assertEquals("13", rstatus.group(1));
+    assertTrue(rdom.contains("id=\"chart-0-windows\""), "the windows' chart");
+
     // compare.html, of the sweep against itself: its overlaid charts drew too
     Path cmp = work.resolve("compare");
     assertEquals(0, Cli.run(new llmbench.cli.CompareMain(), out.toString(), out.toString(), "--out", cmp.toString()));

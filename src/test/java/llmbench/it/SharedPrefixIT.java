@@ -79,8 +79,9 @@ class SharedPrefixIT {
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).stepModel(StepModel.fixed(2))
         .tokenizerDir(tok).build())) {
       assertEquals(0.0, hitRate(mock, tok, "--seed", "5"), "a first run finds nothing cached");
-      // the same seed sends the same 64-token prompts: 4 whole blocks, all but the last token cached
-      assertEquals(63.0 / 64, hitRate(mock, tok, "--seed", "5"), 1e-9);
+      // the same seed sends the same 64-token prompts: 4 whole blocks cached, the last recomputed (vLLM
+      // computes the last token, in whole blocks)
+      assertEquals(48.0 / 64, hitRate(mock, tok, "--seed", "5"), 1e-9);
       assertEquals(0.0, hitRate(mock, tok, "--seed", "5", "--flush-cache", "true"), "reset before the run");
       assertEquals(0.0, hitRate(mock, tok), "no seed given: a fresh one, fresh prompts");
     }

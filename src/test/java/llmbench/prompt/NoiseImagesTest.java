@@ -41,7 +41,7 @@ class NoiseImagesTest {
   void bodiesCarryAnImageOfTheExactSizeAndFormat() throws Exception {
     for (NoiseImages.Format f : NoiseImages.Format.values()) {
       NoiseImages.Spec spec = new NoiseImages.Spec(640, 360, f);
-      byte[] body = RequestBodies.plain("m").chat("hello", NoiseImages.dataUrl(spec, 1), 10);
+      byte[] body = RequestBodies.plain("m").chat("hello", java.util.List.of(NoiseImages.dataUrl(spec, 1)), 10);
       BufferedImage img = imageOf(body, f == NoiseImages.Format.PNG ? "image/png" : "image/jpeg");
       assertEquals(640, img.getWidth());
       assertEquals(360, img.getHeight());

@@ -47,6 +47,21 @@ class LiveProgressTest {
     assertTrue(p.line().startsWith("high c005  4/5 done  1 failed  614 tok/s  TTFT p50 1.9 s"), p.line());
   }
 
+  /** An open level's line says where its schedule's clock is and how late the client has sent so far. */
+  @Test
+  void aScheduleShowsItsClockAndItsLag() {
+    LiveProgress p = progress(false);
+    p.levelStarted("low x2", "x2", 3);
+    p.schedule(now.get(), now.get() + 60 * S);
+    long due = now.get() + S;
+    RequestRecord r = record("x2", due + 700_000, 0.1, 10, true); // sent 0.7 ms after it could go
+    p.record(new RequestRecord(r.id(), r.profile(), r.level(), r.concurrency(), r.requestedInput(), r.requestedOutput(),
+        r.startNs(), r.endNs(), r.startEpochMs(), r.chunkNs(), r.promptTokens(), r.completionTokens(), r.generatedText(),
+        true, null, due, due, 0, 0, 0, 0, 0, -1, null, null));
+    now.addAndGet(12 * S);
+    assertTrue(p.line().endsWith("elapsed 12 s  schedule 12 s of 60 s, lag max 0.7 ms  ETA 24 s"), p.line());
+  }
+
   /** With the level's tokens known, the ETA is the tokens still to come over the rate they came at. */
   @Test
   void theEtaIsTheTokensLeftOverTheirRate() {

@@ -60,7 +60,7 @@ class FamilyTest {
   void minTokensAndPerChunkUsageGoOnlyWhereAsked() {
     String plain = new String(RequestBodies.plain("m").completions("hi", 7), StandardCharsets.UTF_8);
     assertFalse(plain.contains("min_tokens") || plain.contains("continuous_usage_stats"), plain);
-    String both = new String(new RequestBodies("m", true, true).chat("hi", null, 7), StandardCharsets.UTF_8);
+    String both = new String(new RequestBodies("m", true, true).chat("hi", java.util.List.of(), 7), StandardCharsets.UTF_8);
     assertTrue(both.contains("\"min_tokens\":7") && both.contains("\"continuous_usage_stats\":true"), both);
     assertTrue(Family.VLLM.takesMinTokens() && Family.SGLANG.takesMinTokens());
     assertFalse(Family.LLAMACPP.takesMinTokens() || Family.TGI.takesMinTokens() || Family.UNKNOWN.takesMinTokens());

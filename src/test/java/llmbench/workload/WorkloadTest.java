@@ -50,7 +50,7 @@ class WorkloadTest {
     ProfileSettings poisson = w.named("poisson").settings();
     assertEquals(List.of("--request-rate", "--burstiness", "--num-prompts"), poisson.options());
     // the settings mean what the same options mean
-    LoadSpec s = new LoadSpec(null, 1, null, 1.0, null, LoadSpec.DEFAULT_NUM_PROMPTS, 2).with(poisson);
+    LoadSpec s = new LoadSpec(null, 1, null, 1.0, null, LoadSpec.DEFAULT_NUM_PROMPTS, 2, null).with(poisson);
     assertEquals(List.of(1.0, 2.5, Double.POSITIVE_INFINITY), s.requestRates());
     assertEquals(0.5, s.burstiness());
     assertEquals(50, s.numPrompts());

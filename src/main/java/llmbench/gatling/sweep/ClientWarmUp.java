@@ -146,7 +146,7 @@ final class ClientWarmUp {
     String model = mock.config().modelId();
     RequestBodies requests = RequestBodies.plain(model);
     // prompts beyond ASCII too: a real run's prompts are a real tokenizer's text
-    java.util.function.IntFunction<byte[]> bodies = i -> chat ? requests.chat("client warm-up é中 " + i, null, TOKENS)
+    java.util.function.IntFunction<byte[]> bodies = i -> chat ? requests.chat("client warm-up é中 " + i, java.util.List.of(), TOKENS)
         : requests.completions("client warm-up é中 " + i, TOKENS);
     // a rate level's first requests must not be its chain's first run either
     LevelPlan plan = !open ? new LevelPlan(Target.label(name), users, 8, TOKENS, users * rounds, bodies)

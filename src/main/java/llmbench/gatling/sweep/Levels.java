@@ -141,7 +141,7 @@ final class Levels {
 
   /** The level's requests: a closed level's rounds, a rate level's schedule, or chat sessions of several turns. */
   private ChainBuilder chain(LevelPlan level) {
-    String group = level.open() ? GatlingNames.openGroup(level.label(), level.arrivals(), level.inputLen(), level.outputLen())
+    String group = level.open() ? GatlingNames.openGroup(level.label(), level.schedule(), level.inputLen(), level.outputLen())
         : GatlingNames.group(level.label(), level.concurrency(), level.inputLen(), level.outputLen());
     // a failed request is in its record and in Gatling's stats: the user goes on with its next one
     ChainBuilder one = group(group).on(user.exec(session -> session.markAsSucceeded()));

@@ -69,7 +69,7 @@ final class SweepRun implements LlmRun {
   public Context context(Session session, String name, List<String> groups) {
     LevelPlan l = levels.level(session);
     LlmSweep.Fed fed = session.contains(LlmSweep.REQUEST) ? session.get(LlmSweep.REQUEST) : null;
-    Integer cap = l.open() ? l.arrivals().maxConcurrency() : null;
+    Integer cap = l.open() ? l.schedule().maxConcurrency() : null;
     int users = !l.open() ? l.concurrency() : cap == null ? 0 : cap;
     boolean turns = l.turns() > 1;
     return new Context(run.plan.profile(), l.label(), users, l.inputLen(), l.outputLen(),

@@ -51,7 +51,15 @@ public record ReportModel(
   public record LevelView(String name, String profile, String level, int concurrency, int inputLen, int outputLen,
       double requestThroughput, double outputThroughput, double totalThroughput, int failed,
       Map<String, Stat> stats, List<String> cells, List<String> warnings, Map<String, Object> server,
-      Hist ttftHist, Hist itlHist, List<Bar> requests, double load, String loadText) {}
+      Hist ttftHist, Hist itlHist, List<Bar> requests, double load, String loadText, List<Window> windows) {}
+
+  /**
+   * A ramp's or a trace's window of time (the result's {@code load_windows}): the rate sent in it and the
+   * TTFT of its requests, for the chart of latency against load within one level.
+   */
+  public record Window(@com.fasterxml.jackson.annotation.JsonProperty("achieved_rps") double achievedRps,
+      @com.fasterxml.jackson.annotation.JsonProperty("median_ttft_ms") Double medianTtftMs,
+      @com.fasterxml.jackson.annotation.JsonProperty("p99_ttft_ms") Double p99TtftMs) {}
 
   /** A level's span on the sweep's time axis (seconds since {@code t0EpochMs}). */
   public record Band(String name, double start, double end) {}
@@ -157,7 +165,16 @@ public record ReportModel(
         r.randomInputLen() == null ? 0 : r.randomInputLen(), r.randomOutputLen() == null ? 0 : r.randomOutputLen(),
         r.requestThroughput(), r.outputThroughput(), r.totalTokenThroughput(), r.failed(),
         stats, new SweepSummary.Row(r, peakGpu).cells(), warnings, r.server(), logHist(ttftMs), logHist(itlMs), bars,
-        r.open() ? r.requestThroughput() : concurrency, loadText(r));
+        r.open() ? r.requestThroughput() : concurrency, loadText(r), windows(r));
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper WINDOWS = new com.fasterxml.jackson.databind.ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** The level's windows of load (a ramp's, a trace's); empty for a level at one load. */
+  private static List<Window> windows(LevelResult r) {
+    Object w = r.other().get("load_windows");
+    return w == null ? List.of() : WINDOWS.convertValue(w, new com.fasterxml.jackson.core.type.TypeReference<List<Window>>() { });
   }
 
   /** "concurrency 8", or "4 req/s", "inf req/s, max concurrency 8" for a request-rate level. */
@@ -166,6 +183,9 @@ public record ReportModel(
       return "concurrency " + r.maxConcurrency();
     }
     double b = r.burstiness() == null ? 1 : r.burstiness();
+    if (r.other().containsKey("arrival_pattern")) { // a ramp or a trace: no one rate
+      return r.scheduleText() + (r.maxConcurrency() != null ? ", max concurrency " + r.maxConcurrency() : "");
+    }
     return r.rateText() + " req/s" + (b == 1 ? "" : ", burstiness " + b)
         + (r.maxConcurrency() != null ? ", max concurrency " + r.maxConcurrency() : "");
   }
@@ -217,6 +237,7 @@ public record ReportModel(
     int bins = (int) Math.floor(total / bin + 1e-9) + 1;
     double[] tokens = new double[bins];
     double[] inFlight = new double[bins];
+    double[] sent = new double[bins];
     for (LevelResult r : results) {
       long levelStart = r.levelStartEpochMs();
       bands.add(new Band(r.name(), (levelStart - t0) / 1000.0, (r.levelEndEpochMs() - t0) / 1000.0));
@@ -228,6 +249,7 @@ public record ReportModel(
           end = start; // a failed request's length is unknown here
         }
         spread(inFlight, start / bin, Math.max(start, end) / bin);
+        add(sent, start / bin, 1 / bin);
         double[] itls = r.itls()[i];
         int chunks = itls.length + 1;
         double perChunk = (double) r.outputLens()[i] / chunks;
@@ -244,6 +266,7 @@ public record ReportModel(
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     series.put("client output tok/s", points(tokens, bin));
     series.put("client requests in flight", points(inFlight, bin));
+    series.put("client requests sent/s", points(sent, bin)); // the arrivals, beside the server's queue
     List<TelemetryCsv.Scrape> scrapes = new ArrayList<>();
     for (String run : results.stream().map(LevelResult::gatlingRun).distinct().toList()) {
       scrapes.addAll(TelemetryCsv.read(out.resolve("gatling").resolve(run).resolve(MetricsScraper.FILE_NAME)));

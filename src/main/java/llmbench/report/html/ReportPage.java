@@ -26,7 +26,7 @@ public final class ReportPage {
 
   record Warning(String level, String text) {}
 
-  record Level(int index, String name, String load, int inputLen, int outputLen) {}
+  record Level(int index, String name, String load, int inputLen, int outputLen, boolean windows) {}
 
   /** What report.mustache reads. */
   record View(String percentile, List<String> header, List<Row> rows, List<Warning> warnings, String loadAxis,
@@ -62,7 +62,7 @@ public final class ReportPage {
       ReportModel.LevelView l = m.levels().get(i);
       rows.add(new Row(l.failed() > 0, l.cells()));
       l.warnings().forEach(w -> warnings.add(new Warning(l.name(), w)));
-      levels.add(new Level(i, l.name(), l.loadText(), l.inputLen(), l.outputLen()));
+      levels.add(new Level(i, l.name(), l.loadText(), l.inputLen(), l.outputLen(), !l.windows().isEmpty()));
       if (anyServer) {
         List<String> cells = new ArrayList<>(List.of(l.name()));
         for (String[] c : SERVER_COLUMNS) {

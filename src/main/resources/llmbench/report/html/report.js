@@ -117,8 +117,8 @@
         y1: axis(rightTitle, { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } }) } } });
   }
   timeline('chart-timeline-client', 'Client', ['client output tok/s'], ['client requests in flight'], 'tok/s', 'requests');
-  timeline('chart-timeline-server', 'Server (/metrics)', ['server running', 'server waiting'], ['server KV cache %'],
-    'requests', 'KV cache %');
+  timeline('chart-timeline-server', 'Server (/metrics) and the requests sent', ['server running', 'server waiting',
+    'client requests sent/s'], ['server KV cache %'], 'requests, requests/s', 'KV cache %');
   timeline('chart-timeline-gpu', 'GPU (nvidia-smi)', ['GPU memory MiB'], ['GPU utilisation %', 'GPU power W'], 'MiB', '% / W');
 
   // per level: TTFT and ITL histograms (log-spaced bins), and the request timeline
@@ -142,6 +142,15 @@
       options: { indexAxis: 'y', plugins: titled(l.name + ': requests (bar: start to end, dot: first token)'),
         scales: { x: axis('seconds since the level started', { type: 'linear', beginAtZero: true }),
           y: axis('request', { ticks: { display: l.requests.length <= 32 } }) } } });
+    if (l.windows.length) { // a ramp's or a trace's windows: where the queue starts, in one level
+      const line = (k, i2, name) => ({ type: 'line', label: name, data: l.windows.filter(w => w[k] != null)
+        .map(w => ({ x: w.achieved_rps, y: w[k] })).sort((a, b) => a.x - b.x), borderColor: color(i2), backgroundColor: color(i2), pointRadius: 3 });
+      make('chart-' + i + '-windows', { type: 'line', data: { datasets: [line('median_ttft_ms', 0, 'median TTFT'),
+          line('p99_ttft_ms', 3, 'P99 TTFT')] },
+        options: { plugins: titled(l.name + ': TTFT against the rate sent, window by window'),
+          scales: { x: axis('requests sent per second in the window', { type: 'linear', beginAtZero: true }),
+            y: axis('ms', { beginAtZero: true }) } } });
+    }
   });
 
   const total = document.querySelectorAll('canvas').length;
