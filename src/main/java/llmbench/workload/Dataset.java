@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import llmbench.prompt.ImageFiles;
 import llmbench.prompt.TextTokenizer;
 import llmbench.replay.TraceFormat;
 
@@ -27,7 +28,9 @@ import llmbench.replay.TraceFormat;
  *       pairs with a prompt under 4 tokens, an output under 4 (unless fixed), a prompt over 1,024 or
  *       both over 2,048 are dropped ({@code is_valid_sequence}).
  *   <li>{@code jsonl:PATH}: one JSON object per line, {@code {"prompt": "...", "output_tokens": N}}
- *       (vLLM's custom dataset) or {@code {"messages": [...]}} for the chat endpoint.
+ *       (vLLM's custom dataset) or {@code {"messages": [...]}} for the chat endpoint; a prompt may bring
+ *       {@code "image_files": ["a.png", ...]} (beside the file, or absolute), sent with it on chat as
+ *       vLLM's {@code custom_mm} dataset sends them.
  * </ul>
  */
 public final class Dataset {
@@ -75,11 +78,16 @@ public final class Dataset {
   }
 
   /**
-   * One request's input: a prompt text or chat messages, its tokens by our tokenizer, the tokens to generate.
+   * One request's input: a prompt text or chat messages, its tokens by our tokenizer (the text's), the
+   * tokens to generate, and the image files sent with the prompt.
    *
    * @param messages null unless the file gave a conversation
    */
-  public record Entry(String prompt, JsonNode messages, int promptTokens, int outputTokens) {}
+  public record Entry(String prompt, JsonNode messages, int promptTokens, int outputTokens, List<Path> images) {
+    public Entry(String prompt, JsonNode messages, int promptTokens, int outputTokens) {
+      this(prompt, messages, promptTokens, outputTokens, List.of());
+    }
+  }
 
   /** What reading a file gave: the kept entries and why others were left out. */
   public record Sample(List<Entry> entries, int read, int filtered, String filterReason) {}
@@ -124,7 +132,7 @@ public final class Dataset {
         if (in + out > maxModelLen) {
           filtered[0]++;
         } else {
-          r.offer(new Entry(prompt, prompt != null ? null : messages, in, out));
+          r.offer(new Entry(prompt, prompt != null ? null : messages, in, out, images(spec.path(), line, node)));
         }
       });
     }
@@ -171,6 +179,32 @@ public final class Dataset {
       throw new IllegalArgumentException(file + " line " + line
           + ": \"output_tokens\" must be a whole number > 0");
     }
+    images(file, line, node);
+  }
+
+  /** The line's {@code image_files}, each a readable image (PNG, JPEG, WebP or GIF) beside the file or absolute. */
+  static List<Path> images(Path file, int line, JsonNode node) {
+    JsonNode files = node.get("image_files");
+    if (files == null || files.isNull()) {
+      return List.of();
+    }
+    if (!files.isArray() || node.path("prompt").isMissingNode()) {
+      throw new IllegalArgumentException(file + " line " + line + ": \"image_files\" is a list of image files that "
+          + "goes with a \"prompt\"");
+    }
+    List<Path> out = new ArrayList<>();
+    for (JsonNode f : files) {
+      Path p = file.toAbsolutePath().getParent().resolve(f.asText());
+      if (!f.isTextual() || !Files.isRegularFile(p) || !Files.isReadable(p)) {
+        throw new IllegalArgumentException(file + " line " + line + ": image file " + f + ": no such readable file " + p);
+      }
+      if (ImageFiles.mime(p) == null) {
+        throw new IllegalArgumentException(file + " line " + line + ": image file " + f
+            + " is not a .png, .jpg, .jpeg, .webp or .gif");
+      }
+      out.add(p);
+    }
+    return out;
   }
 
   /** The text of a conversation, for counting (the server adds its chat template around it). */

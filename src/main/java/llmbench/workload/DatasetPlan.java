@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import llmbench.prompt.ImageFiles;
 import llmbench.prompt.RequestBodies;
 
 /**
@@ -41,6 +42,9 @@ final class DatasetPlan {
     List<Dataset.Entry> entries = sample.entries();
     if (!chat && entries.stream().anyMatch(e -> e.messages() != null)) {
       throw new Planner.PlanError(s.dataset().path() + " holds chat conversations (\"messages\"): add --endpoint chat");
+    }
+    if (!chat && entries.stream().anyMatch(e -> !e.images().isEmpty())) {
+      throw new Planner.PlanError(s.dataset().path() + " sends images with its prompts (\"image_files\"): add --endpoint chat");
     }
     List<String> notes = new ArrayList<>(empty.notes());
     Map<String, Object> meta = new LinkedHashMap<>(empty.metadata());
@@ -86,7 +90,8 @@ final class DatasetPlan {
   private static byte[] body(Dataset.Entry e, RequestBodies bodies, boolean chat, Integer maxTokens) {
     int out = maxTokens != null ? maxTokens : e.outputTokens();
     return e.messages() != null ? bodies.chatMessages(e.messages(), out)
-        : chat ? bodies.chat(e.prompt(), java.util.List.of(), out) : bodies.completions(e.prompt(), out);
+        : chat ? bodies.chat(e.prompt(), e.images().stream().map(ImageFiles::dataUrl).toList(), out)
+        : bodies.completions(e.prompt(), out);
   }
 
   /** The mean prompt (or output) tokens of positions from..from+n. */

@@ -132,6 +132,13 @@ class DatasetTest {
     assertEquals(jsonl + " line 1: needs a non-empty \"prompt\" string or a \"messages\" list",
         assertThrows(IllegalArgumentException.class, () -> Dataset.sample(Dataset.Spec.parse("jsonl:" + jsonl), tok, 5, 1,
             null, 10, 4096)).getMessage());
+    Files.writeString(jsonl, "{\"prompt\": \"see\", \"image_files\": [\"missing.png\"]}\n");
+    assertEquals(jsonl + " line 1: image file \"missing.png\": no such readable file " + dir.resolve("missing.png"),
+        assertThrows(IllegalArgumentException.class, () -> Dataset.check(Dataset.Spec.parse("jsonl:" + jsonl))).getMessage());
+    Files.writeString(dir.resolve("notes.txt"), "x");
+    Files.writeString(jsonl, "{\"prompt\": \"see\", \"image_files\": [\"notes.txt\"]}\n");
+    assertEquals(jsonl + " line 1: image file \"notes.txt\" is not a .png, .jpg, .jpeg, .webp or .gif",
+        assertThrows(IllegalArgumentException.class, () -> Dataset.check(Dataset.Spec.parse("jsonl:" + jsonl))).getMessage());
     Path share = dir.resolve("s.json");
     Files.writeString(share, "[\n{\"conversations\": [{\"from\": \"human\", \"value\": \"a\"}]},\n{\"conversations\": [\n");
     String m = assertThrows(IllegalArgumentException.class, () -> Dataset.sample(Dataset.Spec.parse("sharegpt:" + share),
