@@ -278,6 +278,9 @@ public final class RunOptions {
           config.forProfile(e); // its checks, with the file's settings
           if (e.settings().dataset() != null) {
             checkDataset(e.settings().dataset());
+            if (e.settings().dataset().trace() != null) {
+              checkTrace(e.settings().dataset(), trace);
+            }
           }
         } catch (IllegalArgumentException ex) {
           throw new IllegalArgumentException(workload + ": profile " + e.profile().name() + ": " + ex.getMessage());

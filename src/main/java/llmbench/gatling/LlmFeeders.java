@@ -177,28 +177,22 @@ public final class LlmFeeders {
       } catch (IOException e) {
         throw new UncheckedIOException("LlmFeeders." + spec.kind() + ": cannot read " + spec.path(), e);
       }
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return true;
+      // made ahead on a thread of its own: a line's image files are read there, never on an event loop
+      return new Ahead<>("llmbench-dataset", i -> {
+        Dataset.Entry e = entries.get((int) (i % entries.size()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (e.prompt() != null) {
+          m.put("prompt", e.prompt());
+        } else {
+          m.put("messages", e.messages().toString());
         }
-
-        @Override
-        public Map<String, Object> next() {
-          Dataset.Entry e = entries.get(next++ % entries.size());
-          Map<String, Object> m = new LinkedHashMap<>();
-          if (e.prompt() != null) {
-            m.put("prompt", e.prompt());
-          } else {
-            m.put("messages", e.messages().toString());
-          }
-          m.put("promptTokens", e.promptTokens());
-          m.put("outputTokens", e.outputTokens());
-          return m;
+        m.put("promptTokens", e.promptTokens());
+        m.put("outputTokens", e.outputTokens());
+        if (!e.images().isEmpty()) {
+          m.put("images", e.images().stream().map(llmbench.prompt.ImageFiles::dataUrl).toList());
         }
-      };
+        return m;
+      });
     }
   }
 
