@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import llmbench.compare.CompareTables;
 import llmbench.compare.Comparison;
 import llmbench.compare.Gate;
+import llmbench.compare.Noise;
 import llmbench.compare.RunResults;
 import llmbench.compare.ComparePage;
 import llmbench.results.ResultFiles;
@@ -40,6 +41,12 @@ public final class CompareMain implements Callable<Integer> {
   @Option(names = "--fail-if", paramLabel = "LIMITS", description = "e.g. 'p99_ttft_ms>+10%,output_throughput<-5%' "
       + "(relative with %, else absolute): exit 1, one line per breach, when a change beyond the noise crosses one.")
   String failIf;
+  @Option(names = "--noise", paramLabel = "PCT", description = "The run-to-run noise (CV of one run's value, e.g. 5%) "
+      + "to judge levels that ran once on a side against, instead of their within-run tests.")
+  String noise;
+  @Option(names = "--noise-from", paramLabel = "DIR", description = "Learn that noise from a sweep with --repeat N "
+      + "(each level's CV over its runs; levels it lacks take the median).")
+  Path noiseFrom;
   @Option(names = "--out", description = "Where the three files go (default: output/compare-<date>).")
   Path out;
 
@@ -50,6 +57,11 @@ public final class CompareMain implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<Gate.Limit> limits = failIf == null ? List.of() : Gate.parse(failIf);
+    if (noise != null && noiseFrom != null) {
+      throw new IllegalArgumentException("give --noise or --noise-from, not both");
+    }
+    Noise judgedAgainst = noise != null ? Noise.fixed(llmbench.mock.MockOptions.fractionOrPercent("--noise", noise))
+        : noiseFrom != null ? Noise.learnt(RunResults.load(noiseFrom, "noise")) : Noise.NONE;
     List<Path> paths = new ArrayList<>(runs);
     if (baseline) {
       if (paths.size() > 1) {
@@ -71,7 +83,7 @@ public final class CompareMain implements Callable<Integer> {
       }
       loaded.add(RunResults.load(p, unique));
     }
-    Comparison.Result result = Comparison.of(loaded);
+    Comparison.Result result = Comparison.of(loaded, judgedAgainst);
     Path dir;
     if (out != null) {
       if (Files.exists(out.resolve("compare.md"))) {
@@ -85,8 +97,8 @@ public final class CompareMain implements Callable<Integer> {
     Files.writeString(dir.resolve("compare.md"), md);
     Files.writeString(dir.resolve("compare.csv"), CompareTables.csv(result));
     ComparePage.write(result, "compare.md", dir);
-    System.out.println("baseline " + loaded.get(0).name() + "; changes against it, judged on the per-request "
-        + "samples at p < " + Comparison.ALPHA + " (compare.md says how):");
+    System.out.println("baseline " + loaded.get(0).name() + "; changes against it, judged at p < " + Comparison.ALPHA
+        + " (compare.md says how); " + result.noiseNote() + ":");
     System.out.print(CompareTables.console(result));
     result.unmatched().forEach(u -> System.out.println("no match: " + u));
     System.out.println("\nwritten: " + dir.resolve("compare.html") + ", compare.md, compare.csv");

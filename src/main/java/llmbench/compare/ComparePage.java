@@ -33,7 +33,7 @@ public final class ComparePage {
 
   /** What compare.mustache reads. */
   record View(List<Run> runs, double alpha, String markdownName, List<String> charts, List<EngineRow> engine,
-      List<LevelView> levels, List<String> unmatched) {
+      List<LevelView> levels, List<String> unmatched, String noiseNote) {
     public boolean hasEngine() {
       return !engine.isEmpty();
     }
@@ -70,7 +70,7 @@ public final class ComparePage {
       }
       levels.add(new LevelView(level.name(), rows));
     }
-    View view = new View(runs, Comparison.ALPHA, markdownName, CHARTS, engine, levels, r.unmatched());
+    View view = new View(runs, Comparison.ALPHA, markdownName, CHARTS, engine, levels, r.unmatched(), r.noiseNote());
     return Page.render(title, "td.worse { background: #fbd5d5; } td.better { background: #d5f5dd; } "
         + "tr.differs th { background: #fff3c4; }", "compare.mustache", view, Map.of("series", series(r)), "compare.js");
   }
@@ -82,6 +82,11 @@ public final class ComparePage {
       for (RunResults.Level l : run.levels()) {
         Map<String, Object> p = new LinkedHashMap<>(l.values());
         p.put("concurrency", l.concurrency());
+        if (l.runs().size() > 1) { // a repeated level: each run's value as a point beside the mean's line
+          Map<String, double[]> each = new LinkedHashMap<>();
+          l.values().keySet().forEach(m -> each.put(m, l.runValues(m)));
+          p.put("runs", each);
+        }
         byProfile.computeIfAbsent(l.profile(), k -> new ArrayList<>()).add(p);
       }
       byProfile.forEach((profile, points) -> out.add(new Series(run.name(), profile, points)));

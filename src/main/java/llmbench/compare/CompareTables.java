@@ -25,7 +25,11 @@ public final class CompareTables {
         .append(" (means: Welch's t-test; medians: Mann–Whitney U; percentiles: binomial tests of the requests above ")
         .append("the other run's percentile, both ways), with at least ").append(Comparison.MIN_SAMPLES)
         .append(" requests on each side; level-wide values (throughput, failures, GPU memory) have no noise test. ")
-        .append("The tests see the noise within each run, not the drift between runs: repeat a sweep to see that.\n");
+        .append("The tests see the noise within each run, not the drift between runs. Where both sides ran a level ")
+        .append("two times or more (--repeat), a change is judged on the runs' values instead (Welch's t-test over ")
+        .append("the runs: the run-to-run noise itself, its CV shown); where a side ran once and a noise figure is ")
+        .append("given (--noise, --noise-from), by a z-test of the change against it.\n\n")
+        .append(r.noiseNote()).append(".\n");
     List<String[]> engine = engineRows(r);
     if (!engine.isEmpty()) {
       b.append("\n## Engine parameters (differences in bold)\n\n| parameter |");
@@ -71,7 +75,9 @@ public final class CompareTables {
       return Format.num(c.value());
     }
     String v = Format.num(c.value()) + " " + Format.change(c);
-    String verdict = c.verdict().words() + (c.pValue() == null ? "" : String.format(Locale.ROOT, ", p = %.2g", c.pValue()));
+    String verdict = c.verdict().words() + (c.pValue() == null ? "" : String.format(Locale.ROOT, ", p = %.2g", c.pValue()))
+        + (c.test() == Comparison.Test.RUNS ? String.format(Locale.ROOT, " over %d runs", c.runs()) : "")
+        + (c.noisePct() == null ? "" : String.format(Locale.ROOT, ", noise %.1f%%", c.noisePct()));
     boolean beyond = c.verdict() == Comparison.Verdict.BETTER || c.verdict() == Comparison.Verdict.WORSE;
     return beyond ? "**" + v + " " + verdict + "**" : v + " " + verdict;
   }
@@ -120,7 +126,7 @@ public final class CompareTables {
     StringWriter w = new StringWriter();
     try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').setHeader(
         "level", "input_len", "output_len", "concurrency", "metric", "run", "run_level", "value", "change",
-        "change_pct", "p_value", "verdict").get())) {
+        "change_pct", "p_value", "verdict", "test", "runs", "noise_cv_pct").get())) {
       for (Comparison.MatchedLevel level : r.levels()) {
         for (Comparison.Row row : level.rows()) {
           for (int i = 0; i < row.cells().size(); i++) {
@@ -128,7 +134,8 @@ public final class CompareTables {
             RunResults.Level l = level.levels().get(i);
             p.printRecord(level.base().label(), level.base().inputLen(), level.base().outputLen(),
                 level.base().concurrency(), row.metric(), r.runs().get(i).name(), l == null ? "" : l.label(),
-                c.value(), c.change(), c.changePct(), c.pValue(), c.verdict() == null ? "" : c.verdict().words());
+                c.value(), c.change(), c.changePct(), c.pValue(), c.verdict() == null ? "" : c.verdict().words(),
+                c.test() == null ? "" : c.test().name().toLowerCase(Locale.ROOT), c.runs(), c.noisePct());
           }
         }
       }

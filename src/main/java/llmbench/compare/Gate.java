@@ -57,7 +57,9 @@ public final class Gate {
               out.add(String.format(Locale.ROOT, "%s, %s: %s %s%.1f%s (%s → %s%s) breaks %s", level.base().label(),
                   result.runs().get(i).name(), row.metric(), change >= 0 ? "+" : "", change, limit.relative() ? "%" : "",
                   Format.num(row.cells().get(0).value()), Format.num(c.value()),
-                  c.pValue() == null ? ", no noise test" : String.format(Locale.ROOT, ", p = %.3g", c.pValue()), limit.text()));
+                  c.pValue() == null ? ", no noise test" : String.format(Locale.ROOT, ", p = %.3g %s", c.pValue(),
+                      c.test().words()) + (c.noisePct() == null ? ""
+                      : String.format(Locale.ROOT, ", run-to-run noise %.1f%%", c.noisePct())), limit.text()));
             }
           }
         }

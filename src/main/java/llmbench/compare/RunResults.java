@@ -24,10 +24,23 @@ public record RunResults(String name, Path path, String model, List<Level> level
 
   /**
    * One level: its lengths and concurrency, our level name (or vLLM's file name), the values compared
-   * and the per-request samples (ms) that the noise tests use.
+   * (a repeated level's: the mean over its runs), the per-request samples (ms) that the within-run
+   * noise tests use (a repeated level's runs pooled), and each run's values (one for a level run once).
    */
   public record Level(String label, String profile, int inputLen, int outputLen, int concurrency,
-      Map<String, Double> values, Map<String, double[]> samples, String requestRate) {
+      Map<String, Double> values, Map<String, double[]> samples, String requestRate, List<Map<String, Double>> runs) {
+
+    /** A level run once. */
+    public Level(String label, String profile, int inputLen, int outputLen, int concurrency,
+        Map<String, Double> values, Map<String, double[]> samples, String requestRate) {
+      this(label, profile, inputLen, outputLen, concurrency, values, samples, requestRate, List.of(values));
+    }
+
+    /** Each run's value of {@code metric} (runs that lack it left out). */
+    public double[] runValues(String metric) {
+      return runs.stream().map(r -> r.get(metric)).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue)
+          .toArray();
+    }
 
     /**
      * Same shape: same concurrency and request rate ("inf" for closed-model levels, as vLLM writes
@@ -76,9 +89,17 @@ public record RunResults(String name, Path path, String model, List<Level> level
     }
     List<Level> levels = new ArrayList<>();
     String model = null;
+    // a repeated profile's runs of one level are one level here, its runs side by side
+    Map<String, List<LevelResult>> byLevel = new LinkedHashMap<>();
     for (LevelResult r : ours) {
       model = model == null ? r.modelId() : model;
-      levels.add(level(r, r.name(), r.profile(), peaks.get(r.name())));
+      byLevel.computeIfAbsent(r.profile() + "\u0000" + r.level(), k -> new ArrayList<>()).add(r);
+    }
+    Map<String, Double> peak = peaks;
+    for (List<LevelResult> runs : byLevel.values()) {
+      List<Level> each = runs.stream().sorted(Comparator.comparingInt(LevelResult::run))
+          .map(r -> level(r, r.name(), r.profile(), peak.get(r.name()))).toList();
+      levels.add(each.size() == 1 ? each.get(0) : repeated(each));
     }
     for (Map.Entry<LevelResult, String> e : theirs.entrySet()) {
       model = model == null ? e.getKey().modelId() : model;
@@ -86,6 +107,23 @@ public record RunResults(String name, Path path, String model, List<Level> level
     }
     levels.sort(Comparator.comparing(Level::profile).thenComparingInt(Level::concurrency));
     return new RunResults(name, path, model, levels, engine);
+  }
+
+  /** One level of several runs: the runs' mean of each value, their samples pooled, each run's values kept. */
+  private static Level repeated(List<Level> runs) {
+    Level first = runs.get(0);
+    Map<String, Double> mean = new LinkedHashMap<>();
+    for (String k : first.values().keySet()) {
+      double[] v = runs.stream().map(l -> l.values().get(k)).filter(java.util.Objects::nonNull)
+          .mapToDouble(Double::doubleValue).toArray();
+      mean.put(k, java.util.Arrays.stream(v).average().orElse(Double.NaN));
+    }
+    Map<String, double[]> pooled = new LinkedHashMap<>();
+    for (String k : first.samples().keySet()) {
+      pooled.put(k, runs.stream().flatMapToDouble(l -> java.util.Arrays.stream(l.samples().get(k))).toArray());
+    }
+    return new Level(first.label(), first.profile(), first.inputLen(), first.outputLen(), first.concurrency(), mean,
+        pooled, first.requestRate(), runs.stream().map(Level::values).toList());
   }
 
   private static List<Path> jsonFiles(Path path) throws IOException {

@@ -11,7 +11,7 @@ import llmbench.workload.WorkloadSpec;
  * checked as a whole when made, and handed to the simulation inside the JVM.
  */
 public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec load, OutputConfig output,
-    ClientConfig client, MockSettings mock, Selection selection, ShardConfig shards) {
+    ClientConfig client, MockSettings mock, Selection selection, ShardConfig shards, Repeats repeats) {
 
   public RunConfig {
     if (workload.turns() > 1 && load.open()) {
@@ -26,6 +26,12 @@ public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec loa
       throw new IllegalArgumentException("--max-concurrency " + load.maxConcurrency() + " is fewer than the "
           + shards.shard().count() + " shards: each needs one user at least");
     }
+    if (repeats.repeated() && !shards.shard().whole()) {
+      throw new IllegalArgumentException("--shard runs its levels once, in step with the other shards: leave out --repeat");
+    }
+    if (repeats.repeated() && selection.capacity() != null) {
+      throw new IllegalArgumentException("--find-capacity runs each probe once: leave out --repeat");
+    }
     if (!shards.shard().whole() && selection.capacity() != null) {
       throw new IllegalArgumentException("--shard runs the levels it is given; --find-capacity is not sharded");
     }
@@ -33,7 +39,7 @@ public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec loa
 
   /** One profile's run: what the profile sets over this run's settings. */
   public RunConfig forProfile(Workload.Entry e) {
-    return new RunConfig(server, workload.with(e.settings()), load.with(e.settings()), output, client, mock, selection, shards);
+    return new RunConfig(server, workload.with(e.settings()), load.with(e.settings()), output, client, mock, selection, shards, repeats);
   }
 
   /** The profile's shape with this run's lengths and levels over its own. */
@@ -42,22 +48,26 @@ public record RunConfig(ServerConfig server, WorkloadSpec workload, LoadSpec loa
   }
 
   public RunConfig with(ServerConfig s) {
-    return new RunConfig(s, workload, load, output, client, mock, selection, shards);
+    return new RunConfig(s, workload, load, output, client, mock, selection, shards, repeats);
   }
 
   public RunConfig with(WorkloadSpec w) {
-    return new RunConfig(server, w, load, output, client, mock, selection, shards);
+    return new RunConfig(server, w, load, output, client, mock, selection, shards, repeats);
   }
 
   public RunConfig with(LoadSpec l) {
-    return new RunConfig(server, workload, l, output, client, mock, selection, shards);
+    return new RunConfig(server, workload, l, output, client, mock, selection, shards, repeats);
   }
 
   public RunConfig with(OutputConfig o) {
-    return new RunConfig(server, workload, load, o, client, mock, selection, shards);
+    return new RunConfig(server, workload, load, o, client, mock, selection, shards, repeats);
+  }
+
+  public RunConfig with(Repeats r) {
+    return new RunConfig(server, workload, load, output, client, mock, selection, shards, r);
   }
 
   public RunConfig with(ClientConfig c) {
-    return new RunConfig(server, workload, load, output, c, mock, selection, shards);
+    return new RunConfig(server, workload, load, output, c, mock, selection, shards, repeats);
   }
 }

@@ -164,6 +164,12 @@ public final class RunOptions {
   @Option(names = "--mock-max-num-seqs", description = "Mock only: requests it runs at once, as vLLM's --max-num-seqs "
       + "(default: ${DEFAULT-VALUE}).")
   int mockMaxNumSeqs = MOCK.maxNumSeqs;
+  @Option(names = "--mock-run-drift", paramLabel = "SHARE", description = "Mock only: each run's (each --repeat's) "
+      + "steps a factor within 1 ± this, e.g. 5%%, as a server differs from one run to the next (default: none).")
+  String mockRunDrift;
+  @Option(names = "--mock-seed", description = "Mock only: its seed (drift factors, step jitter): another seed, "
+      + "another day of the same server (default: ${DEFAULT-VALUE}).")
+  long mockSeed = MOCK.seed;
   @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
       + "(off: a live line per level says where the sweep is).")
   boolean gatlingConsole;
@@ -173,6 +179,20 @@ public final class RunOptions {
   @Option(names = "--levels", split = ",", description = "Concurrency levels instead of the profile's, e.g. 1,8,32 "
       + "(all profiles).")
   List<Integer> levels;
+  @Option(names = "--repeat", paramLabel = "N", description = "Run each profile's levels N times (each run its own "
+      + "files: the seed's names for run 1, _run2... for the others) and report each level's spread over the runs: "
+      + "mean, standard deviation, CV and a confidence interval (default: 1).")
+  Integer repeat;
+  @Option(names = "--cooldown", paramLabel = "S", description = "With --repeat: seconds the server rests between runs, "
+      + "then until its /metrics shows nothing running or waiting (at most 60 s more) (default: 0).")
+  Integer cooldown;
+  @Option(names = "--confidence-level", paramLabel = "C", description = "With --repeat: the runs' confidence intervals "
+      + "(Student's t), e.g. 0.95 or 95% (default: 0.95).")
+  String confidenceLevel;
+  @Option(names = "--until-stable", paramLabel = "METRIC:PCT", description = "With --repeat N: stop repeating a profile "
+      + "once every level's confidence interval of METRIC is within PCT % of its mean (e.g. p99_ttft_ms:5), after N "
+      + "runs at most.")
+  String untilStable;
   @Option(names = "--warmup-requests", description = "Unmeasured requests sent together before a profile's levels "
       + "(default: ${DEFAULT-VALUE}).")
   int warmupRequests = 2;
@@ -217,6 +237,13 @@ public final class RunOptions {
     }
     // a text run's workload file may hold a vision profile: it sends the default image
     ImageMix image = imageMix(vision);
+    for (String option : List.of("--mock-time-scale", "--mock-max-model-len", "--mock-max-num-seqs", "--mock-run-drift",
+        "--mock-seed")) {
+      if (!mock && given.hasMatchedOption(option)) {
+        throw new IllegalArgumentException(option + " plays the built-in mock: add --mock (or give the same setting to "
+            + "./mock_server.sh)");
+      }
+    }
     Selection.Capacity search = capacity.toSearch(given, requestRate != null || numPrompts != null);
     Workload file = null;
     if (workload != null) {
@@ -265,7 +292,7 @@ public final class RunOptions {
     Path results = shardConfig.shard().whole() || given.hasMatchedOption("--gatling-results") ? gatlingResults
         : gatlingResults.resolve("shard-" + shardConfig.shard().index());
     RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine, results), client(), mockSettings(),
-        new Selection(chosen, source, workload, vision, search), shardConfig);
+        new Selection(chosen, source, workload, vision, search), shardConfig, repeats(given));
     if (file != null) {
       for (Workload.Entry e : config.selection().entries()) {
         for (String option : e.settings().options()) {
@@ -504,6 +531,39 @@ public final class RunOptions {
         chunkTimeout == null ? timeout : chunkTimeout, keepAlive, !noClientWarmup);
   }
 
+  /** --repeat and its companions; a companion without --repeat (or a workload file's repeat:) is refused, never ignored. */
+  private Repeats repeats(ParseResult given) {
+    if (repeat == null && (cooldown != null || confidenceLevel != null)) {
+      throw new IllegalArgumentException((cooldown != null ? "--cooldown" : "--confidence-level")
+          + " applies to repeated runs: give --repeat N");
+    }
+    if (repeat != null && repeat < 1) {
+      throw new IllegalArgumentException("--repeat must be 1 or more, not " + repeat);
+    }
+    double confidence = 0.95;
+    if (confidenceLevel != null) {
+      try {
+        String t = confidenceLevel.strip();
+        confidence = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+      } catch (NumberFormatException e) {
+        confidence = -1;
+      }
+      if (!(confidence > 0 && confidence < 1)) {
+        throw new IllegalArgumentException("--confidence-level must be within 0..1 exclusive (e.g. 0.95 or 95%), not '"
+            + confidenceLevel + "'");
+      }
+    }
+    if (cooldown != null && cooldown < 0) {
+      throw new IllegalArgumentException("--cooldown must be 0 or more seconds, not " + cooldown);
+    }
+    Repeats.Stability stable = untilStable == null ? null : Repeats.Stability.parse(untilStable);
+    int count = repeat != null ? repeat : stable != null ? Repeats.STABLE_DEFAULT_MAX : 1;
+    if (stable != null && count < 2) {
+      throw new IllegalArgumentException("--until-stable needs --repeat 2 or more (the most runs it may take), not " + count);
+    }
+    return new Repeats(count, java.time.Duration.ofSeconds(cooldown == null ? 0 : cooldown), confidence, stable, 1);
+  }
+
   private MockSettings mockSettings() {
     if (!(mockTimeScale > 0)) {
       throw new IllegalArgumentException("--mock-time-scale must be > 0 (1 = real time, 0.1 = 10x faster), not " + mockTimeScale);
@@ -512,7 +572,8 @@ public final class RunOptions {
       throw new IllegalArgumentException((mockMaxModelLen < 1 ? "--mock-max-model-len" : "--mock-max-num-seqs")
           + " must be a positive integer");
     }
-    return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs);
+    double drift = mockRunDrift == null ? 0 : llmbench.mock.MockOptions.fractionOrPercent("--mock-run-drift", mockRunDrift);
+    return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs, drift, mockSeed);
   }
 
   /** The images of each vision request: the seed's one of IM_WIDTH IM_HEIGHT, or a mix of sizes and counts. */

@@ -39,12 +39,25 @@ public record MockConfig(
     double stopTokenRate,
     boolean tokenize,
     boolean spinWait,
-    boolean variedText) {
+    boolean variedText,
+    double runDrift) {
 
   /** The reasoning tokens of a chat request that may generate {@code maxTokens} (before its answer). */
   public int reasoningFor(int maxTokens) {
     int r = reasoningTokens > 0 ? reasoningTokens : (int) Math.floor(reasoningFraction * maxTokens);
     return Math.max(0, Math.min(r, maxTokens - 1)); // at least one answer token
+  }
+
+  /**
+   * Run {@code run}'s step-time factor under {@link #runDrift}: uniform within 1 ± drift, the same for
+   * the same seed and run (1 without drift).
+   */
+  public double runFactor(int run) {
+    if (runDrift == 0) {
+      return 1;
+    }
+    double u = new java.util.SplittableRandom(seed * 1_000_003L + run).nextDouble();
+    return 1 + runDrift * (2 * u - 1);
   }
 
   public static Builder builder() {
@@ -102,6 +115,12 @@ public record MockConfig(
      * the first other character comes).
      */
     public boolean variedText = false;
+    /**
+     * Run-to-run drift: each run's steps take a factor drawn uniformly within 1 ± this (0.05: ±5 %),
+     * from the seed and the run's number, as a server's speed differs from one run to the next (warm
+     * caches, clocks, a neighbour) while it holds within a run. 0: none.
+     */
+    public double runDrift = 0;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -134,6 +153,7 @@ public record MockConfig(
     public Builder tokenize(boolean v) { tokenize = v; return this; }
     public Builder spinWait(boolean v) { spinWait = v; return this; }
     public Builder variedText(boolean v) { variedText = v; return this; }
+    public Builder runDrift(double v) { runDrift = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -153,11 +173,14 @@ public record MockConfig(
       if (specDecode < 0 || !(specAcceptRate >= 0 && specAcceptRate <= 1) || !(stopTokenRate >= 0 && stopTokenRate < 1)) {
         throw new IllegalArgumentException("spec-decode must be >= 0, spec-accept-rate within 0..1, stop-token-rate below 1");
       }
+      if (!(runDrift >= 0 && runDrift < 1)) {
+        throw new IllegalArgumentException("run-drift must be within 0..1 (0.05: each run's steps within ±5 %), not " + runDrift);
+      }
       return new MockConfig(host, port, modelId, maxModelLen, tokenizerDir, maxNumSeqs,
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
           closeConnections, chunkShape, prefixCaching, reasoningTokens, reasoningFraction, specDecode,
-          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText);
+          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText, runDrift);
     }
   }
 }

@@ -34,6 +34,9 @@ public final class MockOptions {
   double timeScale = D.timeScale;
   @Option(names = "--jitter", description = "Relative step-time noise, e.g. 0.05 (default: ${DEFAULT-VALUE}).")
   double jitter = D.jitter;
+  @Option(names = "--run-drift", description = "Run-to-run drift: the steps of each run (each start of this mock) "
+      + "a factor within 1 ± this, e.g. 5%% or 0.05, drawn from --seed (default: none).")
+  String runDrift;
   @Option(names = "--eos-probability", description = "Chance per token of an early EOS when ignore_eos is off (default: ${DEFAULT-VALUE}).")
   double eos = D.eosProbability;
   @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -97,7 +100,22 @@ public final class MockOptions {
         .closeConnections(closeConnections).prefixCaching(!noPrefixCaching).chunkShape(chunkShape)
         .reasoningTokens(reasoning == null || reasoning.contains(".") ? 0 : count(reasoning))
         .reasoningFraction(reasoning != null && reasoning.contains(".") ? fraction(reasoning) : 0)
-        .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate).tokenize(!noTokenize);
+        .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate).tokenize(!noTokenize)
+        .runDrift(runDrift == null ? 0 : fractionOrPercent("--run-drift", runDrift));
+  }
+
+  /** {@code 5%} or {@code 0.05}. */
+  public static double fractionOrPercent(String option, String v) {
+    try {
+      String t = v.strip();
+      double d = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+      if (!(d >= 0 && d < 1)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": '" + v + "' is not a share within 0..1 (e.g. 5% or 0.05)");
+    }
   }
 
   private static int count(String v) {

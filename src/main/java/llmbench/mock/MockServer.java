@@ -125,6 +125,19 @@ public final class MockServer implements AutoCloseable {
     return groundTruth;
   }
 
+  /**
+   * A new run begins against this mock (a sweep's repeat): its steps take run {@code run}'s drift
+   * factor ({@link MockConfig#runFactor}); the first run's holds from the start.
+   */
+  public void beginRun(int run) {
+    scheduler.beginRun(run);
+  }
+
+  /** The step-time factor of the run now served (1 without drift). */
+  public double runFactor() {
+    return scheduler.runFactor();
+  }
+
   /** TCP connections accepted so far: how many the clients opened (ground truth for keep-alive). */
   public long connectionsAccepted() {
     return connections.get();

@@ -33,6 +33,8 @@ final class Scheduler implements Runnable {
   private volatile Thread thread;
   private volatile boolean stopped;
   private volatile boolean resetRequested;
+  /** The run's step-time factor (run-to-run drift); 1 without. */
+  private volatile double runFactor;
   private int freeBlocks;
   private final BusyThreads busy;
   private final PrefixCache prefixCache;
@@ -45,6 +47,16 @@ final class Scheduler implements Runnable {
     this.freeBlocks = config.numGpuBlocks();
     this.prefixCache = config.prefixCaching() ? new PrefixCache(config.blockSize(), config.numGpuBlocks()) : null;
     this.jitterRandom = new SplittableRandom(config.seed());
+    this.runFactor = config.runFactor(1);
+  }
+
+  /** The steps from now on take run {@code run}'s factor (a new run began). */
+  void beginRun(int run) {
+    runFactor = config.runFactor(run);
+  }
+
+  double runFactor() {
+    return runFactor;
   }
 
   void start() {
@@ -108,8 +120,9 @@ final class Scheduler implements Runnable {
       double ms = config.stepModel().stepMs(plan.decodeSeqs, plan.decodeContext, plan.prefillTokens,
           plan.prefillAttn);
       if (config.jitter() > 0) {
-        ms *= Math.max(0.1, 1 + config.jitter() * jitterRandom.nextGaussian());
+        ms *= StepModel.jitterFactor(config.jitter(), jitterRandom);
       }
+      ms *= runFactor;
       long deadline = stepStart + Math.round(ms * 1e6 * config.timeScale());
       due.clear();
       apply(plan, deadline, due);

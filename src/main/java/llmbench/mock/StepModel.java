@@ -23,6 +23,11 @@ public record StepModel(
     return new StepModel(stepMs, 0, 0, 0, 0);
   }
 
+  /** One step's jitter ({@code --jitter}): normal around 1 with this relative spread, never below a tenth. */
+  public static double jitterFactor(double jitter, java.util.SplittableRandom random) {
+    return Math.max(0.1, 1 + jitter * random.nextGaussian());
+  }
+
   /**
    * @param decodeSeqs sequences decoding one token in this step
    * @param decodeContext sum of their context lengths (tokens read from the KV cache)

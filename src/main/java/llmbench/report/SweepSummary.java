@@ -19,7 +19,7 @@ public final class SweepSummary {
       "mean E2EL ms", "median E2EL ms", "p99 E2EL ms", "peak GPU MiB", "server running max",
       "server waiting max", "server KV cache max %", "server preemptions", "server mean TTFT ms",
       "failures by kind", "mean TTFO ms", "p99 TTFO ms", "reasoning tokens", "tokens per chunk",
-      "server spec acceptance %"};
+      "server spec acceptance %", "run"};
 
   /** One level's line; {@code peakGpuMiB} is null without GPU samples. */
   public record Row(LevelResult result, Double peakGpuMiB) {
@@ -59,6 +59,7 @@ public final class SweepSummary {
       c.add(f(r.number("mean_tokens_per_chunk")));
       Double accept = r.number("server_spec_acceptance_rate");
       c.add(f(accept == null ? null : accept * 100));
+      c.add(r.other().containsKey(LevelResult.REPEAT_RUN) ? Integer.toString(r.run()) : ""); // blank: ran once
       return c;
     }
   }
@@ -82,13 +83,41 @@ public final class SweepSummary {
   }
 
   public static String csv(List<Row> rows) throws IOException {
+    return csv(rows, List.of());
+  }
+
+  /** The levels' rows, then each repeated level's spread rows (the {@code run} column names the statistic). */
+  public static String csv(List<Row> rows, List<llmbench.results.LevelSpread> spreads) throws IOException {
     StringWriter w = new StringWriter();
     try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(HEADER).get())) {
       for (Row r : rows) {
         p.printRecord(r.cells());
       }
+      List<String> keys = headlineKeys();
+      for (llmbench.results.LevelSpread s : spreads) {
+        for (List<String> cells : SpreadBlock.csvRows(s, keys, 0, 1)) {
+          p.printRecord(cells);
+        }
+      }
     }
     return w.toString();
+  }
+
+  /** Each column's headline metric key (vLLM's), null for the others; the {@code run} column left out. */
+  static List<String> headlineKeys() {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < HEADER.length - 1; i++) {
+      String h = HEADER[i];
+      String key = switch (h) {
+        case "req/s" -> "request_throughput";
+        case "output tok/s" -> "output_throughput";
+        case "total tok/s" -> "total_token_throughput";
+        default -> h.matches("(mean|median|p99) (TTFT|TPOT|ITL|E2EL) ms")
+            ? h.replace(" ms", "_ms").replace(' ', '_').toLowerCase(Locale.ROOT) : null;
+      };
+      keys.add(key);
+    }
+    return keys;
   }
 
   public static String markdown(List<Row> rows) {

@@ -193,7 +193,8 @@ public record LevelResult(
    * The seed's file name: {@code ${MODEL_NAME}_${IN}-${OUT}_${NUM_PROMPTS}.json}, MODEL_NAME = last path
    * segment; a request-rate level adds {@code _${RATE}qps}, {@code _b${BURSTINESS}} when not 1 and
    * {@code _mc${MAX_CONCURRENCY}} when capped, so it never takes a closed-model level's name; a
-   * dataset's prompts put its name where the lengths were ({@code _sharegpt_}, {@code _jsonl-FILE_}).
+   * dataset's prompts put its name where the lengths were ({@code _sharegpt_}, {@code _jsonl-FILE_});
+   * a repeated profile's runs after the first end in {@code _run2}, {@code _run3}...
    */
   public String fileName() {
     String model = modelId.substring(modelId.lastIndexOf('/') + 1);
@@ -208,7 +209,15 @@ public record LevelResult(
     }
     Object dataset = other.get("dataset_name");
     String lengths = dataset != null ? dataset.toString() : randomInputLen + "-" + randomOutputLen;
-    return safe(model) + "_" + lengths + "_" + numPrompts + rate + ".json";
+    return safe(model) + "_" + lengths + "_" + numPrompts + rate + (run() > 1 ? "_run" + run() : "") + ".json";
+  }
+
+  /** The key of a repeated run's number (from 1); absent when the levels ran once. */
+  public static final String REPEAT_RUN = "repeat_run";
+
+  /** Which run of a repeated profile this level's result is (1 when it ran once). */
+  public int run() {
+    return other.get(REPEAT_RUN) instanceof Number n ? n.intValue() : 1;
   }
 
   /**

@@ -169,6 +169,10 @@ public final class ProfileRun {
       }
     }
     Map<String, Object> metadata = new LinkedHashMap<>(plan.metadata());
+    if (config.repeats().repeated()) {
+      metadata.put(LevelResult.REPEAT_RUN, config.repeats().run());
+      metadata.put("repeat_max_runs", config.repeats().count());
+    }
     if (scraper != null && scraper.engine() != null) {
       metadata.put("server_metrics_engine", scraper.engine());
     } else if (scraper != null && scraper.unavailable() != null) {

@@ -15,7 +15,9 @@ import llmbench.report.SweepSummary;
 import llmbench.report.html.ReportCharts;
 import llmbench.report.html.ReportModel;
 import llmbench.report.html.ReportPage;
+import llmbench.report.SpreadBlock;
 import llmbench.results.LevelResult;
+import llmbench.results.LevelSpread;
 import llmbench.server.GpuSample;
 import llmbench.server.GpuSampler;
 import llmbench.server.NvidiaSmi;
@@ -33,6 +35,7 @@ public final class SweepEnd {
   private final Path gatlingResults;
   private final PrintStream console;
   private final FullResults full;
+  private final double confidence;
 
   /** The results with their per-request arrays, which the report's charts draw. */
   public interface FullResults {
@@ -40,10 +43,16 @@ public final class SweepEnd {
   }
 
   public SweepEnd(Path out, Path gatlingResults, PrintStream console, FullResults full) {
+    this(out, gatlingResults, console, full, llmbench.config.Repeats.ONCE.confidence());
+  }
+
+  /** @param confidence the level of a repeated level's interval over its runs */
+  public SweepEnd(Path out, Path gatlingResults, PrintStream console, FullResults full, double confidence) {
     this.out = out;
     this.gatlingResults = gatlingResults;
     this.console = console;
     this.full = full;
+    this.confidence = confidence;
   }
 
   void write(List<LevelResult> results, GpuSampler sampler, int gpuIntervalMs) {
@@ -59,13 +68,21 @@ public final class SweepEnd {
           samples, windows, processes));
       Map<String, Double> peaks = MemUsage.peakPerWindow(samples, windows);
       List<SweepSummary.Row> rows = results.stream().map(r -> new SweepSummary.Row(r, peaks.get(r.name()))).toList();
-      Files.writeString(out.resolve("summary.csv"), SweepSummary.csv(rows));
+      List<LevelSpread> spreads = LevelSpread.of(results, confidence);
+      Files.writeString(out.resolve("summary.csv"), SweepSummary.csv(rows, spreads));
+      if (!spreads.isEmpty()) {
+        LevelSpread.write(out.resolve(LevelSpread.FILE_NAME), confidence, spreads);
+      }
       String md = SweepSummary.markdown(rows);
       Files.writeString(out.resolve("summary.md"), md);
       copyGatlingReports(results);
       mergeServerMetrics(results);
       GpuSamplesCsv.write(out.resolve(GpuSamplesCsv.FILE_NAME), samples);
       console.println("\n=== sweep summary (" + out.resolve("summary.md") + ") ===\n" + md);
+      if (!spreads.isEmpty()) {
+        console.println("=== run-to-run spread (" + out.resolve(LevelSpread.FILE_NAME) + ") ===");
+        spreads.forEach(sp -> console.println(SpreadBlock.render(sp)));
+      }
       writeReport(results);
     } catch (IOException | RuntimeException e) {
       System.err.println("error: could not write the summary: " + e.getMessage());

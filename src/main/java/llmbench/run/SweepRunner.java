@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import llmbench.capacity.CapacityPage;
 import llmbench.capacity.CapacityRun;
 import llmbench.capacity.CapacitySearch;
+import llmbench.config.Repeats;
 import llmbench.config.RunConfig;
 import llmbench.config.Selection;
 import llmbench.gatlinglog.SimulationLog;
@@ -137,7 +138,7 @@ public final class SweepRunner {
         }
         finish(sampler, started);
       }));
-      int status = capacity != null ? findCapacity(onServer, capacity, server) : profiles(onServer, server);
+      int status = capacity != null ? findCapacity(onServer, capacity, server) : profiles(onServer, server, mock);
       Runtime.getRuntime().removeShutdownHook(onCtrlC);
       finish(sampler, mock, true);
       return status;
@@ -150,7 +151,7 @@ public final class SweepRunner {
     }
   }
 
-  private int profiles(RunConfig onServer, ServerFacts server) {
+  private int profiles(RunConfig onServer, ServerFacts server, MockServer mock) {
     int failures = 0;
     for (Workload.Entry e : onServer.selection().entries()) {
       String name = e.profile().name();
@@ -159,18 +160,60 @@ public final class SweepRunner {
         System.out.println("\n=== profile " + name + " skipped: " + notFit + " ===");
         continue;
       }
-      ProfileJob job = new ProfileJob(onServer, e, server, current::set, barrier);
-      System.out.println("\n=== profile " + name + " (" + job.simulationName() + ") ===");
-      ProfileOutcome outcome = launcher.run(job);
-      current.set(null);
-      if (outcome instanceof ProfileOutcome.Completed c) {
-        results.addAll(c.results());
-      } else if (outcome instanceof ProfileOutcome.NotRun || outcome instanceof ProfileOutcome.Failed) {
-        failures++;
-        System.out.println("profile " + name + " did not complete: " + why(outcome));
+      Repeats repeats = e.settings().repeat() != null ? onServer.repeats().withCount(e.settings().repeat())
+          : onServer.repeats();
+      List<LevelResult> runs = new ArrayList<>();
+      for (int run = 1; run <= repeats.count(); run++) {
+        if (run > 1 && !rest(repeats, onServer)) {
+          break;
+        }
+        if (mock != null) {
+          mock.beginRun(run); // the built-in mock's run-to-run drift, when asked for
+          if (mock.config().runDrift() > 0) {
+            System.out.printf(java.util.Locale.ROOT, "built-in mock: run %d's steps take %.3f times as long "
+                + "(--mock-run-drift)%n", run, mock.runFactor());
+          }
+        }
+        // each run its own prompts (the seed + run - 1): a run of the last one's prompts would find them in
+        // the server's prefix cache (on the mock, TTFT fell from 44 to 10 ms); same lengths, same schedule
+        RunConfig runConfig = run == 1 ? onServer.with(repeats.run(1))
+            : onServer.with(repeats.run(run)).with(onServer.workload().withSeed(onServer.workload().seed() + run - 1));
+        ProfileJob job = new ProfileJob(runConfig, e, server, current::set, barrier);
+        System.out.println("\n=== profile " + name + " (" + job.simulationName() + ")"
+            + (repeats.repeated() ? ", run " + run + " of " + (repeats.untilStable() != null ? "at most " : "")
+            + repeats.count() + (run > 1 ? ", seed " + runConfig.workload().seed() : "") : "") + " ===");
+        ProfileOutcome outcome = launcher.run(job);
+        current.set(null);
+        if (outcome instanceof ProfileOutcome.Completed c) {
+          results.addAll(c.results());
+          runs.addAll(c.results());
+        } else if (outcome instanceof ProfileOutcome.NotRun || outcome instanceof ProfileOutcome.Failed) {
+          failures++;
+          System.out.println("profile " + name + " did not complete: " + why(outcome));
+          break;
+        } else {
+          break; // skipped: every run would be
+        }
+        String stable = repeats.untilStable() == null ? null : StableCheck.check(runs, repeats);
+        if (stable != null) {
+          System.out.println(stable);
+          break;
+        }
       }
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  /** The cooldown between two runs; false when interrupted (the sweep is stopping). */
+  private static boolean rest(Repeats repeats, RunConfig onServer) {
+    try {
+      Cooldown.rest(repeats.cooldown(), new ServerClient(onServer.server().baseUrl(), onServer.server().apiKey()),
+          System.out);
+      return true;
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The search, each probe one run of the profile with one level; 0 when it found its answer. */
@@ -236,7 +279,7 @@ public final class SweepRunner {
       boolean probes = config.selection().capacity() != null;
       List<LevelResult> written = probes ? probeResults(false) : List.copyOf(results);
       new SweepEnd(out, config.output().gatlingResults(), System.out,
-          () -> probes ? probeResults(true) : ResultFiles.full(out)).write(written, sampler, config.output().gpuIntervalMs());
+          () -> probes ? probeResults(true) : ResultFiles.full(out), config.repeats().confidence()).write(written, sampler, config.output().gpuIntervalMs());
     } catch (IOException | RuntimeException e) {
       System.err.println("error: could not write the summary: " + e.getMessage());
     } finally {

@@ -18,10 +18,11 @@ public record ProfileSettings(
     Integer numPrefixes,
     Integer turns,
     Integer thinkTimeMs,
-    Boolean chat) {
+    Boolean chat,
+    Integer repeat) {
 
   public static final ProfileSettings NONE = new ProfileSettings(null, null, null, null, null, null, null, null, null,
-      null, null);
+      null, null, null);
 
   /** The options whose values this profile sets (a run that also gives one is refused). */
   public List<String> options() {
@@ -37,6 +38,7 @@ public record ProfileSettings(
     add(o, turns, "--turns");
     add(o, thinkTimeMs, "--think-time-ms");
     add(o, chat, "--endpoint");
+    add(o, repeat, "--repeat");
     return o;
   }
 

@@ -29,7 +29,7 @@ public record Workload(String source, List<Entry> profiles) {
   private static final String DEFAULTS = "llmbench/workload/profiles.yaml";
   /** The keys a profile may set beyond its shape, as the options of the same names. */
   private static final List<String> SETTINGS = List.of("request_rate", "burstiness", "max_concurrency", "num_prompts",
-      "rounds", "dataset", "prefix_len", "num_prefixes", "turns", "think_time_ms", "endpoint");
+      "rounds", "dataset", "prefix_len", "num_prefixes", "turns", "think_time_ms", "endpoint", "repeat");
   private static final List<String> SHAPE = List.of("name", "input_len", "output_len", "concurrency", "vision");
   private static volatile Workload defaults;
 
@@ -186,7 +186,7 @@ public record Workload(String source, List<Entry> profiles) {
     return new ProfileSettings(rates, burstiness, optional(p, "max_concurrency", where, 1),
         optional(p, "num_prompts", where, 1), optional(p, "rounds", where, 1), dataset,
         optional(p, "prefix_len", where, 0), optional(p, "num_prefixes", where, 1), optional(p, "turns", where, 1),
-        optional(p, "think_time_ms", where, 0), chat);
+        optional(p, "think_time_ms", where, 0), chat, optional(p, "repeat", where, 1));
   }
 
   private static Integer optional(JsonNode p, String key, String where, int min) {

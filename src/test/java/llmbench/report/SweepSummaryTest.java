@@ -50,7 +50,9 @@ class SweepSummaryTest {
         .put("mean_tokens_per_chunk", 2.5).put("server_spec_acceptance_rate", 0.6125);
     assertEquals(List.of("812.35", "990.00", "3840", "2.50", "61.25"),
         new SweepSummary.Row(Results.of(r), null).cells().subList(30, 35));
-    assertEquals(35, SweepSummary.header().size());
+    assertEquals(36, SweepSummary.header().size());
+    assertEquals("run", SweepSummary.header().get(35));
+    assertEquals("", plain.get(35), "a level run once has no run number");
   }
 
   @Test

@@ -65,7 +65,7 @@ class WorkloadTest {
     Files.writeString(f, "profiles:\n  - name: a\n    input_len: 10\n    output_len: 5\n    concurrency: [1]\n    rate: 3\n");
     assertEquals(f + ": profile 'a': unknown key 'rate' (use name, input_len, output_len, concurrency, vision, request_rate, "
         + "burstiness, max_concurrency, num_prompts, rounds, dataset, prefix_len, num_prefixes, turns, think_time_ms, "
-        + "endpoint)", assertThrows(IllegalArgumentException.class, () -> Workload.read(f)).getMessage());
+        + "endpoint, repeat)", assertThrows(IllegalArgumentException.class, () -> Workload.read(f)).getMessage());
     Files.writeString(f, "profiles:\n  - name: a\n    input_len: 10\n    output_len: 5\n    concurrency: [1]\n    request_rate: [2]\n");
     assertEquals(f + ": profile 'a': give either concurrency (levels of users) or request_rate (req/s)",
         assertThrows(IllegalArgumentException.class, () -> Workload.read(f)).getMessage());

@@ -27,6 +27,11 @@
   ['p99_ttft_ms', 'median_ttft_ms', 'p99_tpot_ms', 'p99_itl_ms', 'p99_e2el_ms', 'output_throughput'].forEach(m => {
     const datasets = D.series.map(s => Object.assign({ label: s.run + ' ' + s.profile,
       data: s.points.filter(p => p[m] != null).map(p => ({ x: p.concurrency, y: p[m] })) }, style(s)));
+    // a repeated level's runs, each a point around the line of their mean
+    D.series.filter(s => s.points.some(p => p.runs && p.runs[m])).forEach(s => datasets.push(Object.assign({
+      type: 'scatter', label: s.run + ' ' + s.profile + ' runs', showLine: false, pointRadius: 3,
+      data: s.points.filter(p => p.runs && p.runs[m]).flatMap(p => p.runs[m].map(v => ({ x: p.concurrency, y: v }))) },
+      style(s))));
     make('chart-' + m, { type: 'line', data: { datasets }, options: {
       plugins: { title: { display: true, text: m + ' against concurrency' } },
       scales: { x: axis('concurrency', { type: 'logarithmic' }), y: axis(m, { beginAtZero: true }) } } });
