@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import llmbench.report.MemUsage;
 import llmbench.results.LevelResult;
+import llmbench.results.LevelSpread;
 import llmbench.results.ResultFiles;
 import llmbench.server.GpuSample;
 import llmbench.server.GpuSamplesCsv;
@@ -156,13 +157,10 @@ public record RunResults(String name, Path path, String model, List<Level> level
   /** A compared value: one of vLLM's throughputs or statistics. */
   private static Double value(LevelResult r, String key) {
     return switch (key) {
-      case "request_throughput" -> r.requestThroughput();
-      case "output_throughput" -> r.outputThroughput();
-      case "total_token_throughput" -> r.totalTokenThroughput();
       case "request_goodput" -> r.requestGoodput();
       case "max_output_tokens_per_s" -> r.maxOutputTokensPerS();
       case "failed" -> (double) r.failed();
-      default -> r.number(key);
+      default -> LevelSpread.value(r, key);
     };
   }
 
