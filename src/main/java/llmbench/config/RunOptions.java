@@ -540,14 +540,9 @@ public final class RunOptions {
     if (repeat != null && repeat < 1) {
       throw new IllegalArgumentException("--repeat must be 1 or more, not " + repeat);
     }
-    double confidence = 0.95;
+    double confidence = Repeats.ONCE.confidence();
     if (confidenceLevel != null) {
-      try {
-        String t = confidenceLevel.strip();
-        confidence = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
-      } catch (NumberFormatException e) {
-        confidence = -1;
-      }
+      confidence = llmbench.mock.MockOptions.share(confidenceLevel);
       if (!(confidence > 0 && confidence < 1)) {
         throw new IllegalArgumentException("--confidence-level must be within 0..1 exclusive (e.g. 0.95 or 95%), not '"
             + confidenceLevel + "'");

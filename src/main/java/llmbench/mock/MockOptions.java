@@ -104,17 +104,22 @@ public final class MockOptions {
         .runDrift(runDrift == null ? 0 : fractionOrPercent("--run-drift", runDrift));
   }
 
-  /** {@code 5%} or {@code 0.05}. */
+  /** {@code 5%} or {@code 0.05}, within 0..1 (1 excluded); else one line naming the option. */
   public static double fractionOrPercent(String option, String v) {
+    double d = share(v);
+    if (!(d >= 0 && d < 1)) {
+      throw new IllegalArgumentException(option + ": '" + v + "' is not a share within 0..1 (e.g. 5% or 0.05)");
+    }
+    return d;
+  }
+
+  /** {@code 5%} or {@code 0.05} as 0.05; NaN when it is neither (the caller names the option and its range). */
+  public static double share(String v) {
     try {
       String t = v.strip();
-      double d = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
-      if (!(d >= 0 && d < 1)) {
-        throw new NumberFormatException();
-      }
-      return d;
+      return t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + ": '" + v + "' is not a share within 0..1 (e.g. 5% or 0.05)");
+      return Double.NaN;
     }
   }
 
