@@ -52,6 +52,7 @@ public final class CapacityRun {
 
   public static CapacitySearch.Answer run(Plan plan, LevelRunner runner, PrintStream console) throws Exception {
     Path probes = Files.createDirectories(plan.out().resolve("probes"));
+    java.util.TreeMap<Double, LevelResult> firsts = new java.util.TreeMap<>();
     CapacitySearch.Prober prober = (load, repeat) -> {
       String label = label(plan.search().by(), load);
       String name = label + (repeat == 0 ? "" : "-r" + repeat);
@@ -68,8 +69,12 @@ public final class CapacityRun {
         console.println("probe " + name + ": measured earlier, " + dir);
       }
       LevelResult r = found.get(found.size() - 1);
+      if (repeat == 0) {
+        firsts.put(load, r);
+      }
+      Map.Entry<Double, LevelResult> below = firsts.lowerEntry(load);
       Probe p = Probe.judge(load, repeat, name, plan.out().relativize(resultFile(dir)).toString(), r, plan.slo(),
-          plan.search().noise());
+          plan.search().noise(), below == null ? null : below.getValue());
       console.println("probe " + name + ": " + (p.met() ? "met every target" : "broke " + String.join(", ", p.broken()))
           + " (" + values(p) + ")");
       return p;

@@ -1,6 +1,7 @@
 package llmbench.capacity;
 
 import llmbench.results.LevelResult;
+import llmbench.stop.Saturation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,12 @@ public record Probe(double load, int repeat, String label, String resultFile, Ma
   static final List<String> SERVER_KEYS = List.of("server_running_max", "server_waiting_max",
       "server_kv_cache_usage_max_pct", "server_preemptions", "server_mean_queue_ms");
 
+  /**
+   * @param below the search's result at the next lower load measured (null: none): a probe that adds load
+   *     over it only to queue it is over-saturated ({@link Saturation}), and breaks whatever its latencies
+   */
   public static Probe judge(double load, int repeat, String label, String resultFile, LevelResult result,
-      SloTargets slo, double noise) {
+      SloTargets slo, double noise, LevelResult below) {
     Map<String, Double> values = new LinkedHashMap<>();
     List<String> broken = new ArrayList<>();
     boolean close = false;
@@ -46,6 +51,12 @@ public record Probe(double load, int repeat, String label, String resultFile, Ma
     int completed = result.completed();
     if (failed > 0) {
       broken.add(failed + " of " + (failed + completed) + " requests failed");
+    }
+    // within the probe: its own run's check (it had every request's times); against the load below: here
+    Object within = Boolean.TRUE.equals(result.other().get("over_saturated")) ? result.other().get("over_saturation") : null;
+    Saturation.Verdict across = below == null ? null : Saturation.of(below, result);
+    if (within != null || across != null && across.overSaturated()) {
+      broken.add(within != null ? within.toString() : across.reason());
     }
     Map<String, Object> server = new LinkedHashMap<>();
     for (String k : SERVER_KEYS) {

@@ -36,7 +36,9 @@ public final class LlmProperties {
         {"rampUpStrategy", "--ramp-up-strategy"}, {"rampUpStartRps", "--ramp-up-start-rps"},
         {"rampUpEndRps", "--ramp-up-end-rps"}, {"traceSpeedup", "--trace-speedup"}, {"traceStart", "--trace-start"},
         {"traceEnd", "--trace-end"}, {"traceBlockSize", "--trace-block-size"},
-        {"imagesPerRequest", "--images-per-request"}, {"imageSizes", "--image-sizes"}};
+        {"imagesPerRequest", "--images-per-request"}, {"imageSizes", "--image-sizes"},
+        {"maxErrorRate", "--max-error-rate"}, {"errorMinRequests", "--error-min-requests"},
+        {"maxDuration", "--max-duration"}, {"stopOnSaturation", "--stop-on-saturation"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }
@@ -82,7 +84,8 @@ public final class LlmProperties {
       if (option == null) {
         throw new IllegalArgumentException("unknown setting -D" + e.getKey() + " (docs/CONFIGURATION.md lists them)");
       }
-      if (option.equals("--mock") || option.equals("--flush-cache") || option.startsWith("--no-")) {
+      if (option.equals("--mock") || option.equals("--flush-cache") || option.equals("--stop-on-saturation")
+          || option.startsWith("--no-")) {
         if (!value.equals("true") && !value.equals("false")) {
           throw new IllegalArgumentException("-D" + e.getKey() + " must be true or false, not '" + value + "'");
         }

@@ -16,7 +16,7 @@ import llmbench.stats.RunSpread;
  * @param run this run's number, from 1
  */
 public record Repeats(int count, Duration cooldown, double confidence, Stability untilStable, int run) {
-  public static final Repeats ONCE = new Repeats(1, Duration.ZERO, 0.95, null, 1);
+  public static final Repeats ONCE = new Repeats(1, Duration.ZERO, llmbench.stats.RunSpread.DEFAULT_CONFIDENCE, null, 1);
   /** With --until-stable and no --repeat: at most this many runs. */
   public static final int STABLE_DEFAULT_MAX = 10;
 

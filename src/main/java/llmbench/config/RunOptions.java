@@ -98,6 +98,8 @@ public final class RunOptions {
   Integer outputLen;
   @Mixin
   CapacityOptions capacity = new CapacityOptions();
+  @Mixin
+  StopOptions stop = new StopOptions();
   @Option(names = "--request-rate", paramLabel = "RATES", description = "Request-rate levels instead of concurrency "
       + "levels, e.g. 1,2,4,inf (req/s; inf = all at once), with vLLM's arrivals: gamma gaps, seeded.")
   String requestRate;
@@ -170,6 +172,9 @@ public final class RunOptions {
   @Option(names = "--mock-seed", description = "Mock only: its seed (drift factors, step jitter): another seed, "
       + "another day of the same server (default: ${DEFAULT-VALUE}).")
   long mockSeed = MOCK.seed;
+  @Option(names = "--mock-fault-rate", split = ",", paramLabel = "KIND=SHARE", description = "Mock only: random "
+      + "faults, as ./mock_server.sh --fault-rate, e.g. 500=0.5 (kinds 429, 500, 503, error, drop, stall, slow-first).")
+  Map<String, Double> mockFaultRates = new java.util.HashMap<>();
   @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
       + "(off: a live line per level says where the sweep is).")
   boolean gatlingConsole;
@@ -187,10 +192,10 @@ public final class RunOptions {
       + "then until its /metrics shows nothing running or waiting (at most 60 s more) (default: 0).")
   Integer cooldown;
   @Option(names = "--confidence-level", paramLabel = "C", description = "With --repeat: the runs' confidence intervals "
-      + "(Student's t), e.g. 0.95 or 95% (default: 0.95).")
+      + "(Student's t), e.g. 0.95 or 95%% (default: 0.95).")
   String confidenceLevel;
   @Option(names = "--until-stable", paramLabel = "METRIC:PCT", description = "With --repeat N: stop repeating a profile "
-      + "once every level's confidence interval of METRIC is within PCT % of its mean (e.g. p99_ttft_ms:5), after N "
+      + "once every level's confidence interval of METRIC is within PCT %% of its mean (e.g. p99_ttft_ms:5), after N "
       + "runs at most.")
   String untilStable;
   @Option(names = "--warmup-requests", description = "Unmeasured requests sent together before a profile's levels "
@@ -238,7 +243,7 @@ public final class RunOptions {
     // a text run's workload file may hold a vision profile: it sends the default image
     ImageMix image = imageMix(vision);
     for (String option : List.of("--mock-time-scale", "--mock-max-model-len", "--mock-max-num-seqs", "--mock-run-drift",
-        "--mock-seed")) {
+        "--mock-seed", "--mock-fault-rate")) {
       if (!mock && given.hasMatchedOption(option)) {
         throw new IllegalArgumentException(option + " plays the built-in mock: add --mock (or give the same setting to "
             + "./mock_server.sh)");
@@ -292,7 +297,7 @@ public final class RunOptions {
     Path results = shardConfig.shard().whole() || given.hasMatchedOption("--gatling-results") ? gatlingResults
         : gatlingResults.resolve("shard-" + shardConfig.shard().index());
     RunConfig config = new RunConfig(server, w, load, output(vision ? image : null, liveLine, results), client(), mockSettings(),
-        new Selection(chosen, source, workload, vision, search), shardConfig, repeats(given));
+        new Selection(chosen, source, workload, vision, search), shardConfig, repeats(given), stop.toRules(given));
     if (file != null) {
       for (Workload.Entry e : config.selection().entries()) {
         for (String option : e.settings().options()) {
@@ -568,7 +573,8 @@ public final class RunOptions {
           + " must be a positive integer");
     }
     double drift = mockRunDrift == null ? 0 : llmbench.mock.MockOptions.fractionOrPercent("--mock-run-drift", mockRunDrift);
-    return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs, drift, mockSeed);
+    return new MockSettings(mockTimeScale, mockMaxModelLen, mockMaxNumSeqs, drift, mockSeed,
+        llmbench.mock.Faults.of("--mock-fault-rate", mockFaultRates, 5, 2000));
   }
 
   /** The images of each vision request: the seed's one of IM_WIDTH IM_HEIGHT, or a mix of sizes and counts. */

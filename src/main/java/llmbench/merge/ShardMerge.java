@@ -248,7 +248,7 @@ public final class ShardMerge {
             .forEach(m -> warnings.add(m.name() + ": " + m.problem()));
       }
       out.put(label, new RunInfo.LevelInputs(sent, buildMs, builtAt == Long.MAX_VALUE ? 0 : builtAt, base.client(),
-          wholeUsers, base.inputLen(), base.outputLen(), warnings, null, merged));
+          wholeUsers, base.inputLen(), base.outputLen(), warnings, null, merged, null));
     }
     return out;
   }

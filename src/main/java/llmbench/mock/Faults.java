@@ -51,6 +51,28 @@ public record Faults(double rate429, double rate500, double rate503, double rate
     }
   }
 
+  /** The rates of {@code option} ({@code 500=0.5,drop=0.1}); an unknown kind or a rate off 0..1 is one line naming it. */
+  public static Faults of(String option, java.util.Map<String, Double> rates, double stallSeconds, long slowFirstMs) {
+    java.util.List<String> kinds = java.util.List.of("429", "500", "503", "error", "drop", "stall", "slow-first");
+    double sum = 0;
+    for (java.util.Map.Entry<String, Double> e : rates.entrySet()) {
+      if (!kinds.contains(e.getKey())) {
+        throw new IllegalArgumentException("unknown fault '" + e.getKey() + "' in " + option + ": use "
+            + String.join(", ", kinds));
+      }
+      if (!(e.getValue() >= 0 && e.getValue() <= 1)) {
+        throw new IllegalArgumentException(option + ": the rate of " + e.getKey() + " must be within 0..1, not " + e.getValue());
+      }
+      sum += e.getValue();
+    }
+    if (sum > 1) {
+      throw new IllegalArgumentException(option + ": the rates add up to " + sum + ", more than 1");
+    }
+    java.util.function.ToDoubleFunction<String> r = k -> rates.getOrDefault(k, 0.0);
+    return new Faults(r.applyAsDouble("429"), r.applyAsDouble("500"), r.applyAsDouble("503"), r.applyAsDouble("error"),
+        r.applyAsDouble("drop"), r.applyAsDouble("stall"), stallSeconds, r.applyAsDouble("slow-first"), slowFirstMs);
+  }
+
   public Fault pick(SplittableRandom random) {
     double r = random.nextDouble();
     if ((r -= rate429) < 0) return new Fault(Kind.HTTP_429, 0, 0);

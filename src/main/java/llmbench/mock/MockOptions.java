@@ -3,7 +3,6 @@ package llmbench.mock;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,8 +72,6 @@ public final class MockOptions {
   @Option(names = "--no-tokenize", description = "No tokenize endpoints: a server that counts no prompt for its clients.")
   boolean noTokenize = !D.tokenize;
 
-  private static final Set<String> FAULTS = Set.of("429", "500", "503", "error", "drop", "stall", "slow-first");
-
   public String model() {
     return model;
   }
@@ -85,14 +82,7 @@ public final class MockOptions {
 
   /** The engine these options describe; an unknown fault is a one-line error. */
   public MockConfig.Builder builder() {
-    for (String k : faultRates.keySet()) {
-      if (!FAULTS.contains(k)) {
-        throw new IllegalArgumentException("unknown fault '" + k + "' in --fault-rate: use 429, 500, 503, error, drop, "
-            + "stall, slow-first");
-      }
-    }
-    Faults faults = new Faults(rate("429"), rate("500"), rate("503"), rate("error"), rate("drop"), rate("stall"),
-        stallSeconds, rate("slow-first"), slowFirstMs);
+    Faults faults = Faults.of("--fault-rate", faultRates, stallSeconds, slowFirstMs);
     return MockConfig.builder().modelId(model).maxModelLen(maxModelLen).tokenizerDir(tokenizer).maxNumSeqs(maxNumSeqs)
         .maxNumBatchedTokens(maxNumBatchedTokens).numGpuBlocks(numGpuBlocks).blockSize(blockSize)
         .stepModel(fixedStepMs == null ? StepModel.H100_8B : StepModel.fixed(fixedStepMs))
@@ -137,9 +127,5 @@ public final class MockOptions {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--reasoning-tokens: '" + v + "' is not a count or a fraction");
     }
-  }
-
-  private double rate(String k) {
-    return faultRates.getOrDefault(k, 0.0);
   }
 }

@@ -123,6 +123,9 @@ final class LevelSummary implements AutoCloseable {
       if (inputs.merged() != null) {
         other.putAll(inputs.merged().resultKeys());
       }
+      if (inputs.end() != null) {
+        other.putAll(inputs.end().resultKeys());
+      }
     }
     RunInfo.Schedule schedule = info.schedule(label);
     boolean allAtOnce = schedule != null && !schedule.varies() && schedule.requestRate().equals("inf");
@@ -304,6 +307,9 @@ final class LevelSummary implements AutoCloseable {
     }
     if (inputs != null && inputs.warnings() != null) {
       warnings.addAll(inputs.warnings());
+    }
+    if (inputs != null && inputs.end() != null) {
+      warnings.addAll(inputs.end().warnings());
     }
     return warnings;
   }

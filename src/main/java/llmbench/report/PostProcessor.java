@@ -104,16 +104,20 @@ public final class PostProcessor {
   }
 
   /**
-   * A level's block on the console from its records in memory, as the end will compute it (failures
-   * not yet refined by simulation.log, which names their HTTP status); nothing is written.
+   * A level's result from its records in memory, as the end will compute it (failures not yet refined
+   * by simulation.log, which names their HTTP status), and its block on {@code console} unless null;
+   * nothing is written.
    */
-  public static void block(RunInfo info, String label, List<RequestRecord> records, List<TelemetryCsv.Scrape> scrapes,
-      VllmMetrics.TextTokenCounter counter, PrintStream console) {
+  public static LevelResult block(RunInfo info, String label, List<RequestRecord> records,
+      List<TelemetryCsv.Scrape> scrapes, VllmMetrics.TextTokenCounter counter, PrintStream console) {
     try (LevelSummary level = new LevelSummary(label,
         new VllmMetrics.Level(Path.of(System.getProperty("java.io.tmpdir")), counter), counter, fixedOutput(info))) {
       records.forEach(level::add);
-      level.summarise(new Context(info, Slo.parse(info.goodput()), Map.of(), scrapes, null, false), console)
-          .print(console);
+      PrintStream out = console != null ? console : new PrintStream(java.io.OutputStream.nullOutputStream());
+      LevelSummary.Summarised s = level.summarise(new Context(info, Slo.parse(info.goodput()), Map.of(), scrapes, null,
+          false), out);
+      s.print(out);
+      return s.result();
     }
   }
 

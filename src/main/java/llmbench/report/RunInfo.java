@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import llmbench.diagnosis.ClientDiagnosis;
+import llmbench.stop.LevelEnd;
 import llmbench.trace.ShardTimes;
 
 /**
@@ -93,24 +94,25 @@ public record RunInfo(
    * self-check inside the level (null when the level did not end, e.g. Ctrl-C). A shard adds what the
    * merge needs of its level ({@code shard}); a merge of shards adds the level's own warnings (a
    * partial level) and what it found ({@code merged}); null otherwise. Folders written before these
-   * were typed held them in an untyped {@code keys} map, which is read past.
+   * were typed held them in an untyped {@code keys} map, which is read past. {@code end}: how the level
+   * ended under the run's stop rules and what the over-saturation check found (null: not checked).
    */
   @JsonIgnoreProperties({"keys"})
   public record LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client,
       Integer concurrency, Integer inputLen, Integer outputLen, List<String> warnings, ShardLevel shard,
-      MergedLevel merged) {
+      MergedLevel merged, LevelEnd end) {
     public LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client) {
-      this(plannedPrompts, buildMs, builtAtEpochMs, client, null, null, null, null, null, null);
+      this(plannedPrompts, buildMs, builtAtEpochMs, client, null, null, null, null, null, null, null);
     }
 
     public LevelInputs(int plannedPrompts, long buildMs, long builtAtEpochMs, ClientDiagnosis.Level client,
         Integer concurrency, Integer inputLen, Integer outputLen) {
-      this(plannedPrompts, buildMs, builtAtEpochMs, client, concurrency, inputLen, outputLen, null, null, null);
+      this(plannedPrompts, buildMs, builtAtEpochMs, client, concurrency, inputLen, outputLen, null, null, null, null);
     }
 
     public LevelInputs withMerged(MergedLevel m) {
       return new LevelInputs(plannedPrompts, buildMs, builtAtEpochMs, client, concurrency, inputLen, outputLen,
-          warnings, shard, m);
+          warnings, shard, m, end);
     }
   }
 

@@ -26,6 +26,8 @@ import llmbench.server.Discovery;
 import llmbench.server.Preflight;
 import llmbench.server.ServerClient;
 import llmbench.server.ServerFacts;
+import llmbench.stop.Climb;
+import llmbench.stop.LevelEnd;
 import llmbench.telemetry.MetricsScraper;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.TraceFiles;
@@ -60,9 +62,12 @@ public final class ProfileRun {
   private final Path pendingMetrics;
   private final Path pendingLog;
   private final LiveProgress progress;
-  /** The console's levels: their records until their block is shown (the scripts' console only). */
+  /** Each level's records until it ended: its block, its stop and over-saturation check. */
   private final Map<String, List<RequestRecord>> ended = new ConcurrentHashMap<>();
   private final Set<String> blocksShown = ConcurrentHashMap.newKeySet();
+  private final Set<String> done = ConcurrentHashMap.newKeySet();
+  /** The profile's levels under the run's stop rules. */
+  public final Climb climb;
 
   /**
    * Plans the run; a user's mistake or an unusable server throws (IllegalArgumentException,
@@ -70,6 +75,7 @@ public final class ProfileRun {
    */
   public ProfileRun(ProfileJob job, String simulationClass) {
     this.config = job.effective();
+    this.climb = new Climb(config.stops());
     this.simulationClass = simulationClass;
     ServerFacts server = job.server();
     MockServer started = null;
@@ -98,14 +104,15 @@ public final class ProfileRun {
       StreamLog.open(pendingLog);
       this.sink = new TraceSink(pending);
       this.progress = config.output().liveLine() && !plan.skipped() ? LiveProgress.forConsole() : null;
-      if (progress != null) {
-        sink.setListener(r -> {
+      sink.setListener(r -> {
+        if (progress != null) {
           progress.record(r);
-          if (!r.warmup()) {
-            ended.computeIfAbsent(r.level(), k -> Collections.synchronizedList(new ArrayList<>())).add(r);
-          }
-        });
-      }
+        }
+        if (!r.warmup()) {
+          ended.computeIfAbsent(r.level(), k -> Collections.synchronizedList(new ArrayList<>())).add(r);
+          climb.answered(r);
+        }
+      });
       // the server's /metrics are read by shard 0 alone (its counters are the server's, not a shard's)
       this.scraper = new MetricsScraper(client, plan.skipped() || !shard.first() ? 0 : config.output().metricsIntervalMs(),
           pendingMetrics, System.out).start();
@@ -160,7 +167,8 @@ public final class ProfileRun {
         int users = !l.open() ? l.concurrency()
             : l.schedule().maxConcurrency() == null ? 0 : l.schedule().maxConcurrency();
         levels.put(l.label(), new RunInfo.LevelInputs(l.numPrompts(), l.buildMs(), l.builtAtEpochMs(), l.diagnosis(),
-            users, l.inputLen(), l.outputLen(), null, config.shards().shard().whole() ? null : shardLevel(l), null));
+            users, l.inputLen(), l.outputLen(), null, config.shards().shard().whole() ? null : shardLevel(l), null,
+            climb.ended(l.label())));
       }
       if (l.open()) {
         Schedule s = l.schedule();
@@ -191,9 +199,10 @@ public final class ProfileRun {
    * @param runDir Gatling's folder of this run (its simulation.log), or a folder for an interrupted run
    */
   public List<LevelResult> finish(Path runDir) {
-    if (!plan.levels().isEmpty()) {
-      plan.levels().get(plan.levels().size() - 1).release();
-      showBlock(plan.levels().get(plan.levels().size() - 1));
+    if (!plan.levels().isEmpty()) { // an interrupted level did not end by itself
+      LevelPlan last = plan.levels().get(plan.levels().size() - 1);
+      last.release();
+      levelDone(last);
     }
     try {
       try {
@@ -256,29 +265,56 @@ public final class ProfileRun {
   }
 
   /**
-   * The vLLM block of a level that ended, on the console before the next level starts (the scripts'
-   * console; the results are written at the end), from the level's records in memory: the block the
-   * end would print, its failures not yet refined by simulation.log (the end names their HTTP status).
+   * A level ended: its result from its records in memory (failures not yet refined by simulation.log,
+   * which names their HTTP status), its vLLM block on the scripts' console before the next level
+   * starts, and the climb's check of it (its stop, over-saturation against the level below), said in
+   * one line when either found something. Once per level; a level that did not run has nothing.
    */
-  public void showBlock(LevelPlan level) {
-    if (progress == null || "warmup".equals(level.label())) {
+  public void levelDone(LevelPlan level) {
+    if ("warmup".equals(level.label()) || !done.add(level.label())) {
       return;
     }
     if (!sink.awaitWritten(10_000)) {
-      return; // the records are late: the block comes at the end
-    }
-    progress.finalLine(level.label());
-    List<RequestRecord> records = ended.remove(level.label());
-    if (records == null || records.isEmpty()) {
+      System.out.println("(the records of " + level.label() + " are late: its block comes at the end, unchecked)");
       return;
     }
-    try {
-      PostProcessor.block(runInfo(), level.label(), List.copyOf(records), scraper.scrapes(), tokenizer::countText,
-          System.out);
-      blocksShown.add(level.label());
-    } catch (RuntimeException e) {
-      System.out.println("(the block of " + level.label() + " comes at the end: " + e.getMessage() + ")");
+    if (progress != null) {
+      progress.finalLine(level.label());
     }
+    List<RequestRecord> records = ended.remove(level.label());
+    LevelResult result = null;
+    if (records != null && !records.isEmpty()) {
+      try {
+        result = PostProcessor.block(runInfo(), level.label(), List.copyOf(records), scraper.scrapes(),
+            tokenizer::countText, progress != null ? System.out : null);
+        if (progress != null) {
+          blocksShown.add(level.label());
+        }
+      } catch (RuntimeException e) {
+        System.out.println("(the block of " + level.label() + " comes at the end: " + e.getMessage() + ")");
+      }
+    }
+    List<String> higher = higher(level);
+    LevelEnd end = climb.end(level.label(), result, higher);
+    String at = "[" + plan.profile() + " " + level.label() + "] ";
+    end.warnings().forEach(w -> System.out.println(at + w));
+    if (end.saturation() != null && end.saturation().overSaturated() && !config.stops().onSaturation()
+        && !higher.isEmpty()) {
+      System.out.println(at + "--stop-on-saturation would end the climb here");
+    }
+  }
+
+  /** The profile's levels after {@code level}. */
+  private List<String> higher(LevelPlan level) {
+    List<String> after = new ArrayList<>();
+    boolean past = false;
+    for (LevelPlan l : plan.levels()) {
+      if (past) {
+        after.add(l.label());
+      }
+      past |= l == level;
+    }
+    return after;
   }
 
   public void levelEnded() {

@@ -112,7 +112,7 @@ public final class SweepEnd {
       return;
     }
     try {
-      ReportModel model = ReportModel.of(out, full.read());
+      ReportModel model = ReportModel.of(out, full.read(), confidence);
       Path page = ReportPage.write(model, out);
       ReportCharts.write(model, out);
       ReportCharts.writeTimelineCsv(model, out);

@@ -18,6 +18,9 @@ public final class Preflight {
   private Preflight() {}
 
   /** A server without a tokenize endpoint for chat: its count of an empty message, the template alone; null if refused. */
+  /** A preflight answered 5xx or 429 is sent again, at most this many times in all. */
+  private static final int PREFLIGHT_TRIES = 3;
+
   private static Integer emptyMessageTokens(ServerClient client, RequestBodies bodies) {
     try {
       int n = client.stream("/v1/chat/completions", bodies.chat("", java.util.List.of(), 1)).promptTokens();
@@ -71,12 +74,21 @@ public final class Preflight {
       }
       return plan;
     }
-    ServerClient.Preflight answer;
-    try {
-      answer = client.stream(pre.path(), pre.body());
-    } catch (ServerClient.ServerError e) {
-      throw new Planner.PlanError(pre.dataset() ? "the server rejected the dataset's first prompt: " + e.getMessage()
-          : "the server rejected the preflight request (" + pre.what() + "): " + e.getMessage());
+    ServerClient.Preflight answer = null;
+    for (int attempt = 1; answer == null; attempt++) {
+      try {
+        answer = client.stream(pre.path(), pre.body());
+      } catch (ServerClient.ServerError e) {
+        // a server busy or failing now and then (503, 429, a 500) may serve the next one; a 4xx will not
+        boolean transientError = e.status >= 500 || e.status == 429;
+        if (!transientError || attempt == PREFLIGHT_TRIES) {
+          throw new Planner.PlanError((pre.dataset() ? "the server rejected the dataset's first prompt: "
+              : "the server rejected the preflight request (" + pre.what() + "): ") + e.getMessage()
+              + (attempt > 1 ? " (" + attempt + " tries)" : ""));
+        }
+        System.out.println("preflight request: " + e.getMessage() + "; trying again (" + (attempt + 1) + " of "
+            + PREFLIGHT_TRIES + ")");
+      }
     }
     if (answer.chunksWithChoices() == 0) {
       throw new Planner.PlanError("the server's preflight stream had no chunk with choices: is this an "

@@ -18,6 +18,9 @@ import org.apache.commons.math3.distribution.TDistribution;
 @JsonIgnoreProperties(ignoreUnknown = true) // ci_low, ci_high and half_width_pct are written for readers, derived here
 public record RunSpread(List<Double> values, double mean, double std, double cv, double confidence, Double halfWidth) {
 
+  /** The confidence level of an interval when none is asked for ({@code --confidence-level}). */
+  public static final double DEFAULT_CONFIDENCE = 0.95;
+
   /** The headline metrics spread per level (result keys, vLLM's names). */
   public static final List<String> METRICS = List.of("request_throughput", "output_throughput",
       "total_token_throughput", "mean_ttft_ms", "median_ttft_ms", "p99_ttft_ms", "mean_tpot_ms", "median_tpot_ms",

@@ -39,7 +39,7 @@ class CapacitySearchTest {
       double v = repeat > 0 && repeatTtft != null ? repeatTtft.applyAsDouble(load) : ttft.applyAsDouble(load);
       ObjectNode r = new ObjectMapper().createObjectNode().put("num_prompts", 100).put("p99_ttft_ms", v).put("p99_tpot_ms", 10.0)
           .put("completed", 100).put("failed", 0).put("server_waiting_max", Math.max(0, load - 32));
-      Probe p = Probe.judge(load, repeat, "c" + CapacitySearch.fmt(load), "f", llmbench.testutil.Results.of(r), SLO, 0.1);
+      Probe p = Probe.judge(load, repeat, "c" + CapacitySearch.fmt(load), "f", llmbench.testutil.Results.of(r), SLO, 0.1, null);
       files.put(key, p);
       return p;
     }
@@ -123,5 +123,33 @@ class CapacitySearchTest {
     assertThrows(IllegalArgumentException.class, () -> SloTargets.parse("foo_p99:5"));
     assertEquals(List.of(99.0, 90.0), SloTargets.parse("ttft_p99:500,e2el_p90:9000,tpot_mean:30").percentiles());
     assertEquals("ttft:500,e2el:9000,tpot:30", SloTargets.parse("ttft_p99:500,e2el_p90:9000,tpot_mean:30").goodputSpec());
+  }
+
+  /** A concurrency probe's summary: its users, P99s within the targets, throughput, median TTFT and queue time. */
+  private static llmbench.results.LevelResult probeResult(int users, double outputTokS, double medianTtft, double queueMs,
+      Boolean overWithin) {
+    ObjectNode r = new ObjectMapper().createObjectNode().put("level", "c" + users).put("num_prompts", 100)
+        .put("completed", 100).put("failed", 0).put("request_rate", "inf").put("max_concurrency", users)
+        .put("p99_ttft_ms", 300.0).put("p99_tpot_ms", 10.0).put("output_throughput", outputTokS)
+        .put("median_ttft_ms", medianTtft).put("server_mean_queue_ms", queueMs);
+    if (overWithin != null) {
+      r.put("over_saturated", overWithin).put("over_saturation", "over-saturated: the queue grows while it lasts");
+    }
+    return llmbench.testutil.Results.of(r);
+  }
+
+  @Test
+  void aProbeThatOnlyQueuesBreaksWhateverItsLatencies() {
+    // 32 -> 48 users: 2 % more throughput, TTFT 40 -> 200 ms, 150 ms of it queued: every target met, yet over-saturated
+    Probe p = Probe.judge(48, 0, "c048", "f", probeResult(48, 2040, 200, 150, null), SLO, 0.1,
+        probeResult(32, 2000, 40, 2, null));
+    assertTrue(!p.met() && p.broken().get(0).startsWith("over-saturated: 1.50x the load of c32"), p.broken().toString());
+    // the same probe with nothing below it measured, or a climb that still pays, meets them
+    assertTrue(Probe.judge(48, 0, "c048", "f", probeResult(48, 2040, 200, 150, null), SLO, 0.1, null).met());
+    assertTrue(Probe.judge(48, 0, "c048", "f", probeResult(48, 2900, 60, 5, null), SLO, 0.1,
+        probeResult(32, 2000, 40, 2, null)).met());
+    // its own run found the queue growing within it (a rate probe): that breaks it too
+    Probe within = Probe.judge(48, 0, "c048", "f", probeResult(48, 2900, 60, 5, true), SLO, 0.1, null);
+    assertEquals(List.of("over-saturated: the queue grows while it lasts"), within.broken());
   }
 }

@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import llmbench.cli.Cli;
-import llmbench.cli.SweepCommand;
-import llmbench.gatling.sweep.GatlingLauncher;
+import llmbench.testutil.Sweeps;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -30,27 +25,11 @@ import org.junit.jupiter.api.Test;
 class RepeatIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static String sweep(Path work, String... args) {
-    List<String> a = new ArrayList<>(List.of(args));
-    a.addAll(List.of("--gatling-results", work.resolve("gatling").toString(), "--nvidia-smi", "/nonexistent"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream before = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, Cli.runNamed(new SweepCommand(GatlingLauncher::run, false), "run_test.sh", a.toArray(String[]::new)));
-    } finally {
-      System.setOut(before);
-    }
-    String console = out.toString(StandardCharsets.UTF_8);
-    System.out.print(console);
-    return console;
-  }
-
   @Test
   void eachRunKeepsItsFilesAndTheSpreadIsTheRunsOwn() throws Exception {
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "repeat");
     Path out = work.resolve("out");
-    String console = sweep(work, "--mock", "--profiles", "low", "--levels", "2,4", "--rounds", "4", "--output-len", "20",
+    String console = Sweeps.sweep(work, "--mock", "--profiles", "low", "--levels", "2,4", "--rounds", "4", "--output-len", "20",
         "--mock-time-scale", "0.5", "--mock-run-drift", "5%", "--mock-seed", "3", "--repeat", "3",
         "--confidence-level", "90%", "--seed", "11", "--out", out.toString());
     List<String> files;
@@ -113,7 +92,7 @@ class RepeatIT {
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "stable");
     Path out = work.resolve("out");
     // output throughput of a closed level of fixed lengths hardly moves between runs without drift
-    String console = sweep(work, "--mock", "--profiles", "low", "--levels", "2", "--rounds", "4", "--output-len", "20",
+    String console = Sweeps.sweep(work, "--mock", "--profiles", "low", "--levels", "2", "--rounds", "4", "--output-len", "20",
         "--mock-time-scale", "0.5", "--repeat", "6", "--until-stable", "mean_tpot_ms:20", "--cooldown", "1",
         "--out", out.toString());
     assertTrue(console.contains("cooldown: 1 s before the next run"), "the rest between runs is said");
@@ -125,9 +104,6 @@ class RepeatIT {
 
   @Test
   void badRepeatOptionsAreOneLineBeforeAnythingIsArchived() throws Exception {
-    Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "badrepeat");
-    Path out = Files.createDirectories(work.resolve("output"));
-    Path earlier = Files.writeString(out.resolve("llmbench-8b_100-150_1.json"), "{}");
     Map<List<String>, String> expected = Map.of(
         List.of("--repeat", "0"), "error: --repeat must be 1 or more, not 0",
         List.of("--cooldown", "5"), "error: --cooldown applies to repeated runs: give --repeat N",
@@ -140,23 +116,6 @@ class RepeatIT {
         List.of("--repeat", "2", "--confidence-level", "1.5"), "error: --confidence-level must be within 0..1 exclusive "
             + "(e.g. 0.95 or 95%), not '1.5'",
         List.of("--mock-run-drift", "150%"), "error: --mock-run-drift: '150%' is not a share within 0..1 (e.g. 5% or 0.05)");
-    for (Map.Entry<List<String>, String> e : expected.entrySet()) {
-      List<String> a = new ArrayList<>(List.of("--mock", "--out", out.toString()));
-      a.addAll(e.getKey());
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      PrintStream before = System.err;
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status;
-      try {
-        status = Cli.run(new SweepCommand(GatlingLauncher::run, false), a.toArray(String[]::new));
-      } finally {
-        System.setErr(before);
-      }
-      assertEquals(2, status, e.getKey().toString());
-      assertEquals(e.getValue(), err.toString(StandardCharsets.UTF_8).strip());
-    }
-    try (var files = Files.list(out)) {
-      assertEquals(List.of(earlier), files.toList(), "nothing archived, started or written");
-    }
+    Sweeps.refusedBeforeAnything("badrepeat", List.of("--mock"), expected);
   }
 }

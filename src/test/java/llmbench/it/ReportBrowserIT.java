@@ -67,6 +67,22 @@ class ReportBrowserIT {
     assertEquals("13", rstatus.group(1));
     assertTrue(rdom.contains("id=\"chart-0-windows\""), "the windows' chart");
 
+    // a repeated sweep: each level one point at its runs' mean with an error bar, on the 4 latency charts
+    // (median and P99) and the throughput chart (output and total): 2 levels x (4 x 2 + 2) = 20 bars
+    Path repeated = work.resolve("repeated");
+    assertEquals(0, Cli.run(new SweepCommand(GatlingLauncher::run, false), "--mock", "--profiles", "low",
+        "--mock-time-scale", "0.3", "--levels", "2,4", "--rounds", "2", "--output-len", "20", "--repeat", "2",
+        "--no-client-warmup", "--out", repeated.toString(), "--gatling-results", work.resolve("gatling").toString()));
+    String pdom = chromium(work, List.of("--dump-dom", repeated.resolve("report.html").toAbsolutePath().toUri().toString()));
+    Matcher pstatus = Pattern.compile("id=\"report-status\">rendered (\\d+) of (\\d+) charts<").matcher(pdom);
+    assertTrue(pstatus.find(), "the repeated sweep's report did not finish");
+    assertEquals(pstatus.group(2), pstatus.group(1));
+    assertTrue(pdom.contains("data-error-bars=\"20\""), "error bars drawn: "
+        + pdom.substring(pdom.indexOf("<body"), pdom.indexOf('>', pdom.indexOf("<body")) + 1));
+    Matcher perrors = Pattern.compile("<pre id=\"report-errors\">([^<]*)</pre>").matcher(pdom);
+    assertTrue(perrors.find());
+    assertEquals("", perrors.group(1), "the repeated report's script errors");
+
     // compare.html, of the sweep against itself: its overlaid charts drew too
     Path cmp = work.resolve("compare");
     assertEquals(0, Cli.run(new llmbench.cli.CompareMain(), out.toString(), out.toString(), "--out", cmp.toString()));

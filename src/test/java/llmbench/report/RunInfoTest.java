@@ -20,7 +20,8 @@ class RunInfoTest {
   @Test
   void aShardsLevelFactsComeBackTyped(@TempDir Path dir) throws Exception {
     RunInfo.LevelInputs level = new RunInfo.LevelInputs(12, 3, 4, null, 4, 200, 100, null,
-        new RunInfo.ShardLevel(48, 16, 123_456_789L), null);
+        new RunInfo.ShardLevel(48, 16, 123_456_789L), null, new llmbench.stop.LevelEnd("max_error_rate", "why",
+            List.of("c008"), new llmbench.stop.Saturation.Verdict(true, "queued", Map.of("saturation_ttft_rise", 2.5))));
     info(level).write(dir.resolve(RunInfo.FILE_NAME));
     assertEquals(level, RunInfo.read(dir.resolve(RunInfo.FILE_NAME)).levels().get("c004"));
   }

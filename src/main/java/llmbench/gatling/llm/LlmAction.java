@@ -119,6 +119,10 @@ final class LlmAction implements Action {
   }
 
   private void send(Session session, LlmRun.Context ctx, String path, byte[] body) {
+    if (!run.sends(ctx)) {
+      next.$bang(session);
+      return;
+    }
     StreamRecorder rec = new StreamRecorder(run.nextId()); // the request's start
     if (ctx.dueNs() != 0) {
       rec.scheduled(ctx.dueNs(), ctx.readyNs());

@@ -30,6 +30,14 @@ public interface LlmRun {
   /** The context of the request {@code name} the user is about to send in its {@code groups}. */
   Context context(Session session, String name, List<String> groups);
 
+  /**
+   * Asked as a request is about to go (a rate level's at its due time): false when the run no longer
+   * wants it (a sweep's level stopped by its rules); the user then passes on, nothing sent or recorded.
+   */
+  default boolean sends(Context ctx) {
+    return true;
+  }
+
   /** Queues a finished request's record (built off the event loop); never blocks. */
   void record(Supplier<RequestRecord> record);
 

@@ -5,7 +5,6 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.pause;
-import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +40,7 @@ final class Levels {
   static final String HISTORY = "llmbench.history";
   static final String TURN = "llmbench.turn";
   static final String SESSION = "llmbench.session";
+  static final String ROUND = "llmbench.round";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ProfileRun run;
@@ -100,36 +100,40 @@ final class Levels {
       current = level;
       return session.set(INDEX, index.getAndIncrement()).set(LEVEL, level.label());
     });
+    ChainBuilder c = ChainBuilder.EMPTY;
     if (!warmup) {
       if (run.config.client().keepAlive()) {
         // a fresh connection for each user, so that no TTFT includes a TCP handshake; servers close
         // idle connections after a few seconds (uvicorn: 5 s). Nothing is sent on it.
-        s = s.doIf(session -> session.getInt(INDEX) < active).then(exec(FreshConnection.action()));
+        c = c.doIf(session -> session.getInt(INDEX) < active).then(exec(FreshConnection.action()));
       }
       // nothing is in flight until the level starts: the server's counters at its start are these
-      s = s.doIf(session -> session.getInt(INDEX) == 0).then(exec(session -> {
+      c = c.doIf(session -> session.getInt(INDEX) == 0).then(exec(session -> {
         run.scraper.scrapeNow(level.label(), "start");
         return session;
       }));
-      s = s.rendezVous(users);
+      c = c.rendezVous(users);
       if (sharded) {
         // every shard is ready (its requests built, its connections open): now the common start
-        s = s.exec(session -> {
+        c = c.exec(session -> {
           level.startOnce(() -> run.barrier.arrive(barrierName(level, "start")));
           return session;
         }).rendezVous(users);
       }
-      s = s.exec(session -> {
+      c = c.exec(session -> {
         if (level.beginDiagnosis(run.diagnosis)) {
+          run.climb.begin(level.label(), System.nanoTime()); // --max-duration counts from here
           run.levelStarted(level);
         }
         return session;
       });
       // each user to its own event loop (a rendez-vous releases all on one thread); sharded, also
       // until the shards' common start
-      s = s.exec(pause(session -> untilStart(level)));
+      c = c.exec(pause(session -> untilStart(level)));
     }
-    s = s.doIf(session -> session.getInt(INDEX) < active).then(chain(level))
+    c = c.doIf(session -> session.getInt(INDEX) < active).then(chain(level));
+    // a level after the climb ended (--max-error-rate, --stop-on-saturation) passes through: nothing is sent
+    s = s.doIf(session -> warmup || run.climb.over() == null).then(c)
         .exec(session -> {
           if (left.decrementAndGet() == 0) {
             ended(level, warmup, next);
@@ -148,16 +152,17 @@ final class Levels {
     if (level.open()) {
       // a free user takes the next request of the schedule: with a cap as users, a request due while
       // all are busy waits for the first to end (vLLM's semaphore); uncapped, one user per request
-      return asLongAs(session -> level.reserve()).on(one);
+      return asLongAs(session -> run.climb.goOn(level.label()) && level.reserve()).on(one);
     }
     if (level.turns() > 1) {
-      return repeat(level.rounds()).on(
+      return asLongAs(session -> session.getInt(ROUND) < level.rounds() && run.climb.goOn(level.label()), ROUND).on(
           exec(session -> session.set(HISTORY, JSON.createArrayNode()).set(SESSION, sessions.incrementAndGet()))
               .repeat(level.turns(), TURN).on(one
                   .doIf(session -> level.thinkTimeMs() > 0 && session.getInt(TURN) + 1 < level.turns())
                   .then(pause(Duration.ofMillis(level.thinkTimeMs())))));
     }
-    return repeat(level.rounds()).on(one);
+    // a user takes its next request while the level's stop rules allow (--max-error-rate, --max-duration)
+    return asLongAs(session -> session.getInt(ROUND) < level.rounds() && run.climb.goOn(level.label()), ROUND).on(one);
   }
 
   /** The last user of a level is out: the level ends, and the next one's requests are built. */
@@ -167,9 +172,11 @@ final class Levels {
       run.barrier.arrive(barrierName(level, "end")); // every shard's requests are done before the scrape
       run.scraper.scrapeNow(level.label(), "end"); // after the level's last response, before the next level
     }
-    if (next != null) {
+    if (!warmup && level.diagnosis() != null) { // it ran (a level after the climb's end did not)
       level.release();
-      run.showBlock(level);
+      run.levelDone(level); // its block, its stop and over-saturation check: the climb may end here
+    }
+    if (next != null && run.climb.over() == null) {
       next.prepare();
       System.out.println("prepared " + next.numPrompts() + (next.numPrompts() == 1 ? " request" : " requests")
           + " for " + next.label() + " in " + next.buildMs() + " ms");

@@ -77,6 +77,12 @@ final class SweepRun implements LlmRun {
         turns ? session.getLong(Levels.SESSION) : 0, turns ? session.getInt(Levels.TURN) + 1 : 0);
   }
 
+  /** A level stopped by --max-error-rate or --max-duration sends nothing more, even what was due before. */
+  @Override
+  public boolean sends(Context ctx) {
+    return run.climb.goOn(ctx.level());
+  }
+
   @Override
   public void record(Supplier<RequestRecord> record) {
     run.sink.submit(record);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import llmbench.report.MemUsage;
 import llmbench.results.LevelResult;
+import llmbench.results.LevelSpread;
 import llmbench.results.ResultFiles;
 import llmbench.report.SweepSummary;
 import llmbench.server.GpuSample;
@@ -33,7 +34,8 @@ public record ReportModel(
     List<LevelView> levels,
     Timeline timeline,
     String loadAxis,
-    boolean reasoning) {
+    boolean reasoning,
+    List<LevelSpread> spreads) {
 
   public record Setting(String name, String value) {}
 
@@ -73,12 +75,18 @@ public record ReportModel(
   /** vLLM's four; TTFO (a reasoning model's time to its answer) where a level has it. */
   static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el", "ttfo");
 
+  /** A folder's report; its repeated levels' intervals at the level its {@code spread.json} says (else 95 %). */
   public static ReportModel of(Path out) throws IOException {
-    return of(out, ResultFiles.full(out));
+    Path spread = out.resolve(LevelSpread.FILE_NAME);
+    return of(out, ResultFiles.full(out), Files.isRegularFile(spread) ? LevelSpread.read(spread).confidenceLevel()
+        : llmbench.stats.RunSpread.DEFAULT_CONFIDENCE);
   }
 
-  /** @param results the folder's level results with their per-request arrays, in the order they ran */
-  public static ReportModel of(Path out, List<LevelResult> results) throws IOException {
+  /**
+   * @param results the folder's level results with their per-request arrays, in the order they ran
+   * @param confidence the level of a repeated level's interval over its runs (the charts' error bars)
+   */
+  public static ReportModel of(Path out, List<LevelResult> results, double confidence) throws IOException {
     if (results.isEmpty()) {
       throw new IllegalArgumentException(out + " holds no level results to report on");
     }
@@ -112,7 +120,7 @@ public record ReportModel(
     return new ReportModel("gatling-llm-bench: " + first.modelId() + " at " + first.baseUrl(),
         pct, settings, Files.isRegularFile(params) ? Files.readString(params) : "(no engine_params.txt)",
         links, SweepSummary.header(), levels, timeline(out, results, gpu), loadAxis(results),
-        results.stream().anyMatch(r -> r.stats("ttfo").mean() != null));
+        results.stream().anyMatch(r -> r.stats("ttfo").mean() != null), LevelSpread.of(results, confidence));
   }
 
   /**

@@ -35,6 +35,59 @@
     }
   };
   Chart.register(bandsPlugin);
+
+  // a level run several times (--repeat): one point at its runs' mean, their confidence interval as an error bar
+  const errorBars = new Set(); // chart:dataset:point of each bar drawn
+  const errorBarsPlugin = {
+    id: 'errorBars',
+    afterDatasetsDraw(chart) {
+      const { ctx, scales: { y } } = chart;
+      chart.data.datasets.forEach((ds, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (meta.hidden) return;
+        meta.data.forEach((pt, j) => {
+          const r = ds.data[j];
+          if (!r || r.lo === undefined) return;
+          const y0 = y.getPixelForValue(r.lo);
+          const y1 = y.getPixelForValue(r.hi);
+          ctx.save();
+          ctx.strokeStyle = ds.borderColor;
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          ctx.moveTo(pt.x, y0); ctx.lineTo(pt.x, y1);
+          ctx.moveTo(pt.x - 4, y0); ctx.lineTo(pt.x + 4, y0);
+          ctx.moveTo(pt.x - 4, y1); ctx.lineTo(pt.x + 4, y1);
+          ctx.stroke();
+          ctx.restore();
+          errorBars.add(chart.canvas.id + ':' + i + ':' + j);
+        });
+      });
+    }
+  };
+  Chart.register(errorBarsPlugin);
+  const spreads = D.spreads || [];
+  const mean = xs => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // one point per level of profile p: get(level view) for a level run once; for a repeated one the runs' mean
+  // and, where spread.json has the metric (key), its interval
+  function points(p, get, key) {
+    const runs = new Map();
+    byProfile(p).forEach(l => runs.set(l.level, (runs.get(l.level) || []).concat([l])));
+    return [...runs.entries()].map(([level, rs]) => {
+      const s = rs.length > 1 ? spreads.find(x => x.profile === p && x.level === level) : null;
+      const m = s && key ? s.metrics[key] : null;
+      const ys = rs.map(get).filter(v => v !== null && v !== undefined);
+      const pt = { x: mean(rs.map(l => l.load)), y: m ? m.mean : ys.length ? mean(ys) : null };
+      if (m && m.ci_low !== null && m.ci_high !== null) {
+        pt.lo = m.ci_low;
+        pt.hi = m.ci_high;
+      }
+      return pt;
+    });
+  }
+  // the y axis reaches the top of every error bar
+  const top = datasets => Math.max(0, ...datasets.flatMap(d => d.data.map(pt => pt.hi || 0)));
+  const repeatedNote = spreads.length === 0 ? '' : ' (a repeated level: its runs\' mean, error bar its '
+    + Math.round(100 * Object.values(spreads[0].metrics)[0].confidence) + ' % interval)';
   Chart.defaults.animation = false;
   Chart.defaults.font.size = 11;
 
@@ -61,28 +114,26 @@
   ['ttft', 'tpot', 'itl', 'e2el'].concat(D.reasoning ? ['ttfo'] : []).forEach(m => {
     const datasets = [];
     profiles.forEach((p, i) => {
-      const ls = byProfile(p);
-      datasets.push({ label: p + ' median', data: ls.map(l => ({ x: l.load, y: l.stats[m].median })),
+      datasets.push({ label: p + ' median', data: points(p, l => l.stats[m].median, 'median_' + m + '_ms'),
         borderColor: color(i), backgroundColor: color(i) });
-      datasets.push({ label: p + ' ' + P, data: ls.map(l => ({ x: l.load, y: l.stats[m].p })),
+      datasets.push({ label: p + ' ' + P, data: points(p, l => l.stats[m].p, D.percentile + '_' + m + '_ms'),
         borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4] });
     });
     make('chart-' + m, { type: 'line', data: { datasets },
-      options: { plugins: titled(m.toUpperCase() + ' (ms) against ' + D.loadAxis),
-        scales: { x: axis(D.loadAxis, loadScale), y: axis('ms', { beginAtZero: true }) } } });
+      options: { plugins: titled(m.toUpperCase() + ' (ms) against ' + D.loadAxis + repeatedNote),
+        scales: { x: axis(D.loadAxis, loadScale), y: axis('ms', { beginAtZero: true, suggestedMax: top(datasets) }) } } });
   });
 
   const tput = [];
   profiles.forEach((p, i) => {
-    const ls = byProfile(p);
-    tput.push({ label: p + ' output tok/s', data: ls.map(l => ({ x: l.load, y: l.outputThroughput })),
+    tput.push({ label: p + ' output tok/s', data: points(p, l => l.outputThroughput, 'output_throughput'),
       borderColor: color(i), backgroundColor: color(i) });
-    tput.push({ label: p + ' total tok/s', data: ls.map(l => ({ x: l.load, y: l.totalThroughput })),
+    tput.push({ label: p + ' total tok/s', data: points(p, l => l.totalThroughput, 'total_token_throughput'),
       borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4] });
   });
   make('chart-throughput', { type: 'line', data: { datasets: tput },
-    options: { plugins: titled('Throughput against ' + D.loadAxis),
-      scales: { x: axis(D.loadAxis, loadScale), y: axis('tok/s', { beginAtZero: true }) } } });
+    options: { plugins: titled('Throughput against ' + D.loadAxis + repeatedNote),
+      scales: { x: axis(D.loadAxis, loadScale), y: axis('tok/s', { beginAtZero: true, suggestedMax: top(tput) }) } } });
 
   make('chart-latency-throughput', { type: 'scatter', data: { datasets: profiles.map((p, i) => ({
       label: p, showLine: true, borderColor: color(i), backgroundColor: color(i),
@@ -157,4 +208,5 @@
   document.getElementById('report-status').textContent = 'rendered ' + rendered + ' of ' + total + ' charts';
   document.body.dataset.charts = String(rendered);
   document.body.dataset.canvases = String(total);
+  document.body.dataset.errorBars = String(errorBars.size); // what a headless browser can count
 })();
