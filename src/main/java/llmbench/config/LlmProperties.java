@@ -38,7 +38,9 @@ public final class LlmProperties {
         {"traceEnd", "--trace-end"}, {"traceBlockSize", "--trace-block-size"},
         {"imagesPerRequest", "--images-per-request"}, {"imageSizes", "--image-sizes"},
         {"maxErrorRate", "--max-error-rate"}, {"errorMinRequests", "--error-min-requests"},
-        {"maxDuration", "--max-duration"}, {"stopOnSaturation", "--stop-on-saturation"}};
+        {"maxDuration", "--max-duration"}, {"stopOnSaturation", "--stop-on-saturation"},
+        {"caCert", "--ca-cert"}, {"insecure", "--insecure"}, {"extraBody", "--extra-body"},
+        {"temperature", "--temperature"}, {"topP", "--top-p"}, {"topK", "--top-k"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }
@@ -85,7 +87,7 @@ public final class LlmProperties {
         throw new IllegalArgumentException("unknown setting -D" + e.getKey() + " (docs/CONFIGURATION.md lists them)");
       }
       if (option.equals("--mock") || option.equals("--flush-cache") || option.equals("--stop-on-saturation")
-          || option.startsWith("--no-")) {
+          || option.equals("--insecure") || option.startsWith("--no-")) {
         if (!value.equals("true") && !value.equals("false")) {
           throw new IllegalArgumentException("-D" + e.getKey() + " must be true or false, not '" + value + "'");
         }

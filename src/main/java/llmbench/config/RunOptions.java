@@ -48,6 +48,12 @@ public final class RunOptions {
   String url;
   @Option(names = "--mock", description = "Start the built-in mock vLLM server for this run (no GPU needed).")
   boolean mock;
+  @Option(names = "--ca-cert", paramLabel = "FILE", description = "An https server's CA certificate (PEM): its "
+      + "certificate must chain to it (instead of the JVM's trust store) and name the host (default: the JVM's store).")
+  Path caCert;
+  @Option(names = "--insecure", description = "Trust any certificate of an https server, as curl's -k (the API key "
+      + "then goes to whoever answers).")
+  boolean insecure;
   @Option(names = "--profiles", split = ",", description = "Profiles to run, in order "
       + "(default: high,medium,low; for run_vision_test.sh vision1,vision2).")
   List<String> profiles;
@@ -178,6 +184,16 @@ public final class RunOptions {
   @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
       + "(off: a live line per level says where the sweep is).")
   boolean gatlingConsole;
+  @Option(names = "--extra-body", paramLabel = "JSON|@FILE", description = "Fields every request carries beyond the "
+      + "run's own, e.g. '{\"chat_template_kwargs\":{\"enable_thinking\":false}}' (a field the run sets is refused).")
+  String extraBody;
+  @Option(names = "--temperature", description = "Sampling temperature of every request (default: 0, as vLLM's "
+      + "benchmark client).")
+  Double temperature;
+  @Option(names = "--top-p", description = "Sampling top_p of every request (default: the server's).")
+  Double topP;
+  @Option(names = "--top-k", description = "Sampling top_k of every request, -1 for all (default: the server's).")
+  Integer topK;
   @Option(names = "--no-min-tokens", description = "Do not send min_tokens = max_tokens (sent by default to vLLM "
       + "and SGLang, so that stop ids that ignore_eos does not lift cannot shorten an output).")
   boolean noMinTokens;
@@ -282,7 +298,8 @@ public final class RunOptions {
     Ramp ramp = ramp(given);
     WorkloadSpec w = new WorkloadSpec(inputLen, outputLen, endpoint(), data, prefixLen == null ? 0 : prefixLen,
         numPrefixes == null ? 1 : numPrefixes, turns == null ? 1 : turns, thinkTimeMs == null ? 0 : thinkTimeMs,
-        seed != null ? seed : freshSeed(), image, !noMinTokens, trace);
+        seed != null ? seed : freshSeed(), image, !noMinTokens, trace,
+        llmbench.prompt.BodyFields.parse(extraBody, temperature, topP, topK));
     LoadSpec load = new LoadSpec(levels, rounds, rates(given, data.trace() != null || ramp != null),
         burstiness == null ? 1.0 : burstiness, maxConcurrency,
         numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests, ramp);
@@ -290,7 +307,7 @@ public final class RunOptions {
       checkTrace(data, trace);
     }
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
-        "--max-model-len"), tokenizer, mock, flushCache);
+        "--max-model-len"), tokenizer, mock, flushCache, new llmbench.tls.Tls(caCert, insecure));
     ShardConfig shardConfig = shards(given, env);
     // Gatling names a run's folder by its start, to the millisecond: shards started together on one
     // machine (or one shared file system) would write into one folder

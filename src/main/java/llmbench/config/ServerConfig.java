@@ -1,6 +1,7 @@
 package llmbench.config;
 
 import java.nio.file.Path;
+import llmbench.tls.Tls;
 
 /**
  * The server under test and how to talk to it.
@@ -12,12 +13,20 @@ import java.nio.file.Path;
  * @param tokenizerDir the folder the user named; null for {@code fake_model/}
  * @param mock start the built-in mock server for this run instead
  * @param flushCache empty the server's prefix cache before each profile
+ * @param tls how an https server's certificate is trusted ({@code --ca-cert}, {@code --insecure})
  */
 public record ServerConfig(String baseUrl, String apiKey, String model, Integer maxModelLen, Path tokenizerDir,
-    boolean mock, boolean flushCache) {
+    boolean mock, boolean flushCache, Tls tls) {
+
+  public ServerConfig {
+    if ((tls.caCert() != null || tls.insecure()) && (mock || !baseUrl.regionMatches(true, 0, "https:", 0, 6))) {
+      throw new IllegalArgumentException((tls.insecure() ? "--insecure" : "--ca-cert") + " applies to an https:// "
+          + "server, not " + (mock ? "the built-in mock" : baseUrl));
+    }
+  }
 
   public ServerConfig withBaseUrl(String url) {
-    return new ServerConfig(url, apiKey, model, maxModelLen, tokenizerDir, false, flushCache);
+    return new ServerConfig(url, apiKey, model, maxModelLen, tokenizerDir, false, flushCache, tls);
   }
 
   @Override

@@ -40,7 +40,9 @@ public record MockConfig(
     boolean tokenize,
     boolean spinWait,
     boolean variedText,
-    double runDrift) {
+    double runDrift,
+    Path tlsKeyStore,
+    String tlsPassword) {
 
   /** The reasoning tokens of a chat request that may generate {@code maxTokens} (before its answer). */
   public int reasoningFor(int maxTokens) {
@@ -121,6 +123,8 @@ public record MockConfig(
      * caches, clocks, a neighbour) while it holds within a run. 0: none.
      */
     public double runDrift = 0;
+    public Path tlsKeyStore;
+    public String tlsPassword;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -154,6 +158,8 @@ public record MockConfig(
     public Builder spinWait(boolean v) { spinWait = v; return this; }
     public Builder variedText(boolean v) { variedText = v; return this; }
     public Builder runDrift(double v) { runDrift = v; return this; }
+    /** Serves https with the key and certificate of this PKCS#12 key store (null: plain http). */
+    public Builder tls(Path keyStore, String password) { tlsKeyStore = keyStore; tlsPassword = password; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -173,6 +179,9 @@ public record MockConfig(
       if (specDecode < 0 || !(specAcceptRate >= 0 && specAcceptRate <= 1) || !(stopTokenRate >= 0 && stopTokenRate < 1)) {
         throw new IllegalArgumentException("spec-decode must be >= 0, spec-accept-rate within 0..1, stop-token-rate below 1");
       }
+      if (tlsKeyStore != null && !java.nio.file.Files.isRegularFile(tlsKeyStore)) {
+        throw new IllegalArgumentException("tls-keystore " + tlsKeyStore + ": no such file");
+      }
       if (!(runDrift >= 0 && runDrift < 1)) {
         throw new IllegalArgumentException("run-drift must be within 0..1 (0.05: each run's steps within ±5 %), not " + runDrift);
       }
@@ -180,7 +189,7 @@ public record MockConfig(
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
           closeConnections, chunkShape, prefixCaching, reasoningTokens, reasoningFraction, specDecode,
-          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText, runDrift);
+          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText, runDrift, tlsKeyStore, tlsPassword);
     }
   }
 }

@@ -69,6 +69,12 @@ public final class MockOptions {
       + "with ignore_eos, unless min_tokens holds it (gpt-oss's <|return|>; default: ${DEFAULT-VALUE}).")
   double stopTokenRate = D.stopTokenRate;
 
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve https with the key and certificate of "
+      + "this PKCS#12 key store (e.g. keytool -genkeypair -storetype PKCS12 ...; default: plain http).")
+  java.nio.file.Path tlsKeyStore;
+  @Option(names = "--tls-password", description = "The key store's password (default: none).")
+  String tlsPassword;
+
   @Option(names = "--no-tokenize", description = "No tokenize endpoints: a server that counts no prompt for its clients.")
   boolean noTokenize = !D.tokenize;
 
@@ -91,7 +97,7 @@ public final class MockOptions {
         .reasoningTokens(reasoning == null || reasoning.contains(".") ? 0 : count(reasoning))
         .reasoningFraction(reasoning != null && reasoning.contains(".") ? fraction(reasoning) : 0)
         .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate).tokenize(!noTokenize)
-        .runDrift(runDrift == null ? 0 : fractionOrPercent("--run-drift", runDrift));
+        .runDrift(runDrift == null ? 0 : fractionOrPercent("--run-drift", runDrift)).tls(tlsKeyStore, tlsPassword);
   }
 
   /** {@code 5%} or {@code 0.05}, within 0..1 (1 excluded); else one line naming the option. */

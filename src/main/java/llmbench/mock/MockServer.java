@@ -78,6 +78,7 @@ public final class MockServer implements AutoCloseable {
     // named, so that a client sharing the JVM (--mock) can tell the mock's CPU from its own
     this.group = new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("mock-io", true),
         epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    io.netty.handler.ssl.SslContext tls = config.tlsKeyStore() == null ? null : tls(config);
     scheduler.start();
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
@@ -88,6 +89,9 @@ public final class MockServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             connections.incrementAndGet();
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(256 << 20), new Handler());
           }
         });
@@ -108,7 +112,22 @@ public final class MockServer implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://" + config.host() + ":" + port();
+    return (config.tlsKeyStore() == null ? "http://" : "https://") + config.host() + ":" + port();
+  }
+
+  /** The server side of TLS: the key and certificate of the config's PKCS#12 key store. */
+  private static io.netty.handler.ssl.SslContext tls(MockConfig config) {
+    char[] password = config.tlsPassword() == null ? new char[0] : config.tlsPassword().toCharArray();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(config.tlsKeyStore())) {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+          javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      return io.netty.handler.ssl.SslContextBuilder.forServer(keys).build();
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("tls-keystore " + config.tlsKeyStore() + ": " + e.getMessage());
+    }
   }
 
   public MockConfig config() {

@@ -15,13 +15,14 @@ import java.io.UncheckedIOException;
  *     {@code <|return|>}) cannot end the output early (FIELD_NOTES §19)
  * @param chunkUsage ask for usage on every chunk ({@code continuous_usage_stats}): the tokens each chunk
  *     holds, exactly, under speculative decoding
+ * @param extra the fields every body carries beyond these ({@code --extra-body}, {@code --temperature}...)
  */
-public record RequestBodies(String model, boolean minTokens, boolean chunkUsage) {
+public record RequestBodies(String model, boolean minTokens, boolean chunkUsage, BodyFields extra) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** vLLM's benchmark client's bodies, nothing more. */
   public static RequestBodies plain(String model) {
-    return new RequestBodies(model, false, false);
+    return new RequestBodies(model, false, false, BodyFields.NONE);
   }
 
   public byte[] completions(String prompt, int maxTokens) {
@@ -79,6 +80,7 @@ public record RequestBodies(String model, boolean minTokens, boolean chunkUsage)
     if (minTokens) {
       b.put("min_tokens", maxTokens);
     }
+    extra.into(b);
     return b;
   }
 

@@ -76,7 +76,7 @@ public final class SweepRunner {
     GpuSampler sampler = new GpuSampler(config.output().nvidiaSmi(), config.output().gpuIntervalMs());
     Thread onCtrlC = null;
     try {
-      ServerClient client = new ServerClient(base, config.server().apiKey());
+      ServerClient client = new ServerClient(base, config.server().apiKey(), config.server().tls());
       boolean first = config.shards().shard().first();
       ServerFacts server = null;
       try {
@@ -112,7 +112,7 @@ public final class SweepRunner {
           + (config.load().open() ? " at the same times" : "") + " again)");
       if (first) {
         Files.writeString(out.resolve("engine_params.txt"), EngineParams.render(base, client, found,
-            LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION));
+            LaunchCommand.system(), TOOL_VERSION, SimulationLog.SUPPORTED_VERSION, config.workload().extra().fields()));
       } else {
         System.out.println("engine_params.txt: shard 0 reads the server's parameters (the merge takes its file)");
       }
@@ -207,7 +207,8 @@ public final class SweepRunner {
   /** The cooldown between two runs; false when interrupted (the sweep is stopping). */
   private static boolean rest(Repeats repeats, RunConfig onServer) {
     try {
-      Cooldown.rest(repeats.cooldown(), new ServerClient(onServer.server().baseUrl(), onServer.server().apiKey()),
+      Cooldown.rest(repeats.cooldown(), new ServerClient(onServer.server().baseUrl(), onServer.server().apiKey(),
+          onServer.server().tls()),
           System.out);
       return true;
     } catch (InterruptedException ex) {

@@ -19,8 +19,9 @@ public final class EngineParams {
 
   private EngineParams() {}
 
+  /** @param requestFields what every request carries beyond the run's own fields ({@code --extra-body}); null for none */
   public static String render(String baseUrl, ServerClient client, Discovery.Result discovery,
-      LaunchCommand launch, String toolVersion, String gatlingVersion) {
+      LaunchCommand launch, String toolVersion, String gatlingVersion, JsonNode requestFields) {
     StringBuilder sb = new StringBuilder();
     sb.append("# engine_params.txt: written by gatling-llm-bench ").append(toolVersion).append(" at ")
         .append(ZonedDateTime.now()).append('\n');
@@ -69,6 +70,10 @@ public final class EngineParams {
         .append(' ').append(System.getProperty("os.arch")).append('\n');
     sb.append("host: ").append(hostName()).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" CPUs\n");
+    if (requestFields != null && !requestFields.isEmpty()) {
+      sb.append("request fields beyond the run's own (--extra-body, --temperature, --top-p, --top-k): ")
+          .append(Redactor.json(requestFields)).append('\n');
+    }
     return sb.toString();
   }
 

@@ -54,7 +54,7 @@ public final class Preflight {
     boolean counts = template != null;
     boolean minTokens = workload.minTokens() && family.takesMinTokens();
     boolean chunkUsage = facts.kind().specDecode() && family.streamsChunkUsage();
-    RequestBodies bodies = new RequestBodies(model, minTokens, chunkUsage);
+    RequestBodies bodies = new RequestBodies(model, minTokens, chunkUsage, workload.extra());
     if (chat && !profile.vision() && template == null) {
       template = emptyMessageTokens(client, bodies); // the template's overhead, never the tokenizer's fault
     }
@@ -67,6 +67,7 @@ public final class Preflight {
     RunPlan.Preflight pre = draft.preflight();
     if (!sendPreflight) {
       RunPlan plan = Planner.checked(draft, -1);
+      extra(plan, workload);
       plan.metadata().put("server_family", family.label());
       plan.metadata().put("min_tokens_sent", minTokens);
       if (chunkUsage) {
@@ -95,6 +96,7 @@ public final class Preflight {
           + "OpenAI-compatible streaming server?");
     }
     RunPlan plan = Planner.checked(draft, answer.promptTokens());
+    extra(plan, workload);
     plan.metadata().put("server_family", family.label());
     plan.metadata().put("min_tokens_sent", minTokens);
     if (chunkUsage) {
@@ -114,5 +116,12 @@ public final class Preflight {
       }
     }
     return plan;
+  }
+
+  /** The fields every request carried beyond the run's own, in each result (as vLLM keeps its sampling). */
+  private static void extra(RunPlan plan, WorkloadSpec workload) {
+    if (workload.extra().any()) {
+      plan.metadata().put("extra_body", Redactor.json(workload.extra().fields()));
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import llmbench.tls.Tls;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ public final class ServerClient {
   private final String baseUrl;
   private final String apiKey;
   private final Duration streamTimeout;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
   /** A server answer that stops the run, with the server's own message. */
   public static final class ServerError extends RuntimeException {
@@ -41,15 +42,23 @@ public final class ServerClient {
   /** What one streamed preflight request showed. */
   public record Preflight(int promptTokens, int completionTokens, int chunksWithChoices) {}
 
-  public ServerClient(String baseUrl, String apiKey) {
-    this(baseUrl, apiKey, Duration.ofMinutes(10));
+  public ServerClient(String baseUrl, String apiKey, Tls tls) {
+    this(baseUrl, apiKey, Duration.ofMinutes(10), tls);
   }
 
-  /** @param streamTimeout how long a streamed request (the preflight's) may wait for its response headers */
-  public ServerClient(String baseUrl, String apiKey, Duration streamTimeout) {
+  /**
+   * @param streamTimeout how long a streamed request (the preflight's) may wait for its response headers
+   * @param tls how an https server's certificate is trusted
+   */
+  public ServerClient(String baseUrl, String apiKey, Duration streamTimeout, Tls tls) {
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.streamTimeout = streamTimeout;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (baseUrl.regionMatches(true, 0, "https:", 0, 6)) {
+      b.sslContext(tls.sslContext());
+    }
+    this.http = b.build();
   }
 
   public ModelInfo model() {
@@ -284,6 +293,10 @@ public final class ServerClient {
   }
 
   private ServerError unreachable(IOException e) {
+    String tls = Tls.explain(e);
+    if (tls != null) {
+      return new ServerError(0, "the server at " + baseUrl + " is not trusted: " + tls);
+    }
     String why = e instanceof ConnectException ? "nothing answers" : e.toString();
     return new ServerError(0, "cannot reach the server at " + baseUrl + " (" + why
         + "): start it, or give its address with --url, or run against the built-in mock with --mock");

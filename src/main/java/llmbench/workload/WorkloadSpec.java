@@ -1,5 +1,6 @@
 package llmbench.workload;
 
+import llmbench.prompt.BodyFields;
 import llmbench.prompt.ImageMix;
 
 /**
@@ -12,6 +13,7 @@ import llmbench.prompt.ImageMix;
  * @param image the noise images of a vision request (how many, which sizes)
  * @param minTokens send {@code min_tokens = max_tokens} where the server family takes it
  * @param trace how a trace dataset is replayed ({@link TraceSpec#NONE} for the defaults)
+ * @param extra the fields every request carries beyond the run's own ({@code --extra-body}, sampling)
  */
 public record WorkloadSpec(
     Integer inputLen,
@@ -25,7 +27,8 @@ public record WorkloadSpec(
     long seed,
     ImageMix image,
     boolean minTokens,
-    TraceSpec trace) {
+    TraceSpec trace,
+    BodyFields extra) {
 
   public WorkloadSpec {
     positive(inputLen, "--input-len");
@@ -83,12 +86,12 @@ public record WorkloadSpec(
     return new WorkloadSpec(inputLen, outputLen, p.chat() != null ? p.chat() : chat,
         p.dataset() != null ? p.dataset() : dataset, p.prefixLen() != null ? p.prefixLen() : prefixLen,
         p.numPrefixes() != null ? p.numPrefixes() : numPrefixes, p.turns() != null ? p.turns() : turns,
-        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace);
+        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace, extra);
   }
 
   public WorkloadSpec withSeed(long newSeed) {
     return new WorkloadSpec(inputLen, outputLen, chat, dataset, prefixLen, numPrefixes, turns, thinkTimeMs, newSeed,
-        image, minTokens, trace);
+        image, minTokens, trace, extra);
   }
 
   /** The profile with these lengths over its own. */

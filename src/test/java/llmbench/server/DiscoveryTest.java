@@ -32,7 +32,7 @@ class DiscoveryTest {
   static Discovery.Result discover(Map<String, String> answers, Integer override) throws IOException {
     HttpServer s = canned(answers);
     try {
-      return Discovery.discover(new ServerClient("http://127.0.0.1:" + s.getAddress().getPort(), null), null, override);
+      return Discovery.discover(new ServerClient("http://127.0.0.1:" + s.getAddress().getPort(), null, llmbench.tls.Tls.VERIFY), null, override);
     } finally {
       s.stop(0);
     }
@@ -43,7 +43,7 @@ class DiscoveryTest {
   @Test
   void vllmMockTellsItsContext() {
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).maxModelLen(8192).build())) {
-      Discovery.Result r = Discovery.discover(new ServerClient(mock.baseUrl(), null), null, null);
+      Discovery.Result r = Discovery.discover(new ServerClient(mock.baseUrl(), null, llmbench.tls.Tls.VERIFY), null, null);
       assertEquals("mock/llmbench-8b", r.modelId());
       assertEquals(8192, r.maxModelLen());
       assertEquals("/v1/models max_model_len", r.maxModelLenSource());
@@ -84,7 +84,7 @@ class DiscoveryTest {
   @Test
   void nothingListeningSuggestsUrlOrMock() {
     ServerClient.ServerError e = assertThrows(ServerClient.ServerError.class,
-        () -> Discovery.discover(new ServerClient("http://127.0.0.1:1", null), null, null));
+        () -> Discovery.discover(new ServerClient("http://127.0.0.1:1", null, llmbench.tls.Tls.VERIFY), null, null));
     assertTrue(e.getMessage().contains("--url") && e.getMessage().contains("--mock"), e.getMessage());
   }
 }

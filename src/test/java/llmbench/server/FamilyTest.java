@@ -27,7 +27,7 @@ class FamilyTest {
     });
     s.start();
     try {
-      return Family.detect(new ServerClient("http://127.0.0.1:" + s.getAddress().getPort(), null));
+      return Family.detect(new ServerClient("http://127.0.0.1:" + s.getAddress().getPort(), null, llmbench.tls.Tls.VERIFY));
     } finally {
       s.stop(0);
     }
@@ -49,7 +49,7 @@ class FamilyTest {
   void theMockNamesTheFamilyItPlays() {
     for (String shape : new String[] {"vllm", "sglang", "llamacpp", "tgi"}) {
       try (MockServer mock = MockServer.start(MockConfig.builder().port(0).chunkShape(shape).build())) {
-        Family.Kind k = Family.detect(new ServerClient(mock.baseUrl(), null));
+        Family.Kind k = Family.detect(new ServerClient(mock.baseUrl(), null, llmbench.tls.Tls.VERIFY));
         assertEquals(shape, k.family().name().toLowerCase(), shape);
         assertFalse(k.specDecode(), shape);
       }
@@ -60,7 +60,7 @@ class FamilyTest {
   void minTokensAndPerChunkUsageGoOnlyWhereAsked() {
     String plain = new String(RequestBodies.plain("m").completions("hi", 7), StandardCharsets.UTF_8);
     assertFalse(plain.contains("min_tokens") || plain.contains("continuous_usage_stats"), plain);
-    String both = new String(new RequestBodies("m", true, true).chat("hi", java.util.List.of(), 7), StandardCharsets.UTF_8);
+    String both = new String(new RequestBodies("m", true, true, llmbench.prompt.BodyFields.NONE).chat("hi", java.util.List.of(), 7), StandardCharsets.UTF_8);
     assertTrue(both.contains("\"min_tokens\":7") && both.contains("\"continuous_usage_stats\":true"), both);
     assertTrue(Family.VLLM.takesMinTokens() && Family.SGLANG.takesMinTokens());
     assertFalse(Family.LLAMACPP.takesMinTokens() || Family.TGI.takesMinTokens() || Family.UNKNOWN.takesMinTokens());

@@ -15,7 +15,7 @@ class PrefixCacheResetTest {
   @Test
   void vllmsResetIsTriedFirstThenSglangs() throws Exception {
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).build())) {
-      assertEquals("POST /reset_prefix_cache", new ServerClient(mock.baseUrl(), null).resetPrefixCache());
+      assertEquals("POST /reset_prefix_cache", new ServerClient(mock.baseUrl(), null, llmbench.tls.Tls.VERIFY).resetPrefixCache());
     }
     List<String> asked = new ArrayList<>();
     HttpServer sglang = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -27,7 +27,7 @@ class PrefixCacheResetTest {
     sglang.start();
     try {
       String url = "http://127.0.0.1:" + sglang.getAddress().getPort();
-      assertEquals("POST /flush_cache", new ServerClient(url, null).resetPrefixCache());
+      assertEquals("POST /flush_cache", new ServerClient(url, null, llmbench.tls.Tls.VERIFY).resetPrefixCache());
       assertEquals(List.of("POST /reset_prefix_cache", "POST /flush_cache"), asked);
     } finally {
       sglang.stop(0);
@@ -44,7 +44,7 @@ class PrefixCacheResetTest {
     none.start();
     try {
       ServerClient.ServerError e = assertThrows(ServerClient.ServerError.class,
-          () -> new ServerClient("http://127.0.0.1:" + none.getAddress().getPort(), null).resetPrefixCache());
+          () -> new ServerClient("http://127.0.0.1:" + none.getAddress().getPort(), null, llmbench.tls.Tls.VERIFY).resetPrefixCache());
       assertEquals("the server offers no prefix-cache reset (POST /reset_prefix_cache answered HTTP 404, POST "
           + "/flush_cache answered HTTP 404; vLLM serves /reset_prefix_cache only when started with "
           + "VLLM_SERVER_DEV_MODE=1)", e.getMessage());

@@ -38,7 +38,7 @@ class MetricsScraperTest {
       ex.close();
     });
     http.start();
-    return new ServerClient("http://127.0.0.1:" + http.getAddress().getPort(), null);
+    return new ServerClient("http://127.0.0.1:" + http.getAddress().getPort(), null, llmbench.tls.Tls.VERIFY);
   }
 
   @AfterEach
