@@ -40,7 +40,7 @@ public final class LlmProperties {
         {"maxErrorRate", "--max-error-rate"}, {"errorMinRequests", "--error-min-requests"},
         {"maxDuration", "--max-duration"}, {"stopOnSaturation", "--stop-on-saturation"},
         {"caCert", "--ca-cert"}, {"insecure", "--insecure"}, {"extraBody", "--extra-body"},
-        {"temperature", "--temperature"}, {"topP", "--top-p"}, {"topK", "--top-k"}};
+        {"temperature", "--temperature"}, {"topP", "--top-p"}, {"topK", "--top-k"}, {"header", "--header"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }

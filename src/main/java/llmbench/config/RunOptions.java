@@ -51,6 +51,9 @@ public final class RunOptions {
   @Option(names = "--ca-cert", paramLabel = "FILE", description = "An https server's CA certificate (PEM): its "
       + "certificate must chain to it (instead of the JVM's trust store) and name the host (default: the JVM's store).")
   Path caCert;
+  @Option(names = "--header", paramLabel = "NAME:VALUE", description = "A header every request carries (repeat it "
+      + "for more), e.g. X-Tenant:a; an Authorization-like value is never written anywhere.")
+  List<String> headers;
   @Option(names = "--insecure", description = "Trust any certificate of an https server, as curl's -k (the API key "
       + "then goes to whoever answers).")
   boolean insecure;
@@ -307,7 +310,8 @@ public final class RunOptions {
       checkTrace(data, trace);
     }
     ServerConfig server = new ServerConfig(baseUrl(env), env.get("OPENAI_API_KEY"), model, positive(maxModelLen,
-        "--max-model-len"), tokenizer, mock, flushCache, new llmbench.tls.Tls(caCert, insecure));
+        "--max-model-len"), tokenizer, mock, flushCache, new llmbench.tls.Tls(caCert, insecure),
+        llmbench.server.ExtraHeaders.parse(headers));
     ShardConfig shardConfig = shards(given, env);
     // Gatling names a run's folder by its start, to the millisecond: shards started together on one
     // machine (or one shared file system) would write into one folder

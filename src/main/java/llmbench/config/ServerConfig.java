@@ -1,6 +1,7 @@
 package llmbench.config;
 
 import java.nio.file.Path;
+import llmbench.server.ExtraHeaders;
 import llmbench.tls.Tls;
 
 /**
@@ -14,19 +15,24 @@ import llmbench.tls.Tls;
  * @param mock start the built-in mock server for this run instead
  * @param flushCache empty the server's prefix cache before each profile
  * @param tls how an https server's certificate is trusted ({@code --ca-cert}, {@code --insecure})
+ * @param headers sent with every request ({@code --header})
  */
 public record ServerConfig(String baseUrl, String apiKey, String model, Integer maxModelLen, Path tokenizerDir,
-    boolean mock, boolean flushCache, Tls tls) {
+    boolean mock, boolean flushCache, Tls tls, ExtraHeaders headers) {
 
   public ServerConfig {
     if ((tls.caCert() != null || tls.insecure()) && (mock || !baseUrl.regionMatches(true, 0, "https:", 0, 6))) {
       throw new IllegalArgumentException((tls.insecure() ? "--insecure" : "--ca-cert") + " applies to an https:// "
           + "server, not " + (mock ? "the built-in mock" : baseUrl));
     }
+    if (headers.authorization() && apiKey != null && !apiKey.isEmpty()) {
+      throw new IllegalArgumentException("--header Authorization and OPENAI_API_KEY both set the Authorization header: "
+          + "give one");
+    }
   }
 
   public ServerConfig withBaseUrl(String url) {
-    return new ServerConfig(url, apiKey, model, maxModelLen, tokenizerDir, false, flushCache, tls);
+    return new ServerConfig(url, apiKey, model, maxModelLen, tokenizerDir, false, flushCache, tls, headers);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.gatling.javaapi.core.ProtocolBuilder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import llmbench.server.ExtraHeaders;
 import llmbench.tls.Tls;
 import llmbench.gatling.llm.LlmProtocol;
 import llmbench.gatling.llm.LlmRun;
@@ -23,7 +24,7 @@ import llmbench.gatling.llm.SimulationRun;
  */
 public final class LlmProtocolBuilder implements ProtocolBuilder {
   static final LlmProtocolBuilder EMPTY = new LlmProtocolBuilder(null, System.getenv("OPENAI_API_KEY"), null, null, true,
-      Duration.ofSeconds(10), null, null, Duration.ofMinutes(10), null, SimulationRun::new, Tls.VERIFY);
+      Duration.ofSeconds(10), null, null, Duration.ofMinutes(10), null, SimulationRun::new, Tls.VERIFY, ExtraHeaders.NONE);
 
   private final String baseUrl;
   private final String apiKey;
@@ -37,10 +38,11 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   private final Path resultsFolder;
   private final LlmRun.Factory run;
   private final Tls tls;
+  private final ExtraHeaders headers;
 
   private LlmProtocolBuilder(String baseUrl, String apiKey, String model, Path tokenizer, boolean keepAlive,
       Duration connectTimeout, Duration headersTimeout, Duration chunkTimeout, Duration requestTimeout,
-      Path resultsFolder, LlmRun.Factory run, Tls tls) {
+      Path resultsFolder, LlmRun.Factory run, Tls tls, ExtraHeaders headers) {
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.model = model;
@@ -53,6 +55,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
     this.resultsFolder = resultsFolder;
     this.run = run;
     this.tls = tls;
+    this.headers = headers;
   }
 
   /** {@code http(s)://HOST:PORT}, the server's root (a trailing {@code /v1} is taken off: the paths carry it). */
@@ -70,19 +73,19 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
       throw new IllegalArgumentException("llm.baseUrl: '" + url + "' is not an http(s)://HOST:PORT address");
     }
     return new LlmProtocolBuilder(u, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout, chunkTimeout,
-        requestTimeout, resultsFolder, run, tls);
+        requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** Sent as a bearer token, never written anywhere (default: {@code OPENAI_API_KEY}). */
   public LlmProtocolBuilder apiKey(String key) {
     return new LlmProtocolBuilder(baseUrl, key, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls);
+        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** The model a request asks for when it names none (default: the first of the server's {@code /v1/models}). */
   public LlmProtocolBuilder model(String name) {
     return new LlmProtocolBuilder(baseUrl, apiKey, name, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls);
+        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** The served model's tokenizer folder (its tokenizer.json), to count output tokens when the server sends no usage. */
@@ -92,37 +95,37 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
 
   public LlmProtocolBuilder tokenizer(Path folder) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, folder, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls);
+        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** Each virtual user keeps its connection between requests (default), or opens one per request. */
   public LlmProtocolBuilder keepAlive(boolean keep) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keep, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls);
+        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** How long a connection may take to open (default 10 s, at most the request's timeout). */
   public LlmProtocolBuilder connectTimeout(Duration d) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, positive("connectTimeout", d),
-        headersTimeout, chunkTimeout, requestTimeout, resultsFolder, run, tls);
+        headersTimeout, chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** How long a request may wait for its response headers (default: the request's timeout). */
   public LlmProtocolBuilder headersTimeout(Duration d) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout,
-        positive("headersTimeout", d), chunkTimeout, requestTimeout, resultsFolder, run, tls);
+        positive("headersTimeout", d), chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** How long a stream may stay silent between two reads (default: the request's timeout). */
   public LlmProtocolBuilder chunkTimeout(Duration d) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        positive("chunkTimeout", d), requestTimeout, resultsFolder, run, tls);
+        positive("chunkTimeout", d), requestTimeout, resultsFolder, run, tls, headers);
   }
 
   /** How long a request may take, start to the end of its answer (default 10 minutes). */
   public LlmProtocolBuilder requestTimeout(Duration d) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, positive("requestTimeout", d), resultsFolder, run, tls);
+        chunkTimeout, positive("requestTimeout", d), resultsFolder, run, tls, headers);
   }
 
   /**
@@ -131,7 +134,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    */
   public LlmProtocolBuilder resultsFolder(String folder) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, Path.of(folder), run, tls);
+        chunkTimeout, requestTimeout, Path.of(folder), run, tls, headers);
   }
 
   /**
@@ -140,25 +143,39 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    */
   public LlmProtocolBuilder caCert(String pemFile) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, new Tls(Path.of(pemFile), false));
+        chunkTimeout, requestTimeout, resultsFolder, run, new Tls(Path.of(pemFile), false), headers);
   }
 
   /** Any certificate of an https server is trusted, as curl's {@code -k}: the API key goes to whoever answers. */
   public LlmProtocolBuilder insecure() {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, new Tls(null, true));
+        chunkTimeout, requestTimeout, resultsFolder, run, new Tls(null, true), headers);
+  }
+
+  /** A header every request carries (the run's own, such as Host or X-Request-Id, are refused). */
+  public LlmProtocolBuilder header(String name, String value) {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    headers.values().forEach((k, v) -> all.add(k + ":" + v));
+    all.add(name + ":" + value);
+    return headers(ExtraHeaders.parse(all));
+  }
+
+  /** The headers every request carries, as a run's {@code --header} options say. */
+  public LlmProtocolBuilder headers(ExtraHeaders h) {
+    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
+        chunkTimeout, requestTimeout, resultsFolder, run, tls, h);
   }
 
   /** How an https server is trusted, as a run's {@code --ca-cert} or {@code --insecure} says. */
   public LlmProtocolBuilder tls(Tls t) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, t);
+        chunkTimeout, requestTimeout, resultsFolder, run, t, headers);
   }
 
   /** The same protocol for another kind of run (the seed's sweep: {@code llmbench.gatling.sweep.LlmSweep}). */
   public LlmProtocolBuilder run(LlmRun.Factory kind) {
     return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, kind, tls);
+        chunkTimeout, requestTimeout, resultsFolder, kind, tls, headers);
   }
 
   private static Duration positive(String name, Duration d) {
@@ -181,7 +198,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
           + " must be at most llm.requestTimeout (" + requestTimeout + ")");
     }
     LlmSettings settings = new LlmSettings(URI.create(baseUrl), apiKey, keepAlive,
-        (int) Math.min(connectTimeout.toMillis(), request), headers, chunk, request, tls);
+        (int) Math.min(connectTimeout.toMillis(), request), headers, chunk, request, tls, this.headers);
     return new LlmProtocol(settings, model, tokenizer, resultsFolder, run);
   }
 

@@ -46,6 +46,8 @@ public final class MockServer implements AutoCloseable {
   private final MockMetrics metrics = new MockMetrics();
   private final Scheduler scheduler;
   private final GroundTruth groundTruth;
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> requestsByHeader =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> requestsByPath =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final EventLoopGroup group;
@@ -140,6 +142,13 @@ public final class MockServer implements AutoCloseable {
     return n == null ? 0 : n.sum();
   }
 
+  /** Requests to {@code path} that carried header {@code name} (an {@code X-} one) with this value. */
+  public long requests(String path, String name, String value) {
+    java.util.concurrent.atomic.LongAdder n = requestsByHeader.get(path + " " + name.toLowerCase(java.util.Locale.ROOT)
+        + ": " + value);
+    return n == null ? 0 : n.sum();
+  }
+
   public GroundTruth groundTruth() {
     return groundTruth;
   }
@@ -214,6 +223,13 @@ public final class MockServer implements AutoCloseable {
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       long arrivalNs = System.nanoTime();
       requestsByPath.computeIfAbsent(path, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+      for (java.util.Map.Entry<String, String> h : req.headers()) {
+        String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("x-") && !name.equals("x-request-id")) { // a client's own headers (not one per request)
+          requestsByHeader.computeIfAbsent(path + " " + name + ": " + h.getValue(),
+              k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+      }
       try {
         if (path.startsWith("/v1/") && config.apiKey() != null
             && !("Bearer " + config.apiKey()).equals(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {

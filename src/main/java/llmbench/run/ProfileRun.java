@@ -87,11 +87,12 @@ public final class ProfileRun {
           url = started.baseUrl();
           System.out.println("built-in mock server started at " + url);
         }
-        ServerClient at = new ServerClient(url, config.server().apiKey(), config.server().tls());
+        ServerClient at = new ServerClient(url, config.server().apiKey(), java.time.Duration.ofMinutes(10),
+            config.server().tls(), config.server().headers());
         server = ServerFacts.of(url, at, Discovery.discover(at, config.server().model(), config.server().maxModelLen()));
       }
       ServerClient client = new ServerClient(server.baseUrl(), config.server().apiKey(),
-          java.time.Duration.ofSeconds(config.client().timeoutSeconds()), config.server().tls());
+          java.time.Duration.ofSeconds(config.client().timeoutSeconds()), config.server().tls(), config.server().headers());
       this.tokenizer = TextTokenizer.forRun(config.server().tokenizerDir(), server.builtinMock());
       Shard shard = config.shards().shard();
       this.plan = sharded(Preflight.plan(client, server, config.workload(), config.load(),

@@ -76,7 +76,8 @@ public final class SweepRunner {
     GpuSampler sampler = new GpuSampler(config.output().nvidiaSmi(), config.output().gpuIntervalMs());
     Thread onCtrlC = null;
     try {
-      ServerClient client = new ServerClient(base, config.server().apiKey(), config.server().tls());
+      ServerClient client = new ServerClient(base, config.server().apiKey(), java.time.Duration.ofMinutes(10),
+          config.server().tls(), config.server().headers());
       boolean first = config.shards().shard().first();
       ServerFacts server = null;
       try {
@@ -208,7 +209,7 @@ public final class SweepRunner {
   private static boolean rest(Repeats repeats, RunConfig onServer) {
     try {
       Cooldown.rest(repeats.cooldown(), new ServerClient(onServer.server().baseUrl(), onServer.server().apiKey(),
-          onServer.server().tls()),
+          java.time.Duration.ofMinutes(10), onServer.server().tls(), onServer.server().headers()),
           System.out);
       return true;
     } catch (InterruptedException ex) {

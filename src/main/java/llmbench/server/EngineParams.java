@@ -70,6 +70,9 @@ public final class EngineParams {
         .append(' ').append(System.getProperty("os.arch")).append('\n');
     sb.append("host: ").append(hostName()).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" CPUs\n");
+    if (client.headers().any()) {
+      sb.append("request headers beyond the run's own (--header): ").append(client.headers().redacted()).append('\n');
+    }
     if (requestFields != null && !requestFields.isEmpty()) {
       sb.append("request fields beyond the run's own (--extra-body, --temperature, --top-p, --top-k): ")
           .append(Redactor.json(requestFields)).append('\n');

@@ -67,7 +67,7 @@ public final class Preflight {
     RunPlan.Preflight pre = draft.preflight();
     if (!sendPreflight) {
       RunPlan plan = Planner.checked(draft, -1);
-      extra(plan, workload);
+      extra(plan, workload, client);
       plan.metadata().put("server_family", family.label());
       plan.metadata().put("min_tokens_sent", minTokens);
       if (chunkUsage) {
@@ -96,7 +96,7 @@ public final class Preflight {
           + "OpenAI-compatible streaming server?");
     }
     RunPlan plan = Planner.checked(draft, answer.promptTokens());
-    extra(plan, workload);
+    extra(plan, workload, client);
     plan.metadata().put("server_family", family.label());
     plan.metadata().put("min_tokens_sent", minTokens);
     if (chunkUsage) {
@@ -119,9 +119,12 @@ public final class Preflight {
   }
 
   /** The fields every request carried beyond the run's own, in each result (as vLLM keeps its sampling). */
-  private static void extra(RunPlan plan, WorkloadSpec workload) {
+  private static void extra(RunPlan plan, WorkloadSpec workload, ServerClient client) {
     if (workload.extra().any()) {
       plan.metadata().put("extra_body", Redactor.json(workload.extra().fields()));
+    }
+    if (client.headers().any()) {
+      plan.metadata().put("request_headers", client.headers().redacted());
     }
   }
 }

@@ -26,6 +26,7 @@ public final class ServerClient {
   private final String apiKey;
   private final Duration streamTimeout;
   private final HttpClient http;
+  private final ExtraHeaders headers;
 
   /** A server answer that stops the run, with the server's own message. */
   public static final class ServerError extends RuntimeException {
@@ -51,6 +52,12 @@ public final class ServerClient {
    * @param tls how an https server's certificate is trusted
    */
   public ServerClient(String baseUrl, String apiKey, Duration streamTimeout, Tls tls) {
+    this(baseUrl, apiKey, streamTimeout, tls, ExtraHeaders.NONE);
+  }
+
+  /** @param headers sent with every request ({@code --header}) */
+  public ServerClient(String baseUrl, String apiKey, Duration streamTimeout, Tls tls, ExtraHeaders headers) {
+    this.headers = headers;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.streamTimeout = streamTimeout;
@@ -59,6 +66,11 @@ public final class ServerClient {
       b.sslContext(tls.sslContext());
     }
     this.http = b.build();
+  }
+
+  /** The headers every request carries beyond the client's own. */
+  public ExtraHeaders headers() {
+    return headers;
   }
 
   public ModelInfo model() {
@@ -286,6 +298,7 @@ public final class ServerClient {
 
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
+    headers.values().forEach(b::header);
     if (apiKey != null && !apiKey.isEmpty()) {
       b.header("Authorization", "Bearer " + apiKey);
     }

@@ -28,9 +28,17 @@ class RequestFieldsIT {
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "fields");
     Path out = work.resolve("out");
     try (MockServer mock = MockServer.start(MockConfig.builder().port(0).timeScale(0.2).keepTraces(true).build())) {
-      Sweeps.sweep(work, "--url", mock.baseUrl(), "--profiles", "low", "--levels", "2", "--rounds", "2",
+      String console = Sweeps.sweep(work, "--url", mock.baseUrl(), "--profiles", "low", "--levels", "2", "--rounds", "2",
           "--output-len", "10", "--extra-body", "{\"chat_template_kwargs\":{\"enable_thinking\":false},\"seed\":7}",
-          "--temperature", "0.6", "--top-p", "0.9", "--top-k", "20", "--out", out.toString());
+          "--temperature", "0.6", "--top-p", "0.9", "--top-k", "20", "--header", "X-Tenant: team-a",
+          "--header", "X-Api-Key:sk-secretsecret42", "--out", out.toString());
+      // the headers went with every request: the discovery's, the preflight's, the server's metrics, each level's
+      for (String path : List.of("/v1/models", "/v1/completions", "/metrics")) {
+        assertTrue(mock.requests(path) > 0, path);
+        assertEquals(mock.requests(path), mock.requests(path, "X-Tenant", "team-a"), path);
+        assertEquals(mock.requests(path), mock.requests(path, "X-Api-Key", "sk-secretsecret42"), path);
+      }
+      assertTrue(!console.contains("secretsecret42"), "the key-like header's value on the console");
       List<JsonNode> bodies = mock.groundTruth().bodies();
       // the mock keeps the bodies of the requests sent with an id: every one but the preflight
       assertEquals(mock.requests("/v1/completions") - 1, bodies.size());
@@ -54,6 +62,14 @@ class RequestFieldsIT {
     }
     assertEquals(JSON.readTree("{\"chat_template_kwargs\":{\"enable_thinking\":false},\"seed\":7,\"temperature\":0.6,"
         + "\"top_p\":0.9,\"top_k\":20}"), result.get("extra_body"));
+    assertEquals(JSON.readTree("{\"X-Tenant\":\"team-a\",\"X-Api-Key\":\"<redacted>\"}"), result.get("request_headers"));
+    assertTrue(Files.readString(out.resolve("engine_params.txt")).contains("request headers beyond the run's own "
+        + "(--header): {X-Tenant=team-a, X-Api-Key=<redacted>}"));
+    try (Stream<Path> all = Files.walk(work)) { // the results, and Gatling's run folders and logs
+      for (Path f : all.filter(Files::isRegularFile).toList()) {
+        assertTrue(!Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).contains("secretsecret42"), f + " holds the key");
+      }
+    }
     assertTrue(Files.readString(out.resolve("engine_params.txt")).contains("request fields beyond the run's own "
         + "(--extra-body, --temperature, --top-p, --top-k): {\"chat_template_kwargs\":{\"enable_thinking\":false},"
         + "\"seed\":7,\"temperature\":0.6,\"top_p\":0.9,\"top_k\":20}"));
@@ -72,6 +88,8 @@ class RequestFieldsIT {
             + "sets: leave it out and give --temperature",
         List.of("--extra-body", "@/nonexistent.json"), "error: --extra-body @/nonexistent.json: cannot read the file "
             + "(/nonexistent.json)",
-        List.of("--top-p", "2"), "error: --top-p must be above 0 and at most 1, not 2.0"));
+        List.of("--top-p", "2"), "error: --top-p must be above 0 and at most 1, not 2.0",
+        List.of("--header", "Content-Type: text/plain"), "error: --header Content-Type: the run sets it itself",
+        List.of("--header", "Authorization sk-abcdefghijkl"), "error: --header '<redacted>': not NAME:VALUE (e.g. X-Tenant:a)"));
   }
 }

@@ -193,6 +193,7 @@ final class LlmAction implements Action {
     h.set(HttpHeaderNames.USER_AGENT, "gatling-llm-bench");
     h.set("X-Request-Id", requestId);
     h.set("traceparent", TraceParent.of(requestId));
+    settings.headers().values().forEach(h::set);
     h.setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     if (auth != null) {
       h.set(HttpHeaderNames.AUTHORIZATION, auth);

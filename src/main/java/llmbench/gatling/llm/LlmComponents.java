@@ -45,7 +45,7 @@ public final class LlmComponents implements ProtocolComponents {
   private static String firstModel(LlmSettings s) {
     String url = s.server().toString();
     try {
-      return new ServerClient(url, s.apiKey(), Duration.ofMillis(Math.min(30_000, s.requestTimeoutMs())), s.tls()).model().id();
+      return new ServerClient(url, s.apiKey(), Duration.ofMillis(Math.min(30_000, s.requestTimeoutMs())), s.tls(), s.headers()).model().id();
     } catch (ServerClient.ServerError e) {
       throw new IllegalArgumentException("the LLM protocol names no model and " + url + "/v1/models did not tell one ("
           + e.getMessage() + "): give llm.model(\"...\")");
