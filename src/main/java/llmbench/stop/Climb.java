@@ -91,7 +91,7 @@ public final class Climb {
    * The level ended with this result (null when it has none: no request answered): its stop and its
    * over-saturation check; the climb ends here when a rule says so, and {@code higher} are skipped.
    */
-  public LevelEnd end(String label, LevelResult result, List<String> higher) {
+  public synchronized LevelEnd end(String label, LevelResult result, List<String> higher) {
     Level l = levels.get(label);
     String stoppedBy = l == null ? null : l.stoppedBy;
     String reason = l == null ? null : l.reason;

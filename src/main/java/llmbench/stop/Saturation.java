@@ -14,8 +14,8 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  *       slopes): over the last half of the time the level sends, the requests in flight at each start and their TTFT both
  *       rise, each slope's 95 % interval above zero, and each rise over that half is large (TTFT by half
  *       its mean, in-flight by two requests and a quarter of its mean): arrivals outpace completions and
- *       the queue grows for as long as the level lasts. Open (rate) levels; a closed level keeps its
- *       users' number in flight.</li>
+ *       the queue grows for as long as the level lasts. Rate levels of one rate: a closed level keeps its
+ *       users' number in flight, a ramp's or a trace's arrivals change within the level.</li>
  *   <li><b>Against the level below</b> (the climb's knee): the load rose, output throughput rose by less
  *       than {@value #FLAT_GAIN_PCT} % (flat), median TTFT rose to {@value #TTFT_RISE}x or more, and
  *       requests waited at the server: vLLM's mean queue time (its {@code request_queue_time_seconds})
@@ -59,8 +59,11 @@ public final class Saturation {
     double[] ttfts = r.ttfts();
     double[] latencies = r.latencies();
     if (starts == null || ttfts == null || latencies == null || starts.length < 2 * MIN_POINTS
-        || r.requestRate() == null || r.requestRate().isInfinite() && r.maxConcurrency() != null) {
-      return null; // a closed level (or all at once under a cap) holds its number in flight
+        || r.requestRate() == null || r.requestRate().isInfinite() && r.maxConcurrency() != null
+        || r.other().get("arrival_pattern") != null) {
+      // a closed level (or all at once under a cap) holds its number in flight; a ramp's or a trace's
+      // arrivals change within the level, and their in-flight count with them
+      return null;
     }
     double[] ends = new double[starts.length];
     for (int i = 0; i < starts.length; i++) {
