@@ -73,6 +73,20 @@ class RunConfigTest {
   }
 
   @Test
+  void theStopRulesRequestFieldsAndTlsHavePropertiesToo() {
+    RunConfig s = properties(Map.of("llm.url", "https://h:1", "llm.maxErrorRate", "20%", "llm.errorMinRequests", "5",
+        "llm.maxDuration", "90s", "llm.stopOnSaturation", "true", "llm.insecure", "true", "llm.extraBody",
+        "{\"seed\":3}", "llm.temperature", "0.5", "llm.header", "X-Tenant: a"), Map.of());
+    assertEquals(new llmbench.stop.StopRules(0.2, 5, java.time.Duration.ofSeconds(90), true), s.stops());
+    assertTrue(s.server().tls().insecure());
+    assertEquals("{\"seed\":3,\"temperature\":0.5}", s.workload().extra().json());
+    assertEquals(Map.of("X-Tenant", "a"), s.server().headers().values());
+    RunConfig none = properties(Map.of("llm.stopOnSaturation", "false", "llm.insecure", "false"), Map.of());
+    assertEquals(llmbench.stop.StopRules.NONE, none.stops());
+    assertFalse(none.server().tls().insecure());
+  }
+
+  @Test
   void mistakesNameTheOptionOrTheProperty() {
     assertEquals("--rounds must be >= 1, not 0", error("--rounds", "0"));
     assertEquals("-Dllm.rounds must be >= 1, not 0", propertyError(Map.of("llm.rounds", "0")));
