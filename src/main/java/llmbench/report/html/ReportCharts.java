@@ -13,10 +13,13 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * The report's main charts as PNG files beside report.html, for pasting into chats and tickets:
@@ -89,23 +92,57 @@ public final class ReportCharts {
   }
 
   private static JFreeChart latency(ReportModel m, String metric, String title, String p) {
-    XYSeriesCollection data = new XYSeriesCollection();
+    YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     for (String prof : profiles(m)) {
-      List<ReportModel.LevelView> ls = m.levels().stream().filter(l -> l.profile().equals(prof)).toList();
-      data.addSeries(series(prof + " median", ls, ReportModel.LevelView::load, l -> l.stats().get(metric).median()));
-      data.addSeries(series(prof + " " + p, ls, ReportModel.LevelView::load, l -> l.stats().get(metric).p()));
+      data.addSeries(points(prof + " median", m, prof, l -> l.stats().get(metric).median(), "median_" + metric + "_ms"));
+      data.addSeries(points(prof + " " + p, m, prof, l -> l.stats().get(metric).p(),
+          m.percentile() + "_" + metric + "_ms"));
     }
-    return chart(title, loadAxis(m), new NumberAxis("ms"), data, true);
+    return chart(title + repeated(m), loadAxis(m), new NumberAxis("ms"), data, true);
   }
 
   private static JFreeChart throughput(ReportModel m) {
-    XYSeriesCollection data = new XYSeriesCollection();
+    YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     for (String prof : profiles(m)) {
-      List<ReportModel.LevelView> ls = m.levels().stream().filter(l -> l.profile().equals(prof)).toList();
-      data.addSeries(series(prof + " output tok/s", ls, ReportModel.LevelView::load, l -> l.outputThroughput()));
-      data.addSeries(series(prof + " total tok/s", ls, ReportModel.LevelView::load, l -> l.totalThroughput()));
+      data.addSeries(points(prof + " output tok/s", m, prof, ReportModel.LevelView::outputThroughput, "output_throughput"));
+      data.addSeries(points(prof + " total tok/s", m, prof, ReportModel.LevelView::totalThroughput,
+          "total_token_throughput"));
     }
-    return chart("Throughput against " + m.loadAxis(), loadAxis(m), new NumberAxis("tok/s"), data, true);
+    return chart("Throughput against " + m.loadAxis() + repeated(m), loadAxis(m), new NumberAxis("tok/s"), data, true);
+  }
+
+  private static String repeated(ReportModel m) {
+    return m.spreads().isEmpty() ? "" : " (repeated levels: their runs' mean, "
+        + Math.round(100 * m.spreads().get(0).metrics().values().iterator().next().confidence()) + " % interval)";
+  }
+
+  /**
+   * One point per level of {@code profile} (as the page draws it): a level that ran once at its value; a
+   * repeated one at its runs' mean, with the interval of {@code key} over the runs where spread.json has it
+   * (else none: low = high = the mean).
+   */
+  static YIntervalSeries points(String name, ReportModel m, String profile,
+      java.util.function.Function<ReportModel.LevelView, Double> y, String key) {
+    java.util.Map<String, List<ReportModel.LevelView>> runs = new java.util.LinkedHashMap<>();
+    m.levels().stream().filter(l -> l.profile().equals(profile))
+        .forEach(l -> runs.computeIfAbsent(l.level(), k -> new ArrayList<>()).add(l));
+    YIntervalSeries s = new YIntervalSeries(name, false, true);
+    runs.forEach((level, rs) -> {
+      double x = rs.stream().mapToDouble(ReportModel.LevelView::load).average().orElse(Double.NaN);
+      llmbench.stats.RunSpread spread = rs.size() < 2 ? null : m.spreads().stream()
+          .filter(sp -> sp.profile().equals(profile) && sp.level().equals(level)).findFirst()
+          .map(sp -> sp.metrics().get(key)).orElse(null);
+      if (spread != null && spread.halfWidth() != null) {
+        s.add(x, spread.mean(), spread.ciLow(), spread.ciHigh());
+        return;
+      }
+      List<Double> ys = rs.stream().map(y).filter(v -> v != null).toList();
+      if (!ys.isEmpty()) {
+        double mean = ys.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        s.add(x, mean, mean, mean);
+      }
+    });
+    return s;
   }
 
   private static JFreeChart latencyThroughput(ReportModel m, String p) {
@@ -152,6 +189,18 @@ public final class ReportCharts {
     return c;
   }
 
+  /** Some point has an interval (a repeated level): else no bars, not even flat ones. */
+  private static boolean spread(YIntervalSeriesCollection data) {
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      for (int j = 0; j < data.getItemCount(i); j++) {
+        if (data.getEndYValue(i, j) > data.getStartYValue(i, j)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Concurrency on a log-2 axis (levels double); request throughput on a plain one. */
   private static org.jfree.chart.axis.ValueAxis loadAxis(ReportModel m) {
     if (!m.loadAxis().equals("concurrency")) {
@@ -166,8 +215,15 @@ public final class ReportCharts {
   }
 
   private static JFreeChart chart(String title, org.jfree.chart.axis.ValueAxis x, NumberAxis y,
-      XYSeriesCollection data, boolean dashedEverySecond) {
+      org.jfree.data.xy.XYDataset data, boolean dashedEverySecond) {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+    if (data instanceof YIntervalSeriesCollection intervals && spread(intervals)) {
+      XYErrorRenderer bars = new XYErrorRenderer(); // a line through the points, each interval a bar
+      bars.setDrawXError(false);
+      bars.setDefaultLinesVisible(true);
+      bars.setCapLength(8);
+      r = bars;
+    }
     for (int i = 0; i < data.getSeriesCount(); i++) {
       int profile = dashedEverySecond ? i / 2 : i;
       r.setSeriesPaint(i, COLORS[profile % COLORS.length]);

@@ -146,4 +146,32 @@ class ReportModelTest {
   private static List<Double> values(List<double[]> points) {
     return points.stream().map(p -> Math.round(p[1] * 1e6) / 1e6).toList();
   }
+
+  @Test
+  void aRepeatedLevelIsOnePointAtItsRunsMeanWithItsInterval(@TempDir Path out) throws Exception {
+    // c002 three times: median TTFT 9, 11 and 13 ms; c001 once
+    double[] medians = {9, 11, 13};
+    for (int run = 1; run <= 3; run++) {
+      Map<String, Object> r = result("c002", 10_000L * run, 10_000L * run + 2_000, List.of(0.5, 0.3),
+          List.of(List.of(0.5, 0.5), List.of(1.0)), List.of(1.5, 1.8), List.of(0.0, 0.2), List.of(3, 4), List.of("", ""));
+      r.put("median_ttft_ms", medians[run - 1]);
+      r.put("repeat_run", run);
+      JSON.writeValue(out.resolve("model_100-4_2" + (run == 1 ? "" : "_run" + run) + ".json").toFile(), r);
+    }
+    JSON.writeValue(out.resolve("model_100-4_1.json").toFile(), result("c001", 50_000, 51_000,
+        List.of(0.4), List.of(List.of()), List.of(0.9), List.of(0.1), List.of(4), List.of("")));
+    ReportModel m = ReportModel.of(out, llmbench.results.ResultFiles.full(out), 0.95);
+    assertEquals(1, m.spreads().size());
+    org.jfree.data.xy.YIntervalSeries s = ReportCharts.points("low median", m, "low", l -> l.stats().get("ttft").median(),
+        "median_ttft_ms");
+    assertEquals(2, s.getItemCount(), "one point per level");
+    int c2 = s.getX(0).doubleValue() == 2 ? 0 : 1;
+    // mean 11, SD 2, t(0.975, 2) = 4.3027: 11 -/+ 4.3027 x 2 / sqrt(3) = 11 -/+ 4.968
+    assertEquals(11.0, s.getYValue(c2), 1e-9);
+    assertEquals(11 - 4.302653 * 2 / Math.sqrt(3), s.getYLowValue(c2), 1e-5);
+    assertEquals(11 + 4.302653 * 2 / Math.sqrt(3), s.getYHighValue(c2), 1e-5);
+    // c001 ran once: its own value, no interval
+    assertEquals(s.getYValue(1 - c2), s.getYLowValue(1 - c2));
+    assertEquals(s.getYValue(1 - c2), s.getYHighValue(1 - c2));
+  }
 }
