@@ -17,10 +17,10 @@ import llmbench.workload.WorkloadSpec;
 public final class Preflight {
   private Preflight() {}
 
-  /** A server without a tokenize endpoint for chat: its count of an empty message, the template alone; null if refused. */
   /** A preflight answered 5xx or 429 is sent again, at most this many times in all. */
   private static final int PREFLIGHT_TRIES = 3;
 
+  /** A server without a tokenize endpoint for chat: its count of an empty message, the template alone; null if refused. */
   private static Integer emptyMessageTokens(ServerClient client, RequestBodies bodies) {
     try {
       int n = client.stream("/v1/chat/completions", bodies.chat("", java.util.List.of(), 1)).promptTokens();
