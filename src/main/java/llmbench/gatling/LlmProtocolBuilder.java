@@ -23,39 +23,43 @@ import llmbench.gatling.llm.SimulationRun;
  * }</pre>
  */
 public final class LlmProtocolBuilder implements ProtocolBuilder {
-  static final LlmProtocolBuilder EMPTY = new LlmProtocolBuilder(null, System.getenv("OPENAI_API_KEY"), null, null, true,
-      Duration.ofSeconds(10), null, null, Duration.ofMinutes(10), null, SimulationRun::new, Tls.VERIFY, ExtraHeaders.NONE);
+  static final LlmProtocolBuilder EMPTY = new LlmProtocolBuilder();
 
-  private final String baseUrl;
-  private final String apiKey;
-  private final String model;
-  private final Path tokenizer;
-  private final boolean keepAlive;
-  private final Duration connectTimeout;
-  private final Duration headersTimeout;
-  private final Duration chunkTimeout;
-  private final Duration requestTimeout;
-  private final Path resultsFolder;
-  private final LlmRun.Factory run;
-  private final Tls tls;
-  private final ExtraHeaders headers;
+  // each setting's method returns a changed copy (copy()): a builder given out is never changed again
+  private String baseUrl;
+  private String apiKey = System.getenv("OPENAI_API_KEY");
+  private String model;
+  private Path tokenizer;
+  private boolean keepAlive = true;
+  private Duration connectTimeout = Duration.ofSeconds(10);
+  private Duration headersTimeout;
+  private Duration chunkTimeout;
+  private Duration requestTimeout = Duration.ofMinutes(10);
+  private Path resultsFolder;
+  private LlmRun.Factory run = SimulationRun::new;
+  private Tls tls = Tls.VERIFY;
+  private ExtraHeaders headers = ExtraHeaders.NONE;
 
-  private LlmProtocolBuilder(String baseUrl, String apiKey, String model, Path tokenizer, boolean keepAlive,
-      Duration connectTimeout, Duration headersTimeout, Duration chunkTimeout, Duration requestTimeout,
-      Path resultsFolder, LlmRun.Factory run, Tls tls, ExtraHeaders headers) {
-    this.baseUrl = baseUrl;
-    this.apiKey = apiKey;
-    this.model = model;
-    this.tokenizer = tokenizer;
-    this.keepAlive = keepAlive;
-    this.connectTimeout = connectTimeout;
-    this.headersTimeout = headersTimeout;
-    this.chunkTimeout = chunkTimeout;
-    this.requestTimeout = requestTimeout;
-    this.resultsFolder = resultsFolder;
-    this.run = run;
-    this.tls = tls;
-    this.headers = headers;
+  private LlmProtocolBuilder() {}
+
+  /** A copy of this builder with {@code change} made to it. */
+  private LlmProtocolBuilder copy(java.util.function.Consumer<LlmProtocolBuilder> change) {
+    LlmProtocolBuilder b = new LlmProtocolBuilder();
+    b.baseUrl = baseUrl;
+    b.apiKey = apiKey;
+    b.model = model;
+    b.tokenizer = tokenizer;
+    b.keepAlive = keepAlive;
+    b.connectTimeout = connectTimeout;
+    b.headersTimeout = headersTimeout;
+    b.chunkTimeout = chunkTimeout;
+    b.requestTimeout = requestTimeout;
+    b.resultsFolder = resultsFolder;
+    b.run = run;
+    b.tls = tls;
+    b.headers = headers;
+    change.accept(b);
+    return b;
   }
 
   /** {@code http(s)://HOST:PORT}, the server's root (a trailing {@code /v1} is taken off: the paths carry it). */
@@ -72,20 +76,18 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
         || !("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))) {
       throw new IllegalArgumentException("llm.baseUrl: '" + url + "' is not an http(s)://HOST:PORT address");
     }
-    return new LlmProtocolBuilder(u, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout, chunkTimeout,
-        requestTimeout, resultsFolder, run, tls, headers);
+    String root = u;
+    return copy(b -> b.baseUrl = root);
   }
 
   /** Sent as a bearer token, never written anywhere (default: {@code OPENAI_API_KEY}). */
   public LlmProtocolBuilder apiKey(String key) {
-    return new LlmProtocolBuilder(baseUrl, key, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.apiKey = key);
   }
 
   /** The model a request asks for when it names none (default: the first of the server's {@code /v1/models}). */
   public LlmProtocolBuilder model(String name) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, name, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.model = name);
   }
 
   /** The served model's tokenizer folder (its tokenizer.json), to count output tokens when the server sends no usage. */
@@ -94,38 +96,32 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   }
 
   public LlmProtocolBuilder tokenizer(Path folder) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, folder, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.tokenizer = folder);
   }
 
   /** Each virtual user keeps its connection between requests (default), or opens one per request. */
   public LlmProtocolBuilder keepAlive(boolean keep) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keep, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.keepAlive = keep);
   }
 
   /** How long a connection may take to open (default 10 s, at most the request's timeout). */
   public LlmProtocolBuilder connectTimeout(Duration d) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, positive("connectTimeout", d),
-        headersTimeout, chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.connectTimeout = positive("connectTimeout", d));
   }
 
   /** How long a request may wait for its response headers (default: the request's timeout). */
   public LlmProtocolBuilder headersTimeout(Duration d) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout,
-        positive("headersTimeout", d), chunkTimeout, requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.headersTimeout = positive("headersTimeout", d));
   }
 
   /** How long a stream may stay silent between two reads (default: the request's timeout). */
   public LlmProtocolBuilder chunkTimeout(Duration d) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        positive("chunkTimeout", d), requestTimeout, resultsFolder, run, tls, headers);
+    return copy(b -> b.chunkTimeout = positive("chunkTimeout", d));
   }
 
   /** How long a request may take, start to the end of its answer (default 10 minutes). */
   public LlmProtocolBuilder requestTimeout(Duration d) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, positive("requestTimeout", d), resultsFolder, run, tls, headers);
+    return copy(b -> b.requestTimeout = positive("requestTimeout", d));
   }
 
   /**
@@ -133,8 +129,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    * simulation.log Gatling has open, then {@code -rf}, then {@code target/gatling}).
    */
   public LlmProtocolBuilder resultsFolder(String folder) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, Path.of(folder), run, tls, headers);
+    return copy(b -> b.resultsFolder = Path.of(folder));
   }
 
   /**
@@ -142,14 +137,12 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    * and name the host (default: the JVM's store).
    */
   public LlmProtocolBuilder caCert(String pemFile) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, new Tls(Path.of(pemFile), false), headers);
+    return copy(b -> b.tls = new Tls(Path.of(pemFile), false));
   }
 
   /** Any certificate of an https server is trusted, as curl's {@code -k}: the API key goes to whoever answers. */
   public LlmProtocolBuilder insecure() {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, new Tls(null, true), headers);
+    return copy(b -> b.tls = new Tls(null, true));
   }
 
   /** A header every request carries (the run's own, such as Host or X-Request-Id, are refused). */
@@ -162,20 +155,17 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
 
   /** The headers every request carries, as a run's {@code --header} options say. */
   public LlmProtocolBuilder headers(ExtraHeaders h) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, tls, h);
+    return copy(b -> b.headers = h);
   }
 
   /** How an https server is trusted, as a run's {@code --ca-cert} or {@code --insecure} says. */
   public LlmProtocolBuilder tls(Tls t) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, run, t, headers);
+    return copy(b -> b.tls = t);
   }
 
   /** The same protocol for another kind of run (the seed's sweep: {@code llmbench.gatling.sweep.LlmSweep}). */
   public LlmProtocolBuilder run(LlmRun.Factory kind) {
-    return new LlmProtocolBuilder(baseUrl, apiKey, model, tokenizer, keepAlive, connectTimeout, headersTimeout,
-        chunkTimeout, requestTimeout, resultsFolder, kind, tls, headers);
+    return copy(b -> b.run = kind);
   }
 
   private static Duration positive(String name, Duration d) {
