@@ -8,9 +8,10 @@ package llmbench.config;
  * @param chunkTimeoutSeconds the longest a stream may stay silent between two reads
  * @param keepAlive each virtual user keeps its connection (else a new one per request)
  * @param warmUp stream from in-process servers until the JIT settles, before the first profile of the JVM
+ * @param cancel the streams the client closes early on purpose
  */
 public record ClientConfig(int timeoutSeconds, int headersTimeoutSeconds, int chunkTimeoutSeconds, boolean keepAlive,
-    boolean warmUp) {
+    boolean warmUp, llmbench.cancel.Cancellation cancel) {
   public ClientConfig {
     if (timeoutSeconds < 1) {
       throw new IllegalArgumentException("--timeout must be >= 1 second, not " + timeoutSeconds);

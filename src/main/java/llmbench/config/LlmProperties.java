@@ -40,7 +40,10 @@ public final class LlmProperties {
         {"maxErrorRate", "--max-error-rate"}, {"errorMinRequests", "--error-min-requests"},
         {"maxDuration", "--max-duration"}, {"stopOnSaturation", "--stop-on-saturation"},
         {"caCert", "--ca-cert"}, {"insecure", "--insecure"}, {"extraBody", "--extra-body"},
-        {"temperature", "--temperature"}, {"topP", "--top-p"}, {"topK", "--top-k"}, {"header", "--header"}};
+        {"temperature", "--temperature"}, {"topP", "--top-p"}, {"topK", "--top-k"}, {"header", "--header"},
+        {"responseFormat", "--response-format"}, {"tools", "--tools"}, {"toolChoice", "--tool-choice"},
+        {"loraModules", "--lora-modules"}, {"loraAssignment", "--lora-assignment"}, {"cancelRate", "--cancel-rate"},
+        {"cancelAfterTokens", "--cancel-after-tokens"}, {"cancelAfter", "--cancel-after"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }

@@ -109,6 +109,8 @@ public final class RunOptions {
   CapacityOptions capacity = new CapacityOptions();
   @Mixin
   StopOptions stop = new StopOptions();
+  @Mixin
+  RequestOptions requests = new RequestOptions();
   @Option(names = "--request-rate", paramLabel = "RATES", description = "Request-rate levels instead of concurrency "
       + "levels, e.g. 1,2,4,inf (req/s; inf = all at once), with vLLM's arrivals: gamma gaps, seeded.")
   String requestRate;
@@ -182,7 +184,8 @@ public final class RunOptions {
       + "another day of the same server (default: ${DEFAULT-VALUE}).")
   long mockSeed = MOCK.seed;
   @Option(names = "--mock-fault-rate", split = ",", paramLabel = "KIND=SHARE", description = "Mock only: random "
-      + "faults, as ./mock_server.sh --fault-rate, e.g. 500=0.5 (kinds 429, 500, 503, error, drop, stall, slow-first).")
+      + "faults, as ./mock_server.sh --fault-rate, e.g. 500=0.5 (kinds 429, 500, 503, error, drop, stall, slow-first, "
+      + "invalid).")
   Map<String, Double> mockFaultRates = new java.util.HashMap<>();
   @Option(names = "--gatling-console", description = "Print Gatling's own console summary every 30 s as well "
       + "(off: a live line per level says where the sweep is).")
@@ -299,10 +302,13 @@ public final class RunOptions {
     checkDataset(data);
     TraceSpec trace = trace(given, data);
     Ramp ramp = ramp(given);
+    long runSeed = seed != null ? seed : freshSeed();
+    boolean chatAsked = Boolean.TRUE.equals(endpoint()) || vision || turns != null && turns > 1;
     WorkloadSpec w = new WorkloadSpec(inputLen, outputLen, endpoint(), data, prefixLen == null ? 0 : prefixLen,
         numPrefixes == null ? 1 : numPrefixes, turns == null ? 1 : turns, thinkTimeMs == null ? 0 : thinkTimeMs,
-        seed != null ? seed : freshSeed(), image, !noMinTokens, trace,
-        llmbench.prompt.BodyFields.parse(extraBody, temperature, topP, topK));
+        runSeed, image, !noMinTokens, trace,
+        requests.fields(llmbench.prompt.BodyFields.parse(extraBody, temperature, topP, topK), chatAsked),
+        requests.adapters(runSeed, turns == null ? 1 : turns));
     LoadSpec load = new LoadSpec(levels, rounds, rates(given, data.trace() != null || ramp != null),
         burstiness == null ? 1.0 : burstiness, maxConcurrency,
         numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests, ramp);
@@ -554,7 +560,7 @@ public final class RunOptions {
       default -> throw new IllegalArgumentException("--connections must be keep-alive or per-request, not '" + connections + "'");
     };
     return new ClientConfig(timeout, headersTimeout == null ? timeout : headersTimeout,
-        chunkTimeout == null ? timeout : chunkTimeout, keepAlive, !noClientWarmup);
+        chunkTimeout == null ? timeout : chunkTimeout, keepAlive, !noClientWarmup, requests.cancellation());
   }
 
   /** --repeat and its companions; a companion without --repeat (or a workload file's repeat:) is refused, never ignored. */

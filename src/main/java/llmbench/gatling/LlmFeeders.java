@@ -94,6 +94,33 @@ public final class LlmFeeders {
     return new ImageMixFeed(ImageMix.parse(sizes, count, NoiseImages.Format.PNG), 0);
   }
 
+  /**
+   * {@code adapter}: the LoRA adapter each request asks for, as the sweep's {@code --lora-modules} and
+   * {@code --lora-assignment} spread them ({@code "a,b,c"} in turn, {@code "a:0.5,b:0.3,c:0.2"} drawn by
+   * weight); send it with {@code .model("#{adapter}")}. Each level's results then have a row per adapter.
+   */
+  public static Supplier<Iterator<Map<String, Object>>> adapters(String modules, String assignment, long seed) {
+    llmbench.prompt.Adapters a = llmbench.prompt.Adapters.parse(modules, assignment, seed);
+    return () -> new Iterator<>() {
+      private long i;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Map<String, Object> next() {
+        return Map.of("adapter", a.pick(i++));
+      }
+    };
+  }
+
+  /** The same, in turn ({@code "a,b,c"}), or by weight ({@code "a:0.5,b:0.5"}) with seed 0. */
+  public static Supplier<Iterator<Map<String, Object>>> adapters(String modules) {
+    return adapters(modules, null, 0);
+  }
+
   /** {@code image}: a {@code data:} URL of a new random-noise image for every request (PNG, or {@code .format("jpeg")}). */
   public static NoiseImageFeed noiseImages(int width, int height) {
     return new NoiseImageFeed(new NoiseImages.Spec(width, height, NoiseImages.Format.PNG), 0);

@@ -5,6 +5,7 @@ import io.gatling.javaapi.core.ProtocolBuilder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import llmbench.cancel.Cancellation;
 import llmbench.server.ExtraHeaders;
 import llmbench.tls.Tls;
 import llmbench.gatling.llm.LlmProtocol;
@@ -39,6 +40,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   private LlmRun.Factory run = SimulationRun::new;
   private Tls tls = Tls.VERIFY;
   private ExtraHeaders headers = ExtraHeaders.NONE;
+  private Cancellation cancel = Cancellation.NONE;
 
   private LlmProtocolBuilder() {}
 
@@ -58,6 +60,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
     b.run = run;
     b.tls = tls;
     b.headers = headers;
+    b.cancel = cancel;
     change.accept(b);
     return b;
   }
@@ -163,6 +166,24 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
     return copy(b -> b.tls = t);
   }
 
+  /**
+   * Closes a share of the streams early, as users who leave do: {@code rate} of the requests (evenly
+   * spread), each after {@code afterTokens} chunks of its answer. Cancelled requests are counted apart in
+   * the LLM results, in no latency statistic; Gatling logs them KO with the words "cancelled by the client".
+   */
+  public LlmProtocolBuilder cancel(double rate, int afterTokens) {
+    return cancel(new Cancellation(rate, afterTokens, null));
+  }
+
+  /** The same, each {@code after} its start. */
+  public LlmProtocolBuilder cancel(double rate, Duration after) {
+    return cancel(new Cancellation(rate, 0, after));
+  }
+
+  public LlmProtocolBuilder cancel(Cancellation c) {
+    return copy(b -> b.cancel = c);
+  }
+
   /** The same protocol for another kind of run (the seed's sweep: {@code llmbench.gatling.sweep.LlmSweep}). */
   public LlmProtocolBuilder run(LlmRun.Factory kind) {
     return copy(b -> b.run = kind);
@@ -188,7 +209,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
           + " must be at most llm.requestTimeout (" + requestTimeout + ")");
     }
     LlmSettings settings = new LlmSettings(URI.create(baseUrl), apiKey, keepAlive,
-        (int) Math.min(connectTimeout.toMillis(), request), headers, chunk, request, tls, this.headers);
+        (int) Math.min(connectTimeout.toMillis(), request), headers, chunk, request, tls, this.headers, cancel);
     return new LlmProtocol(settings, model, tokenizer, resultsFolder, run);
   }
 

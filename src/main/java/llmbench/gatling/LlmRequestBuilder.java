@@ -120,6 +120,18 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
         common.temperature(), common.model(), all, common.extraFn(), common.raw(), common.checks(), common.saveAs()));
   }
 
+  /**
+   * The shape the answer must take, as a run's {@code --response-format} says: {@code json_schema:FILE},
+   * {@code json_object}, {@code regex:PATTERN} or {@code choice:A,B,C}. Every answer is checked against
+   * it (a JSON Schema validator, not a parse), its verdict in the LLM results: the valid fraction and the
+   * latencies of valid answers; a failed validation is counted, not a failed request.
+   */
+  @SuppressWarnings("unchecked")
+  public B responseFormat(String format) {
+    return extraBody((Map<String, Object>) JSON.convertValue(llmbench.validity.AnswerShape.fields(format, null, null),
+        LinkedHashMap.class));
+  }
+
   /** Other fields as a JSON object, e.g. {@code "{\"top_p\": 0.9}"}. */
   @SuppressWarnings("unchecked")
   public B extraBody(String jsonObject) {

@@ -52,6 +52,10 @@ enum ChunkShape {
       HttpReplies.sse(buf, withChunkUsage(s, roleChunk(s), 0));
       choices++;
     }
+    if (s.call() != null && s.chat() && first == 0 && (this == SGLANG || this == LLAMACPP)) {
+      HttpReplies.sse(buf, withChunkUsage(s, toolNameChunk(s), 0)); // their parsers name the call before its arguments
+      choices++;
+    }
     boolean separateFinish = this == LLAMACPP;
     ObjectNode token = s.call() != null && s.chat() ? toolChunk(s, first, text, separateFinish ? null : finishReason)
         : tokenChunk(s, text, reasoning, separateFinish ? null : finishReason);
@@ -134,12 +138,23 @@ enum ChunkShape {
   }
 
   /**
-   * A chunk of a tool call (OpenAI's and vLLM's delta): its first names the call and the function,
-   * every one carries the next piece of the arguments.
+   * A chunk of a tool call: in vLLM's (and OpenAI's) delta the first names the call and the function;
+   * SGLang and llama.cpp name it in a chunk of its own ({@link #toolNameChunk}), SGLang with every other
+   * field null; every chunk carries the next piece of the arguments.
    */
   private ObjectNode toolChunk(Stream s, int first, String piece, String finishReason) {
     ObjectNode delta = MockServer.JSON.createObjectNode();
+    if (this == SGLANG) { // every field of its pydantic delta, null when unset
+      delta.putNull("role").putNull("content").putNull("reasoning_content");
+      ObjectNode call = delta.putArray("tool_calls").addObject().putNull("id").put("index", 0).putNull("type");
+      call.putObject("function").putNull("name").put("arguments", piece);
+      return chatChunk(s, delta, finishReason);
+    }
     ObjectNode call = delta.putArray("tool_calls").addObject().put("index", 0);
+    if (this == LLAMACPP) {
+      call.putObject("function").put("arguments", piece);
+      return chatChunk(s, delta, finishReason);
+    }
     if (first == 0) {
       call.put("id", s.call().id()).put("type", "function").putObject("function").put("name", s.call().name())
           .put("arguments", piece);
@@ -147,6 +162,22 @@ enum ChunkShape {
       call.putObject("function").put("arguments", piece);
     }
     return chatChunk(s, delta, finishReason);
+  }
+
+  /** SGLang's and llama.cpp's first chunk of a call: its id and the function's name, no arguments yet. */
+  private ObjectNode toolNameChunk(Stream s) {
+    ObjectNode delta = MockServer.JSON.createObjectNode();
+    if (this == SGLANG) {
+      delta.putNull("role").putNull("content").putNull("reasoning_content");
+      ObjectNode call = delta.putArray("tool_calls").addObject().put("id", s.call().id()).put("index", 0)
+          .put("type", "function");
+      call.putObject("function").put("name", s.call().name()).put("arguments", "");
+    } else {
+      ObjectNode call = delta.putArray("tool_calls").addObject().put("index", 0).put("id", s.call().id())
+          .put("type", "function");
+      call.putObject("function").put("name", s.call().name()).put("arguments", "");
+    }
+    return chatChunk(s, delta, null);
   }
 
   private ObjectNode chatChunk(Stream s, ObjectNode delta, String finishReason) {

@@ -8,15 +8,16 @@ import java.util.SplittableRandom;
  * {@code X-Mock-Fault} header or at random with the configured rates.
  *
  * <p>Header syntax: {@code 429}, {@code 500}, {@code 503}, {@code error[:AFTER_TOKENS]},
- * {@code drop[:AFTER_TOKENS]}, {@code stall:SECONDS[:AFTER_TOKENS]}, {@code slow-first:MILLIS}.
+ * {@code drop[:AFTER_TOKENS]}, {@code stall:SECONDS[:AFTER_TOKENS]}, {@code slow-first:MILLIS}, {@code invalid}
+ * (a shaped answer that parses but breaks its schema: a structured output's, a tool call's arguments).
  */
 public record Faults(double rate429, double rate500, double rate503, double rateError, double rateDrop,
-    double rateStall, double stallSeconds, double rateSlowFirst, long slowFirstMillis) {
+    double rateStall, double stallSeconds, double rateSlowFirst, long slowFirstMillis, double rateInvalid) {
 
-  public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0, 0, 0);
+  public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   public static final String HEADER = "X-Mock-Fault";
 
-  public enum Kind { NONE, HTTP_429, HTTP_500, HTTP_503, INBAND_ERROR, DROP, STALL, SLOW_FIRST }
+  public enum Kind { NONE, HTTP_429, HTTP_500, HTTP_503, INBAND_ERROR, DROP, STALL, SLOW_FIRST, INVALID }
 
   /** One request's fault. {@code afterTokens} < 0 means "half-way through the output". */
   public record Fault(Kind kind, int afterTokens, long millis) {
@@ -42,18 +43,20 @@ public record Faults(double rate429, double rate500, double rate503, double rate
         case "stall" -> new Fault(Kind.STALL, p.length > 2 ? Integer.parseInt(p[2]) : -1,
             Math.round(Double.parseDouble(p[1]) * 1000));
         case "slow-first" -> new Fault(Kind.SLOW_FIRST, 0, Long.parseLong(p[1]));
+        case "invalid" -> new Fault(Kind.INVALID, 0, 0);
         case "none" -> Fault.NONE;
         default -> throw new IllegalArgumentException("unknown fault '" + header + "'");
       };
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("bad " + HEADER + " header '" + header
-          + "': use 429, 500, 503, error[:N], drop[:N], stall:SECONDS[:N] or slow-first:MILLIS");
+          + "': use 429, 500, 503, error[:N], drop[:N], stall:SECONDS[:N], slow-first:MILLIS or invalid");
     }
   }
 
   /** The rates of {@code option} ({@code 500=0.5,drop=0.1}); an unknown kind or a rate off 0..1 is one line naming it. */
   public static Faults of(String option, java.util.Map<String, Double> rates, double stallSeconds, long slowFirstMs) {
-    java.util.List<String> kinds = java.util.List.of("429", "500", "503", "error", "drop", "stall", "slow-first");
+    java.util.List<String> kinds = java.util.List.of("429", "500", "503", "error", "drop", "stall", "slow-first",
+        "invalid");
     double sum = 0;
     for (java.util.Map.Entry<String, Double> e : rates.entrySet()) {
       if (!kinds.contains(e.getKey())) {
@@ -70,7 +73,8 @@ public record Faults(double rate429, double rate500, double rate503, double rate
     }
     java.util.function.ToDoubleFunction<String> r = k -> rates.getOrDefault(k, 0.0);
     return new Faults(r.applyAsDouble("429"), r.applyAsDouble("500"), r.applyAsDouble("503"), r.applyAsDouble("error"),
-        r.applyAsDouble("drop"), r.applyAsDouble("stall"), stallSeconds, r.applyAsDouble("slow-first"), slowFirstMs);
+        r.applyAsDouble("drop"), r.applyAsDouble("stall"), stallSeconds, r.applyAsDouble("slow-first"), slowFirstMs,
+        r.applyAsDouble("invalid"));
   }
 
   public Fault pick(SplittableRandom random) {
@@ -82,10 +86,11 @@ public record Faults(double rate429, double rate500, double rate503, double rate
     if ((r -= rateDrop) < 0) return new Fault(Kind.DROP, -1, 0);
     if ((r -= rateStall) < 0) return new Fault(Kind.STALL, -1, Math.round(stallSeconds * 1000));
     if ((r -= rateSlowFirst) < 0) return new Fault(Kind.SLOW_FIRST, 0, slowFirstMillis);
+    if ((r -= rateInvalid) < 0) return new Fault(Kind.INVALID, 0, 0);
     return Fault.NONE;
   }
 
   public boolean any() {
-    return rate429 + rate500 + rate503 + rateError + rateDrop + rateStall + rateSlowFirst > 0;
+    return rate429 + rate500 + rate503 + rateError + rateDrop + rateStall + rateSlowFirst + rateInvalid > 0;
   }
 }

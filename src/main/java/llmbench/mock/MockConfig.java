@@ -42,7 +42,10 @@ public record MockConfig(
     boolean variedText,
     double runDrift,
     Path tlsKeyStore,
-    String tlsPassword) {
+    String tlsPassword,
+    java.util.List<String> loraModules,
+    double loraLoadMs,
+    int maxLoras) {
 
   /** The reasoning tokens of a chat request that may generate {@code maxTokens} (before its answer). */
   public int reasoningFor(int maxTokens) {
@@ -125,6 +128,12 @@ public record MockConfig(
     public double runDrift = 0;
     public Path tlsKeyStore;
     public String tlsPassword;
+    /** LoRA adapters served beside the model (vLLM's --lora-modules): listed in /v1/models, asked for as the model. */
+    public java.util.List<String> loraModules = java.util.List.of();
+    /** What loading an adapter that is not resident costs a request, in ms before its prefill (scaled as every step). */
+    public double loraLoadMs = 25;
+    /** Adapters resident at once (vLLM's --max-loras, default 1): asking for another evicts the least recent. */
+    public int maxLoras = 1;
 
     public Builder port(int v) { port = v; return this; }
     public Builder host(String v) { host = v; return this; }
@@ -160,6 +169,9 @@ public record MockConfig(
     public Builder runDrift(double v) { runDrift = v; return this; }
     /** Serves https with the key and certificate of this PKCS#12 key store (null: plain http). */
     public Builder tls(Path keyStore, String password) { tlsKeyStore = keyStore; tlsPassword = password; return this; }
+    public Builder loraModules(java.util.List<String> v) { loraModules = java.util.List.copyOf(v); return this; }
+    public Builder loraLoadMs(double v) { loraLoadMs = v; return this; }
+    public Builder maxLoras(int v) { maxLoras = v; return this; }
 
     public MockConfig build() {
       if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || numGpuBlocks < 1 || blockSize < 1) {
@@ -185,11 +197,15 @@ public record MockConfig(
       if (!(runDrift >= 0 && runDrift < 1)) {
         throw new IllegalArgumentException("run-drift must be within 0..1 (0.05: each run's steps within ±5 %), not " + runDrift);
       }
+      if (!(loraLoadMs >= 0) || maxLoras < 1) {
+        throw new IllegalArgumentException("lora-load-ms must be 0 or more and max-loras 1 or more");
+      }
       return new MockConfig(host, port, modelId, maxModelLen, tokenizerDir, maxNumSeqs,
           maxNumBatchedTokens, numGpuBlocks, blockSize, stepModel, timeScale, jitter, eosProbability,
           seed, apiKey, traceFile, keepTraces, imageMinPixels, imageMaxPixels, faults, busyThreads,
           closeConnections, chunkShape, prefixCaching, reasoningTokens, reasoningFraction, specDecode,
-          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText, runDrift, tlsKeyStore, tlsPassword);
+          specAcceptRate, stopTokenRate, tokenize, spinWait, variedText, runDrift, tlsKeyStore, tlsPassword,
+          loraModules, loraLoadMs, maxLoras);
     }
   }
 }

@@ -40,7 +40,8 @@ public final class MockOptions {
   double eos = D.eosProbability;
   @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = D.seed;
-  @Option(names = "--fault-rate", split = ",", description = "Random faults, e.g. 500=0.01,error=0.02,drop=0.01,stall=0.01,slow-first=0.05,429=0.01,503=0.01")
+  @Option(names = "--fault-rate", split = ",", description = "Random faults, e.g. 500=0.01,error=0.02,drop=0.01,stall=0.01,slow-first=0.05,429=0.01,503=0.01,"
+      + "invalid=0.1 (a shaped answer that parses but breaks its schema)")
   Map<String, Double> faultRates = new HashMap<>();
   @Option(names = "--stall-seconds", description = "Length of an injected stall (default: ${DEFAULT-VALUE}).")
   double stallSeconds = 5;
@@ -75,6 +76,16 @@ public final class MockOptions {
   @Option(names = "--tls-password", description = "The key store's password (default: none).")
   String tlsPassword;
 
+  @Option(names = "--lora-modules", split = ",", paramLabel = "NAME", description = "LoRA adapters served beside the "
+      + "model, as vLLM's --lora-modules: listed in /v1/models, asked for by name as a request's model (default: none).")
+  java.util.List<String> loraModules = new java.util.ArrayList<>();
+  @Option(names = "--lora-load-ms", description = "What loading an adapter that is not resident costs a request "
+      + "before its prefill (default: ${DEFAULT-VALUE}).")
+  double loraLoadMs = D.loraLoadMs;
+  @Option(names = "--max-loras", description = "Adapters resident at once; asking for another evicts the least "
+      + "recently used (vLLM's --max-loras; default: ${DEFAULT-VALUE}).")
+  int maxLoras = D.maxLoras;
+
   @Option(names = "--no-tokenize", description = "No tokenize endpoints: a server that counts no prompt for its clients.")
   boolean noTokenize = !D.tokenize;
 
@@ -97,7 +108,8 @@ public final class MockOptions {
         .reasoningTokens(reasoning == null || reasoning.contains(".") ? 0 : count(reasoning))
         .reasoningFraction(reasoning != null && reasoning.contains(".") ? fraction(reasoning) : 0)
         .specDecode(specDecode).specAcceptRate(specAcceptRate).stopTokenRate(stopTokenRate).tokenize(!noTokenize)
-        .runDrift(runDrift == null ? 0 : fractionOrPercent("--run-drift", runDrift)).tls(tlsKeyStore, tlsPassword);
+        .runDrift(runDrift == null ? 0 : fractionOrPercent("--run-drift", runDrift)).tls(tlsKeyStore, tlsPassword)
+        .loraModules(loraModules).loraLoadMs(loraLoadMs).maxLoras(maxLoras);
   }
 
   /** {@code 5%} or {@code 0.05}, within 0..1 (1 excluded); else one line naming the option. */

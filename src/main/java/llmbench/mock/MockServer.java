@@ -54,6 +54,7 @@ public final class MockServer implements AutoCloseable {
   private final ExecutorService workers;
   private final Channel serverChannel;
   private final AtomicLong requestCounter = new AtomicLong();
+  private final LoraSlots loras;
   private final AtomicLong connections = new AtomicLong();
   private final SplittableRandom faultRandom;
   private final long created = System.currentTimeMillis() / 1000;
@@ -68,6 +69,7 @@ public final class MockServer implements AutoCloseable {
     this.groundTruth = new GroundTruth(config.keepTraces(), config.traceFile());
     this.busy = config.busyThreads() > 0 ? new BusyThreads(config.busyThreads()) : null;
     this.scheduler = new Scheduler(config, metrics, busy);
+    this.loras = new LoraSlots(config);
     this.streamContext = new MockStream.Context(tokenTexts, config.modelId(), created, groundTruth,
         ChunkShape.parse(config.chunkShape()), config.closeConnections());
     this.workers = Executors.newFixedThreadPool(2, r -> {
@@ -321,10 +323,15 @@ public final class MockServer implements AutoCloseable {
 
   private ObjectNode models() {
     ObjectNode root = JSON.createObjectNode().put("object", "list");
-    ObjectNode m = root.putArray("data").addObject();
+    var data = root.putArray("data");
+    ObjectNode m = data.addObject();
     m.put("id", config.modelId()).put("object", "model").put("created", created)
         .put("owned_by", "vllm").put("root", config.modelId()).putNull("parent")
         .put("max_model_len", config.maxModelLen());
+    for (String lora : config.loraModules()) { // as vLLM lists them: the adapter, its parent the base model
+      data.addObject().put("id", lora).put("object", "model").put("created", created).put("owned_by", "vllm")
+          .put("root", "/adapters/" + lora).put("parent", config.modelId()).put("max_model_len", config.maxModelLen());
+    }
     return root;
   }
 
@@ -389,7 +396,7 @@ public final class MockServer implements AutoCloseable {
   private void generate(Channel ch, boolean chat, JsonNode body, String requestIdHeader,
       String faultHeader, boolean keepAlive, long arrivalNs) {
     String model = body.path("model").asText(null);
-    if (model != null && !model.equals(config.modelId())) {
+    if (model != null && !model.equals(config.modelId()) && !config.loraModules().contains(model)) {
       throw new ApiError(404, "NotFoundError", "model", "The model `" + model + "` does not exist.");
     }
     List<String> images = new ArrayList<>();
@@ -438,14 +445,21 @@ public final class MockServer implements AutoCloseable {
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     boolean chunkUsage = includeUsage && body.path("stream_options").path("continuous_usage_stats").asBoolean(false);
     // a tool call is exactly its arguments' tokens long (fewer when max_tokens cuts it)
-    ToolCalls.Call call = chat ? ToolCalls.of(body, Long.toString(n), config.seed() * 31 + n) : null;
-    int outTokens = call == null ? maxTokens : Math.min(maxTokens, call.pieces().size());
+    boolean broken = fault.kind() == Faults.Kind.INVALID;
+    ToolCalls.Call call = chat ? ToolCalls.of(body, Long.toString(n), config.seed() * 31 + n, broken) : null;
+    List<String> shaped = call == null ? SchemaAnswers.forBody(body, config.seed() * 31 + n, broken) : null;
+    int outTokens = call != null ? Math.min(maxTokens, call.pieces().size())
+        : shaped != null ? Math.min(maxTokens, shaped.size()) : maxTokens;
     int reasoning = chat && call == null ? config.reasoningFor(maxTokens) : 0;
     int minTokens = body.path("min_tokens").asInt(0);
     MockStream out = new MockStream(streamContext, ch, chat, id, traceId, prompt, outTokens, stream,
         includeUsage, keepAlive, fault, arrivalNs, images, reasoning, chunkUsage, minTokens, call);
-    Sequence seq = new Sequence(traceId, prompt, outTokens, call == null ? minTokens : 0,
-        call != null || body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
+    if (shaped != null) {
+      out.shaped(shaped);
+    }
+    boolean scripted = call != null || shaped != null;
+    Sequence seq = new Sequence(traceId, prompt, outTokens, scripted ? 0 : minTokens,
+        scripted || body.path("ignore_eos").asBoolean(false), arrivalNs, config.seed() * 31 + n, out);
     seq.reasoningTokens = reasoning;
     if (config.prefixCaching() && images.isEmpty()) { // image tokens would need the image's hash: none cached
       seq.blockHashes = PrefixCache.blockHashes(parsed.textIds(), config.blockSize());
@@ -458,8 +472,9 @@ public final class MockServer implements AutoCloseable {
       }
       scheduler.submit(seq);
     };
-    if (fault.kind() == Faults.Kind.SLOW_FIRST) {
-      ch.eventLoop().schedule(begin, fault.millis(), TimeUnit.MILLISECONDS);
+    long waitMs = (fault.kind() == Faults.Kind.SLOW_FIRST ? fault.millis() : 0) + loras.loadMs(model);
+    if (waitMs > 0) {
+      ch.eventLoop().schedule(begin, waitMs, TimeUnit.MILLISECONDS);
     } else {
       begin.run();
     }

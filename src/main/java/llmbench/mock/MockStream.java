@@ -57,6 +57,8 @@ final class MockStream implements Sequence.Output {
 
   private final List<String> images;
   private final ToolCalls.Call call;
+  /** A shaped answer's tokens (structured output), or null for words. */
+  private List<String> shaped;
 
   /**
    * @param reasoningTokens thinking tokens before the answer (chat requests to a reasoning model)
@@ -91,6 +93,11 @@ final class MockStream implements Sequence.Output {
     this.sentNs = new long[maxTokens];
   }
 
+  /** The answer is these tokens (a structured output's JSON), ending with "stop" when all were sent. */
+  void shaped(List<String> pieces) {
+    this.shaped = pieces;
+  }
+
   void sendHeaders() {
     io.netty.handler.codec.http.DefaultHttpResponse res =
         new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -107,13 +114,14 @@ final class MockStream implements Sequence.Output {
   public Sequence.Delivery prepareChunk(int first, int count, String given, long due) {
     StringBuilder pieces = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      pieces.append(call != null ? call.pieces().get(first + i)
+      pieces.append(call != null ? call.pieces().get(first + i) : shaped != null ? shaped.get(first + i)
           : ctx.tokenTexts()[(int) ((sequence.random.nextLong() & Long.MAX_VALUE) % ctx.tokenTexts().length)]);
     }
     String piece = pieces.toString();
     int last = first + count - 1;
     // a tool call that was not cut short by max_tokens ends as one
-    String finishReason = given != null && call != null && last + 1 == call.pieces().size() ? "tool_calls" : given;
+    String finishReason = given != null && call != null && last + 1 == call.pieces().size() ? "tool_calls"
+        : given != null && shaped != null && last + 1 == shaped.size() ? "stop" : given;
     boolean reasoning = first < reasoningTokens; // the scheduler never lets a chunk cross into the answer
     Faults.Kind kind = fault.kind();
     boolean faultNow = faultToken >= first && faultToken <= last

@@ -3,22 +3,18 @@ package llmbench.mock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Tool calls, as a served model makes them when a chat request offers {@code tools}: unless the last
  * message is a tool's result (the model then answers in words), or {@code tool_choice} is {@code none},
  * the answer is one call of the chosen tool (the named one, else the first), its arguments drawn from
- * the tool's parameter schema and streamed a token at a time; and the tools themselves, as an agent
+ * the tool's parameter schema ({@link SchemaAnswers}; breaking it under the {@code invalid} fault) and
+ * streamed a token at a time; and the tools themselves, as an agent
  * would call them over HTTP ({@code GET /tools/NAME?ARG=VALUE}).
  */
 final class ToolCalls {
-  private static final String[] CITIES = {"Paris", "Lisbon", "Osaka", "Lima", "Nairobi", "Oslo"};
-  private static final Pattern PIECES = Pattern.compile("[A-Za-z]+|\\d+|\\s+|[^A-Za-z\\d\\s]+");
 
   /** The call a request gets: its id, function and arguments as JSON, cut into the tokens it is streamed in. */
   record Call(String id, String name, String arguments, List<String> pieces) {}
@@ -26,7 +22,7 @@ final class ToolCalls {
   private ToolCalls() {}
 
   /** The call the model makes to this request, or null when it answers in words. */
-  static Call of(JsonNode body, String id, long seed) {
+  static Call of(JsonNode body, String id, long seed, boolean broken) {
     JsonNode tools = body.path("tools");
     JsonNode messages = body.path("messages");
     if (!tools.isArray() || tools.isEmpty() || "none".equals(body.path("tool_choice").asText())
@@ -41,36 +37,9 @@ final class ToolCalls {
       }
     }
     JsonNode fn = tool.path("function");
-    ObjectNode args = MockServer.JSON.createObjectNode();
-    JsonNode props = fn.path("parameters").path("properties");
-    List<String> names = new ArrayList<>();
-    fn.path("parameters").path("required").forEach(r -> names.add(r.asText()));
-    if (names.isEmpty()) {
-      props.fieldNames().forEachRemaining(names::add);
-    }
-    int k = 0;
-    for (String name : names) {
-      JsonNode schema = props.path(name);
-      long pick = Math.abs(seed + 31L * k++);
-      switch (schema.path("type").asText("string")) {
-        case "integer" -> args.put(name, (int) (pick % 10) + 1);
-        case "number" -> args.put(name, (pick % 100) / 4.0);
-        case "boolean" -> args.put(name, pick % 2 == 0);
-        default -> {
-          if (schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
-            args.set(name, schema.path("enum").get((int) (pick % schema.path("enum").size())));
-          } else {
-            args.put(name, CITIES[(int) (pick % CITIES.length)]);
-          }
-        }
-      }
-    }
-    String json = args.toString();
-    List<String> pieces = new ArrayList<>();
-    Matcher m = PIECES.matcher(json);
-    while (m.find()) {
-      pieces.add(m.group());
-    }
+    JsonNode params = fn.path("parameters");
+    String json = (broken ? SchemaAnswers.broken(params, seed) : SchemaAnswers.instance(params, seed)).toString();
+    List<String> pieces = SchemaAnswers.pieces(json);
     return new Call("chatcmpl-tool-" + id, fn.path("name").asText("tool"), json, pieces);
   }
 

@@ -89,6 +89,29 @@ public record BodyFields(ObjectNode fields) {
     return !fields.isEmpty();
   }
 
+  /** These fields with {@code more} (the answer's shape, tools) added; a field both set is refused, naming {@code option}. */
+  public BodyFields with(ObjectNode more, String option) {
+    ObjectNode f = fields.deepCopy();
+    for (var it = more.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (f.has(k)) {
+        throw new IllegalArgumentException(option + " and --extra-body's " + k + ": give one");
+      }
+    }
+    f.setAll(more);
+    return new BodyFields(f);
+  }
+
+  /**
+   * The fields ask the answer to take a shape (a schema, a regex, a choice, a tool call): it then ends
+   * where that shape ends, so no output length is forced on it (no ignore_eos, no min_tokens).
+   */
+  public boolean shapesAnswer() {
+    return fields.has("response_format") || fields.has("structured_outputs") || fields.has("tools")
+        || fields.has("guided_json") || fields.has("guided_regex") || fields.has("guided_choice")
+        || fields.has("guided_grammar");
+  }
+
   /** Adds the fields to a body the run made (a field of theirs wins: the shortcuts are checked not to clash). */
   void into(ObjectNode body) {
     body.setAll(fields);

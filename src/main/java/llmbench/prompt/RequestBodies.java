@@ -16,13 +16,23 @@ import java.io.UncheckedIOException;
  * @param chunkUsage ask for usage on every chunk ({@code continuous_usage_stats}): the tokens each chunk
  *     holds, exactly, under speculative decoding
  * @param extra the fields every body carries beyond these ({@code --extra-body}, {@code --temperature}...)
+ * @param adapters the LoRA adapters requests ask for instead of {@code model} ({@link Adapters#NONE}: none)
  */
-public record RequestBodies(String model, boolean minTokens, boolean chunkUsage, BodyFields extra) {
+public record RequestBodies(String model, boolean minTokens, boolean chunkUsage, BodyFields extra, Adapters adapters) {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  public RequestBodies(String model, boolean minTokens, boolean chunkUsage, BodyFields extra) {
+    this(model, minTokens, chunkUsage, extra, Adapters.NONE);
+  }
 
   /** vLLM's benchmark client's bodies, nothing more. */
   public static RequestBodies plain(String model) {
     return new RequestBodies(model, false, false, BodyFields.NONE);
+  }
+
+  /** The bodies of request {@code index}: asking for its LoRA adapter, when the run spreads requests over some. */
+  public RequestBodies forRequest(long index) {
+    return adapters.any() ? new RequestBodies(adapters.pick(index), minTokens, chunkUsage, extra, Adapters.NONE) : this;
   }
 
   public byte[] completions(String prompt, int maxTokens) {
@@ -76,9 +86,11 @@ public record RequestBodies(String model, boolean minTokens, boolean chunkUsage,
     if (chunkUsage) {
       options.put("continuous_usage_stats", true);
     }
-    b.put("ignore_eos", true);
-    if (minTokens) {
-      b.put("min_tokens", maxTokens);
+    if (!extra.shapesAnswer()) { // a schema or a tool call ends where its grammar ends: no length is forced on it
+      b.put("ignore_eos", true);
+      if (minTokens) {
+        b.put("min_tokens", maxTokens);
+      }
     }
     extra.into(b);
     return b;

@@ -33,11 +33,16 @@ final class LevelSummary implements AutoCloseable {
   private final TurnSummary turns = new TurnSummary();
   private final ModelMetrics.Level model;
   private final boolean fixedOutput;
+  private final AnswerBreakdown answers;
 
-  /** @param fixedOutput the level asked one output length of every request (not a dataset's) */
-  LevelSummary(String label, VllmMetrics.Level level, VllmMetrics.TextTokenCounter counter, boolean fixedOutput) {
+  /**
+   * @param tempDir where the level's per-request details wait on disk
+   * @param fixedOutput the level asked one output length of every request (not a dataset's)
+   */
+  LevelSummary(String label, Path tempDir, VllmMetrics.TextTokenCounter counter, boolean fixedOutput) {
     this.label = label;
-    this.level = level;
+    this.level = new VllmMetrics.Level(tempDir, counter);
+    this.answers = new AnswerBreakdown(tempDir, counter);
     this.model = new ModelMetrics.Level(counter);
     this.fixedOutput = fixedOutput;
   }
@@ -47,6 +52,11 @@ final class LevelSummary implements AutoCloseable {
   }
 
   void add(RequestRecord r) {
+    if (r.cancelled()) {
+      answers.cancelled(r);
+      return;
+    }
+    answers.add(r);
     level.add(r);
     model.add(r, fixedOutput);
     lag.add(r);
@@ -161,6 +171,8 @@ final class LevelSummary implements AutoCloseable {
     }
     ModelMetrics.Result extra = model.finish(info.percentiles(), m.duration());
     other.putAll(ModelKeys.of(extra, info.percentiles()));
+    List<String> answerLines = new ArrayList<>();
+    other.putAll(answers.keys(info.percentiles(), answerLines));
     List<String> warnings = warnings(c, m, schedule, inputs);
     String lengths = ModelKeys.lengthWarning(extra.outputLengths(), info.metadata());
     if (lengths != null) {
@@ -212,6 +224,7 @@ final class LevelSummary implements AutoCloseable {
     }
     lines.add(BLOCK);
     lines.addAll(ModelKeys.consoleLines(extra, info.percentiles()));
+    lines.addAll(answerLines);
     if (server != null) {
       LevelMetrics.Summary ttft = m.summaries().get("ttft");
       lines.add(server.consoleLine(ttft == null ? Double.NaN : ttft.mean()));
@@ -337,5 +350,6 @@ final class LevelSummary implements AutoCloseable {
   @Override
   public void close() {
     level.close();
+    answers.close();
   }
 }

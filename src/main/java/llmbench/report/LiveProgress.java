@@ -47,7 +47,7 @@ public final class LiveProgress implements AutoCloseable {
 
     void add(RequestRecord r) {
       done++;
-      failed += r.success() ? 0 : 1;
+      failed += r.success() || r.cancelled() ? 0 : 1;
       tokens += r.completionTokens() >= 0 ? r.completionTokens() : r.chunkNs().length;
       if (r.success() && r.chunkNs().length > 0) {
         ttftsS.add((r.chunkNs()[0] - r.startNs()) / 1e9);

@@ -69,8 +69,8 @@ public final class PostProcessor {
       GatlingFailures failures = new GatlingFailures(log);
       TraceFiles.forEach(in.runDir().resolve(TraceFiles.FILE_NAME), r -> {
         if (!r.warmup()) {
-          byLevel.computeIfAbsent(r.level(), k -> new LevelSummary(k, new VllmMetrics.Level(in.runDir(), in.counter()),
-              in.counter(), fixedOutput(in.info()))).add(failures.refine(r));
+          byLevel.computeIfAbsent(r.level(), k -> new LevelSummary(k, in.runDir(), in.counter(),
+              fixedOutput(in.info()))).add(failures.refine(r));
         }
       });
       Context c = new Context(in.info(), Slo.parse(in.info().goodput()), gatlingCounts(log),
@@ -110,8 +110,8 @@ public final class PostProcessor {
    */
   public static LevelResult block(RunInfo info, String label, List<RequestRecord> records,
       List<TelemetryCsv.Scrape> scrapes, VllmMetrics.TextTokenCounter counter, PrintStream console) {
-    try (LevelSummary level = new LevelSummary(label,
-        new VllmMetrics.Level(Path.of(System.getProperty("java.io.tmpdir")), counter), counter, fixedOutput(info))) {
+    try (LevelSummary level = new LevelSummary(label, Path.of(System.getProperty("java.io.tmpdir")), counter,
+        fixedOutput(info))) {
       records.forEach(level::add);
       PrintStream out = console != null ? console : new PrintStream(java.io.OutputStream.nullOutputStream());
       LevelSummary.Summarised s = level.summarise(new Context(info, Slo.parse(info.goodput()), Map.of(), scrapes, null,
@@ -123,7 +123,8 @@ public final class PostProcessor {
 
   /** A dataset's requests ask each their own output length; random prompts all the same. */
   private static boolean fixedOutput(RunInfo info) {
-    return !info.byRequest() && (info.metadata() == null || !info.metadata().containsKey("dataset_name"));
+    return !info.byRequest() && (info.metadata() == null || !info.metadata().containsKey("dataset_name")
+        && !info.metadata().containsKey("answers_shaped"));
   }
 
   /** What every level of a run shares. {@code gatlingRun} is null for a block shown before the end. */

@@ -83,7 +83,8 @@ public final class ProfileRun {
       if (server == null) {
         String url = config.server().baseUrl();
         if (config.server().mock()) {
-          started = MockServer.start(config.mock().builder().tokenizerDir(mockTokenizer()).build());
+          started = MockServer.start(config.mock().builder().loraModules(config.workload().adapters().names())
+              .tokenizerDir(mockTokenizer()).build());
           url = started.baseUrl();
           System.out.println("built-in mock server started at " + url);
         }
@@ -178,6 +179,9 @@ public final class ProfileRun {
       }
     }
     Map<String, Object> metadata = new LinkedHashMap<>(plan.metadata());
+    if (config.client().cancel().any()) {
+      metadata.put("cancel", config.client().cancel().describe());
+    }
     if (config.repeats().repeated()) {
       metadata.put(LevelResult.REPEAT_RUN, config.repeats().run());
       metadata.put("repeat_max_runs", config.repeats().count());

@@ -69,7 +69,8 @@ public final class SweepRunner {
     String base = config.server().baseUrl();
     if (config.server().mock()) {
       Path dir = config.server().tokenizerDir() != null ? config.server().tokenizerDir() : TextTokenizer.DEFAULT_DIR;
-      mock = MockServer.start(config.mock().builder().tokenizerDir(TextTokenizer.hasTokenizer(dir) ? dir : null).build());
+      mock = MockServer.start(config.mock().builder().loraModules(config.workload().adapters().names())
+          .tokenizerDir(TextTokenizer.hasTokenizer(dir) ? dir : null).build());
       base = mock.baseUrl();
       System.out.println("built-in mock vLLM server started at " + base);
     }

@@ -54,7 +54,16 @@ public final class Preflight {
     boolean counts = template != null;
     boolean minTokens = workload.minTokens() && family.takesMinTokens();
     boolean chunkUsage = facts.kind().specDecode() && family.streamsChunkUsage();
-    RequestBodies bodies = new RequestBodies(model, minTokens, chunkUsage, workload.extra());
+    if (workload.adapters().any() && sendPreflight) {
+      java.util.List<String> served = client.modelIds();
+      for (String a : workload.adapters().names()) {
+        if (!served.contains(a)) {
+          throw new Planner.PlanError("--lora-modules: the server does not list " + a + " in /v1/models (it lists "
+              + String.join(", ", served) + "); load it (vLLM: --lora-modules " + a + "=PATH) or leave it out");
+        }
+      }
+    }
+    RequestBodies bodies = new RequestBodies(model, minTokens, chunkUsage, workload.extra(), workload.adapters());
     if (chat && !profile.vision() && template == null) {
       template = emptyMessageTokens(client, bodies); // the template's overhead, never the tokenizer's fault
     }
@@ -122,6 +131,12 @@ public final class Preflight {
   private static void extra(RunPlan plan, WorkloadSpec workload, ServerClient client) {
     if (workload.extra().any()) {
       plan.metadata().put("extra_body", Redactor.json(workload.extra().fields()));
+    }
+    if (workload.extra().shapesAnswer()) {
+      plan.metadata().put("answers_shaped", true);
+    }
+    if (workload.adapters().any()) {
+      plan.metadata().put("lora_modules", workload.adapters().describe());
     }
     if (client.headers().any()) {
       plan.metadata().put("request_headers", client.headers().redacted());

@@ -84,6 +84,13 @@ public final class ServerClient {
         first.path("owned_by").asText(""));
   }
 
+  /** Every model id {@code /v1/models} lists (vLLM lists its LoRA adapters beside the base model). */
+  public java.util.List<String> modelIds() {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    getJson("/v1/models").path("data").forEach(m -> ids.add(m.path("id").asText()));
+    return ids;
+  }
+
   /** The server's token count of a prompt (vLLM /tokenize), or null when the server has no /tokenize. */
   public Integer tokenize(String model, String prompt) {
     ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", prompt);

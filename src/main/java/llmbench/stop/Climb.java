@@ -53,7 +53,7 @@ public final class Climb {
 
   /** A request's record (from the records' writer): counted against the error rate of its level. */
   public void answered(RequestRecord r) {
-    if (r.warmup() || rules.maxErrorRate() == null) {
+    if (r.warmup() || r.cancelled() || rules.maxErrorRate() == null) {
       return;
     }
     Level l = levels.computeIfAbsent(r.level(), k -> new Level());

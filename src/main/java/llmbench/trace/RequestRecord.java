@@ -21,6 +21,13 @@ package llmbench.trace;
  * @param reasoningText the thinking text (also at the start of {@code generatedText}, as vLLM keeps it)
  * @param chunkTokens the tokens each chunk of {@code chunkNs} held, from usage on every chunk; null
  *     when the server sent none
+ * @param model the model (or LoRA adapter) the request asked for; null when not known
+ * @param cancelled the client closed the stream early on purpose ({@code --cancel-rate}): neither a success
+ *     nor a failure, counted apart and left out of the latency statistics
+ * @param valid whether the answer is what the request asked it to be (a schema, a regex, a choice, a tool
+ *     call's parameters); null when it asked nothing or failed
+ * @param invalidWhy why it is not, null when valid or not checked
+ * @param toolCallNs when the first chunk of a tool call arrived; 0 for none
  */
 public record RequestRecord(
     String id,
@@ -47,14 +54,28 @@ public record RequestRecord(
     int reasoningChunks,
     int reasoningTokens,
     String reasoningText,
-    int[] chunkTokens) {
+    int[] chunkTokens,
+    String model,
+    boolean cancelled,
+    Boolean valid,
+    String invalidWhy,
+    long toolCallNs) {
 
   /** A closed-model request (no schedule). */
   public RequestRecord(String id, String profile, String level, int concurrency, int requestedInput,
       int requestedOutput, long startNs, long endNs, long startEpochMs, long[] chunkNs, int promptTokens,
       int completionTokens, String generatedText, boolean success, String error) {
     this(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs, startEpochMs, chunkNs,
-        promptTokens, completionTokens, generatedText, success, error, 0, 0, 0, 0, 0, 0, 0, -1, null, null);
+        promptTokens, completionTokens, generatedText, success, error, 0, 0, 0, 0, 0, 0, 0, -1, null, null, null, false,
+        null, null, 0);
+  }
+
+  /** The same request, with the model it asked for and the verdict on its answer (null: not checked). */
+  public RequestRecord asked(String askedModel, Boolean isValid, String why) {
+    return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs,
+        startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, success, error, dueNs, readyNs, turn, session,
+        answerNs, reasoningEndNs, reasoningChunks, reasoningTokens, reasoningText, chunkTokens, askedModel, cancelled,
+        isValid, why, toolCallNs);
   }
 
   /** True when the stream held thinking (a reasoning model). */
@@ -66,7 +87,8 @@ public record RequestRecord(
   public RequestRecord failedWith(String why) {
     return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, endNs,
         startEpochMs, chunkNs, promptTokens, completionTokens, generatedText, false, why, dueNs, readyNs, turn, session,
-        answerNs, reasoningEndNs, reasoningChunks, reasoningTokens, reasoningText, chunkTokens);
+        answerNs, reasoningEndNs, reasoningChunks, reasoningTokens, reasoningText, chunkTokens, model, false, null, null,
+        toolCallNs);
   }
 
   /**
@@ -83,12 +105,18 @@ public record RequestRecord(
         endNs + deltaNs, startEpochMs + deltaEpochMs, chunks, promptTokens, completionTokens, generatedText, success,
         error, dueNs == 0 ? 0 : dueNs + deltaNs, readyNs == 0 ? 0 : readyNs + deltaNs, turn, session,
         answerNs == 0 ? 0 : answerNs + deltaNs, reasoningEndNs == 0 ? 0 : reasoningEndNs + deltaNs, reasoningChunks,
-        reasoningTokens, reasoningText, chunkTokens);
+        reasoningTokens, reasoningText, chunkTokens, model, cancelled, valid, invalidWhy,
+        toolCallNs == 0 ? 0 : toolCallNs + deltaNs);
   }
 
   /** Open model: how late the client sent it after it could go (ns); 0 in a closed-model level. */
   public long scheduleLagNs() {
     return dueNs == 0 ? 0 : startNs - readyNs;
+  }
+
+  /** Counted in the level's statistics: not a warm-up's, not cancelled on purpose. */
+  public boolean measured() {
+    return !cancelled;
   }
 
   public boolean warmup() {

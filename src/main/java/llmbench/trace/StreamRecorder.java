@@ -43,6 +43,7 @@ public final class StreamRecorder {
   private long readyNs;
   private int turn;
   private long session;
+  private boolean cancelled;
 
   public StreamRecorder(String id) {
     this.id = id;
@@ -95,6 +96,17 @@ public final class StreamRecorder {
       knownError = why;
       failedNs = nowNs;
     }
+  }
+
+  /** The client closed the stream on purpose ({@code --cancel-rate}) at {@code nowNs}: counted apart, not a failure. */
+  public void cancelled(long nowNs) {
+    cancelled = true;
+    endNs = nowNs;
+  }
+
+  /** The answer's tokens so far: its chunks with choices (the unit a cancellation after N tokens counts). */
+  public int chunksSoFar() {
+    return chunkCount();
   }
 
   /** The kind of the last event seen. */
@@ -290,6 +302,9 @@ public final class StreamRecorder {
    * succeeded (tokens, then [DONE] or a finish reason), else the failure's words.
    */
   public String verdict() {
+    if (cancelled) {
+      return null;
+    }
     if (knownError != null) {
       return knownError.equals(FailureKinds.CLOSED) ? FailureKinds.closed(chunkCount()) : knownError;
     }
@@ -337,6 +352,7 @@ public final class StreamRecorder {
     int reasoningChunks = 0;
     int lastReasoningChunk = -1;
     int textChunks = 0;
+    long toolCallNs = 0;
     for (int i = 0; i < n; i++) {
       String answer;
       String thinkingText;
@@ -367,6 +383,9 @@ public final class StreamRecorder {
         if (!c.hasChoices()) {
           continue;
         }
+        if (toolCallNs == 0 && events[i].contains("\"tool_calls\":[{")) {
+          toolCallNs = ns[i];
+        }
         finished |= c.finishReason() != null;
         answer = c.text();
         thinkingText = c.reasoning();
@@ -392,6 +411,13 @@ public final class StreamRecorder {
       completion = chunkUsage[i];
     }
     int[] each = perChunk(chunkUsage, chunks);
+    if (cancelled) {
+      long end = chunks > 0 ? chunkNs[chunks - 1] : endNs;
+      return new RequestRecord(id, profile, level, concurrency, requestedInput, requestedOutput, startNs, end,
+          startEpochMs, Arrays.copyOf(chunkNs, chunks), prompt, completion, text.toString(), false,
+          "cancelled by the client after " + chunks + " chunks", dueNs, readyNs, turn, session, 0, 0, 0, -1, null,
+          each, null, true, null, null, toolCallNs);
+    }
     if (error != null) {
       error = FailureKinds.inBand(chunks, error);
     } else if (knownError != null) {
@@ -428,7 +454,7 @@ public final class StreamRecorder {
         error == null, error, dueNs, readyNs, turn, session, reasoningChunks > 0 ? answerNs : 0, reasoningEndNs,
         reasoningChunks, reasoningChunks == 0 ? -1 : exactReasoning(reasoningTokens, each, lastReasoningChunk,
             textChunks == completion, reasoningChunks),
-        reasoningChunks > 0 ? thought.toString() : null, each);
+        reasoningChunks > 0 ? thought.toString() : null, each, null, false, null, null, toolCallNs);
   }
 
   /**

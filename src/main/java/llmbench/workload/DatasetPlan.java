@@ -60,7 +60,7 @@ final class DatasetPlan {
           + " requests: prompts repeat, and the server's prefix cache will find the repeats");
     }
     RequestBodies bodies = in.bodies();
-    IntFunction<byte[]> at = pos -> body(entries.get(pos % entries.size()), bodies, chat, null);
+    IntFunction<byte[]> at = pos -> body(entries.get(pos % entries.size()), bodies.forRequest(pos), chat, null);
     Dataset.Entry first = entries.get(0);
     RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions",
         body(first, bodies, chat, 2), "the dataset's first prompt", first.promptTokens(), true, false, false, null,

@@ -121,8 +121,8 @@ public final class Planner {
     EdgeMerges merges = new EdgeMerges();
     RequestBodies bodies = in.bodies();
     BodyFactory body = (index, maxTokens) -> !chat
-        ? bodies.completions(prompts.buildText(head.apply(index), input - special, index), maxTokens)
-        : bodies.chat(exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
+        ? bodies.forRequest(index).completions(prompts.buildText(head.apply(index), input - special, index), maxTokens)
+        : bodies.forRequest(index).chat(exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
             : prompts.buildText(head.apply(index), text, index),
             image == null ? List.of() : image.dataUrls(imageSeed + index), maxTokens);
     RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2),

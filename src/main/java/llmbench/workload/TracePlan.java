@@ -105,7 +105,8 @@ public final class TracePlan {
     int warmups = load.warmupRequests();
     // the warm-up and the preflight have blocks of their own (salts below 0): they prime no level's cache
     LevelPlan warmup = new LevelPlan("warmup", Math.max(1, warmups), entries.get(0).inputLen(), 16, warmups,
-        i -> bodies.completions(prompts.text(new long[0], entries.get(i % entries.size()).inputLen(), i, -2), 16));
+        i -> bodies.forRequest(i).completions(prompts.text(new long[0], entries.get(i % entries.size()).inputLen(), i, -2),
+            16));
     TraceEntry e0 = entries.get(0);
     RunPlan.Preflight pre = new RunPlan.Preflight("/v1/completions",
         bodies.completions(prompts.text(e0.hashIds(), e0.inputLen(), 0, -1), 2), "the trace's first entry's lengths",
@@ -118,7 +119,7 @@ public final class TracePlan {
       Replay replay = new Replay(spec.name(), trace.speedups().get(k), arrivals, load.maxConcurrency(), keys);
       levels.add(LevelPlan.open(replay, meanIn, meanOut, entries.size(), s.seed() * 31 + (k + 1) * 1_000_000L, i -> {
         TraceEntry e = entries.get(i);
-        return bodies.completions(prompts.text(e.hashIds(), e.inputLen(), i, salt), e.outputLen());
+        return bodies.forRequest(i).completions(prompts.text(e.hashIds(), e.inputLen(), i, salt), e.outputLen());
       }));
     }
     meta.put("seed", s.seed());

@@ -1,5 +1,6 @@
 package llmbench.workload;
 
+import llmbench.prompt.Adapters;
 import llmbench.prompt.BodyFields;
 import llmbench.prompt.ImageMix;
 
@@ -14,6 +15,7 @@ import llmbench.prompt.ImageMix;
  * @param minTokens send {@code min_tokens = max_tokens} where the server family takes it
  * @param trace how a trace dataset is replayed ({@link TraceSpec#NONE} for the defaults)
  * @param extra the fields every request carries beyond the run's own ({@code --extra-body}, sampling)
+ * @param adapters the LoRA adapters requests are spread over ({@link Adapters#NONE}: the served model)
  */
 public record WorkloadSpec(
     Integer inputLen,
@@ -28,7 +30,8 @@ public record WorkloadSpec(
     ImageMix image,
     boolean minTokens,
     TraceSpec trace,
-    BodyFields extra) {
+    BodyFields extra,
+    Adapters adapters) {
 
   public WorkloadSpec {
     positive(inputLen, "--input-len");
@@ -86,12 +89,12 @@ public record WorkloadSpec(
     return new WorkloadSpec(inputLen, outputLen, p.chat() != null ? p.chat() : chat,
         p.dataset() != null ? p.dataset() : dataset, p.prefixLen() != null ? p.prefixLen() : prefixLen,
         p.numPrefixes() != null ? p.numPrefixes() : numPrefixes, p.turns() != null ? p.turns() : turns,
-        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace, extra);
+        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace, extra, adapters);
   }
 
   public WorkloadSpec withSeed(long newSeed) {
     return new WorkloadSpec(inputLen, outputLen, chat, dataset, prefixLen, numPrefixes, turns, thinkTimeMs, newSeed,
-        image, minTokens, trace, extra);
+        image, minTokens, trace, extra, adapters);
   }
 
   /** The profile with these lengths over its own. */

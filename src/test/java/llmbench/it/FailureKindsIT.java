@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * same draws replayed here (the first is the preflight's).
  */
 class FailureKindsIT {
-  private static final Faults FAULTS = new Faults(0.1, 0.1, 0, 0.1, 0, 0.05, 30, 0, 0);
+  private static final Faults FAULTS = new Faults(0.1, 0.1, 0, 0.1, 0, 0.05, 30, 0, 0, 0);
   private static final int REQUESTS = 64;
 
   /** The kinds the mock will draw for the preflight and the level's requests, with seed {@code seed}. */

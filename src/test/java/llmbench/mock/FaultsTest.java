@@ -125,7 +125,7 @@ class FaultsTest {
 
   @Test
   void ratesPickFaultsInProportion() {
-    Faults f = new Faults(0.1, 0, 0, 0.2, 0, 0, 0, 0, 0);
+    Faults f = new Faults(0.1, 0, 0, 0.2, 0, 0, 0, 0, 0, 0);
     SplittableRandom r = new SplittableRandom(1);
     int n429 = 0;
     int nErr = 0;

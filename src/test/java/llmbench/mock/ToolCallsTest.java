@@ -23,12 +23,12 @@ class ToolCallsTest {
   @Test
   void theNamedToolIsCalledWithArgumentsOfItsSchemaStreamedAsTokensThatJoinToThem() throws Exception {
     ToolCalls.Call c = ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"}]",
-        "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"), "9", 42);
+        "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"), "9", 42, false);
     assertEquals("get_weather", c.name());
     assertEquals("chatcmpl-tool-9", c.id());
     JsonNode args = JSON.readTree(c.arguments());
     assertTrue(args.get("city").isTextual());
-    assertTrue(args.get("days").isInt() && args.get("days").asInt() >= 1 && args.get("days").asInt() <= 10);
+    assertTrue(args.get("days").isInt() && args.get("days").asInt() >= 1 && args.get("days").asInt() <= 100);
     assertTrue(args.get("unit").asText().matches("[CF]"));
     assertEquals(c.arguments(), String.join("", c.pieces()));
     assertTrue(c.pieces().size() > 5, "a token at a time: " + c.pieces());
@@ -36,11 +36,11 @@ class ToolCallsTest {
 
   @Test
   void noCallAfterAToolsResultOrWhenToldNone() throws Exception {
-    assertEquals("search", ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"}]", null), "1", 1).name(),
+    assertEquals("search", ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"}]", null), "1", 1, false).name(),
         "the first tool unless one is named");
-    assertNull(ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"content\":\"ok\"}]", null), "1", 1));
-    assertNull(ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"}]", "\"none\""), "1", 1));
-    assertNull(ToolCalls.of(JSON.readTree("{\"messages\":[]}"), "1", 1));
+    assertNull(ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"content\":\"ok\"}]", null), "1", 1, false));
+    assertNull(ToolCalls.of(body("[{\"role\":\"user\",\"content\":\"hi\"}]", "\"none\""), "1", 1, false));
+    assertNull(ToolCalls.of(JSON.readTree("{\"messages\":[]}"), "1", 1, false));
   }
 
   @Test

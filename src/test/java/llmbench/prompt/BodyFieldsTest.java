@@ -15,16 +15,22 @@ class BodyFieldsTest {
 
   @Test
   void theFieldsJoinEveryBodyAndTheRunsOwnStay(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("extra.json"), "{\"response_format\":{\"type\":\"json_object\"}}");
+    Path file = Files.writeString(dir.resolve("extra.json"), "{\"chat_template_kwargs\":{\"enable_thinking\":false}}");
     BodyFields f = BodyFields.parse("@" + file, 0.7, null, 40);
     RequestBodies bodies = new RequestBodies("m", true, false, f);
     JsonNode completion = JSON.readTree(bodies.completions("hello", 12));
     assertEquals(JSON.readTree("{\"model\":\"m\",\"max_tokens\":12,\"temperature\":0.7,\"stream\":true,"
         + "\"stream_options\":{\"include_usage\":true},\"ignore_eos\":true,\"min_tokens\":12,"
-        + "\"response_format\":{\"type\":\"json_object\"},\"top_k\":40,\"prompt\":\"hello\"}"), completion);
+        + "\"chat_template_kwargs\":{\"enable_thinking\":false},\"top_k\":40,\"prompt\":\"hello\"}"), completion);
     JsonNode chat = JSON.readTree(bodies.chat("hi", java.util.List.of(), 5));
-    assertEquals("json_object", chat.path("response_format").path("type").asText());
+    assertEquals(false, chat.path("chat_template_kwargs").path("enable_thinking").booleanValue());
     assertEquals(5, chat.path("max_completion_tokens").asInt());
+    // an answer of a shape (a schema, tools) ends where its grammar ends: no length is forced on it
+    RequestBodies shaped = new RequestBodies("m", true, false, BodyFields.parse("{\"response_format\":"
+        + "{\"type\":\"json_object\"}}", null, null, null));
+    JsonNode s = JSON.readTree(shaped.completions("hello", 12));
+    assertEquals("json_object", s.path("response_format").path("type").asText());
+    assertEquals(false, s.has("ignore_eos") || s.has("min_tokens"), s.toString());
     // none given: vLLM's benchmark client's body, temperature 0
     assertEquals(0.0, JSON.readTree(RequestBodies.plain("m").completions("x", 1)).path("temperature").asDouble());
   }

@@ -57,7 +57,7 @@ class LiveProgressTest {
     RequestRecord r = record("x2", due + 700_000, 0.1, 10, true); // sent 0.7 ms after it could go
     p.record(new RequestRecord(r.id(), r.profile(), r.level(), r.concurrency(), r.requestedInput(), r.requestedOutput(),
         r.startNs(), r.endNs(), r.startEpochMs(), r.chunkNs(), r.promptTokens(), r.completionTokens(), r.generatedText(),
-        true, null, due, due, 0, 0, 0, 0, 0, -1, null, null));
+        true, null, due, due, 0, 0, 0, 0, 0, -1, null, null, null, false, null, null, 0));
     now.addAndGet(12 * S);
     assertTrue(p.line().endsWith("elapsed 12 s  schedule 12 s of 60 s, lag max 0.7 ms  ETA 24 s"), p.line());
   }

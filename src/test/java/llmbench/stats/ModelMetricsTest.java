@@ -24,7 +24,7 @@ class ModelMetricsTest {
     }
     return new RequestRecord("r" + startMs, "p", "c002", 2, 10, 6, startMs * MS, ns[ns.length - 1], 0, ns, 10, output,
         thought + "answer", true, null, 0, 0, 0, 0, ns[answerAt], ns[answerAt - 1], answerAt, reasoning, thought,
-        chunkTokens);
+        chunkTokens, null, false, null, null, 0);
   }
 
   @Test
@@ -55,7 +55,7 @@ class ModelMetricsTest {
     // chunk are 10 ms over 2 tokens (5, 5) and 6 ms over 3 (2, 2, 2)
     long[] ns = {5 * MS, 10 * MS, 20 * MS, 26 * MS};
     RequestRecord r = new RequestRecord("x", "p", "c001", 1, 10, 6, 0, 26 * MS, 0, ns, 10, 6, "t", true, null, 0, 0, 0,
-        0, 0, 0, 0, -1, null, new int[] {0, 1, 2, 3});
+        0, 0, 0, 0, -1, null, new int[] {0, 1, 2, 3}, null, false, null, null, 0);
     level.add(r, true);
     ModelMetrics.Chunking c = level.finish(List.of(50.0), 1).chunking();
     assertEquals(Map.of(1, 1, 2, 1, 3, 1), c.tokensPerChunk());

@@ -55,6 +55,11 @@ public final class Sweeps {
 
   /** What run_test.sh says on stderr for {@code args}, which it must refuse with status 2. */
   public static String refused(List<String> args) {
+    return stderr(args, 2);
+  }
+
+  /** What run_test.sh says on stderr for {@code args}, run to its end with {@code status}. */
+  public static String stderr(List<String> args, int expectedStatus) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream before = System.err;
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -64,7 +69,7 @@ public final class Sweeps {
     } finally {
       System.setErr(before);
     }
-    assertEquals(2, status, args.toString());
+    assertEquals(expectedStatus, status, args.toString());
     return err.toString(StandardCharsets.UTF_8).strip();
   }
 }

@@ -18,8 +18,11 @@ import llmbench.trace.StreamRecorder;
  * is read whole for the server's words; each wait has its own limit. Ends once, with {@link #end}.
  */
 final class Exchange {
-  /** What the request came to: the HTTP status (0: none), and why it failed (null: it did not). */
-  record Outcome(int status, String error, long firstEventNs, long endNs, boolean reusable) {}
+  /**
+   * What the request came to: the HTTP status (0: none), and why it failed (null: it did not);
+   * {@code cancelled}: the client closed it on purpose.
+   */
+  record Outcome(int status, String error, long firstEventNs, long endNs, boolean reusable, boolean cancelled) {}
 
   interface Done {
     /** The response headers came (or the request failed before them): the wait for headers is over. */
@@ -48,6 +51,11 @@ final class Exchange {
   private ScheduledFuture<?> headersTimer;
   private ScheduledFuture<?> chunkTimer;
   private ScheduledFuture<?> requestTimer;
+  private ScheduledFuture<?> cancelTimer;
+  private int cancelAfterTokens; // 0: not to be cancelled after a count of tokens
+  private long cancelAfterNs; // 0: not to be cancelled after a time
+  private int tokens;
+  private boolean cancelDue;
 
   private final StreamWatch watch;
 
@@ -59,12 +67,22 @@ final class Exchange {
     this.startNs = recorder.startNs();
   }
 
+  /** This request is one the client cancels: after {@code tokens} chunks of its answer, or {@code afterNs} after its start. */
+  void cancelAfter(int tokens, long afterNs) {
+    this.cancelAfterTokens = tokens;
+    this.cancelAfterNs = afterNs;
+  }
+
   /** The request is on its way on {@code ch} (again, on a retry): the waits start. */
   void sent(Channel ch) {
     this.channel = ch;
     cancel(headersTimer);
     cancel(requestTimer);
     var loop = ch.eventLoop();
+    if (cancelAfterNs > 0 && cancelTimer == null) {
+      cancelTimer = loop.schedule(this::cancelNow, Math.max(1, cancelAfterNs - (System.nanoTime() - startNs)),
+          TimeUnit.NANOSECONDS);
+    }
     headersTimer = loop.schedule(() -> fail(FailureKinds.noHeaders(settings.headersTimeoutMs() / 1000.0)),
         settings.headersTimeoutMs(), TimeUnit.MILLISECONDS);
     long left = settings.requestTimeoutMs() - (System.nanoTime() - startNs) / 1_000_000;
@@ -111,11 +129,18 @@ final class Exchange {
         if (kind == StreamRecorder.Kind.CHOICES) {
           watch.chunk(!sawChoices);
           sawChoices = true;
+          if (cancelAfterTokens > 0 && recorder.firstTokenNs() != 0 && ++tokens >= cancelAfterTokens) {
+            cancelDue = true; // after this read: the events' buffer is still being read
+          }
         } else if (kind == StreamRecorder.Kind.DONE) {
           sawDone = true;
         }
       });
       armChunkTimer();
+    }
+    if (cancelDue && !(c instanceof LastHttpContent) && !sawDone) {
+      cancelNow();
+      return;
     }
     if (c instanceof LastHttpContent) {
       if (errorBody != null) {
@@ -196,6 +221,16 @@ final class Exchange {
     }
   }
 
+  /** The client closes the stream on purpose: the server sees the connection close and aborts the request. */
+  private void cancelNow() {
+    if (ended) {
+      return;
+    }
+    long now = System.nanoTime();
+    recorder.cancelled(now);
+    end(new Outcome(status, null, firstEventNs, now, false, true));
+  }
+
   private void fail(String why) {
     fail(why, false);
   }
@@ -206,12 +241,12 @@ final class Exchange {
     }
     long now = System.nanoTime();
     recorder.failed(why, now);
-    end(new Outcome(status, why, firstEventNs, now, reusable && serverKeepsAlive));
+    end(new Outcome(status, why, firstEventNs, now, reusable && serverKeepsAlive, false));
   }
 
   /** The answer ended; without [DONE] the recorder says what it was (a finish_reason may still make it a success). */
   private void finish(boolean reusable, long endNs) {
-    end(new Outcome(status, null, firstEventNs, endNs, reusable && serverKeepsAlive));
+    end(new Outcome(status, null, firstEventNs, endNs, reusable && serverKeepsAlive, false));
   }
 
   private void end(Outcome outcome) {
@@ -223,6 +258,7 @@ final class Exchange {
     cancel(headersTimer);
     cancel(chunkTimer);
     cancel(requestTimer);
+    cancel(cancelTimer);
     if (events != null) {
       events.release();
     }

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import llmbench.openai.Answer;
+import llmbench.openai.RequestBody;
+import llmbench.validity.AnswerRules;
 import llmbench.trace.RequestRecord;
 import llmbench.trace.StreamRecorder;
 import llmbench.trace.TraceParent;
@@ -143,9 +145,13 @@ final class LlmAction implements Action {
 
       @Override
       public void ended(Exchange.Outcome outcome) {
-        done(session, ctx, conn, rec, outcome);
+        done(session, ctx, conn, rec, outcome, body);
       }
     });
+    if (!"warmup".equals(ctx.level()) && components.cancelsNext()) {
+      var c = settings.cancel();
+      exchange.cancelAfter(c.afterTokens(), c.after() == null ? 0 : c.after().toNanos());
+    }
     if (conn.usable()) {
       // a kept connection the server closed before reading the request: once more, on a new one
       write(conn, exchange, http, ex -> connect(conn, ex, http, null, session.eventLoop()), false);
@@ -206,7 +212,7 @@ final class LlmAction implements Action {
 
   /** The answer ended: the connection kept or closed, the checks run, the stats logged, the user on its way. */
   private void done(Session session, LlmRun.Context ctx, UserConnection conn, StreamRecorder rec,
-      Exchange.Outcome outcome) {
+      Exchange.Outcome outcome, byte[] body) {
     boolean keep = settings.keepAlive() && outcome.reusable() && conn.channel() != null;
     if (keep) {
       conn.release();
@@ -215,6 +221,10 @@ final class LlmAction implements Action {
     }
     Session after = keep ? session.set(connectionKey, conn) : session.remove(connectionKey);
     String error = null;
+    if (outcome.cancelled()) {
+      cancelled(session, after, ctx, rec, outcome);
+      return;
+    }
     try {
       error = outcome.error() != null ? outcome.error() : rec.verdict();
       Answer answer = checks.isEmpty() && request.saveAnswerAs() == null ? null : rec.answer(outcome.status(), error);
@@ -238,11 +248,11 @@ final class LlmAction implements Action {
       String failed = error;
       if (run.needsRecordAtOnce(user)) {
         // the next turn re-sends this exchange: its answer is decoded now, once, and this record is the one written
-        RequestRecord now = decode(rec, ctx, failed);
+        RequestRecord now = decode(rec, ctx, failed, body, outcome.status());
         run.record(() -> now);
         after = run.answered(user, rec, now).asScala();
       } else {
-        run.record(() -> decode(rec, ctx, failed));
+        run.record(() -> decode(rec, ctx, failed, body, outcome.status()));
         after = run.answered(user, rec, null).asScala();
       }
     } catch (Exception | LinkageError | AssertionError e) {
@@ -255,9 +265,37 @@ final class LlmAction implements Action {
     next.$bang(error == null ? after : after.markAsFailed());
   }
 
-  private static RequestRecord decode(StreamRecorder rec, LlmRun.Context ctx, String error) {
+  /**
+   * The request's record, off the event loop: a failed check fails it in the results too; the model it
+   * asked for and, when its body asked a shape of the answer (a schema, tools), the verdict on the answer.
+   */
+  private static RequestRecord decode(StreamRecorder rec, LlmRun.Context ctx, String error, byte[] body, int status) {
     RequestRecord r = rec.toRecord(ctx.profile(), ctx.level(), ctx.concurrency(), ctx.inputLen(), ctx.outputLen(), null);
-    return error != null && r.success() ? r.failedWith(error) : r; // a failed check fails the request in the results too
+    r = error != null && r.success() ? r.failedWith(error) : r;
+    String model = RequestBody.model(body);
+    AnswerRules rules = r.success() ? AnswerRules.of(body) : AnswerRules.NONE;
+    if (!rules.any()) {
+      return r.asked(model, null, null);
+    }
+    Answer answer = rec.answer(status, null);
+    AnswerRules.Verdict v = rules.judge(answer.text(), answer.toolCalls());
+    return r.asked(model, v.valid(), v.why());
+  }
+
+  /**
+   * A stream the client closed on purpose: Gatling logs it KO in words that say so (the session is not
+   * marked failed), the record is counted apart, and no check runs on half an answer.
+   */
+  private void cancelled(Session session, Session after, LlmRun.Context ctx, StreamRecorder rec,
+      Exchange.Outcome outcome) {
+    long startMs = rec.startEpochMs();
+    long endMs = startMs + Math.round((outcome.endNs() - rec.startNs()) / 1e6);
+    long ttftMs = rec.firstTokenNs() > 0 ? startMs + Math.round((rec.firstTokenNs() - rec.startNs()) / 1e6) : endMs;
+    Option<String> code = outcome.status() == 0 ? Option.empty() : Option.apply(Integer.toString(outcome.status()));
+    log(session, startMs, ttftMs, endMs, KO$.MODULE$, code, "cancelled by the client after "
+        + rec.chunksSoFar() + " chunks");
+    run.record(() -> rec.toRecord(ctx.profile(), ctx.level(), ctx.concurrency(), ctx.inputLen(), ctx.outputLen(), null));
+    next.$bang(after.logGroupRequestTimings(startMs, endMs));
   }
 
   /** The request was never sent: a KO with why, a failed record, and the user on its way. */

@@ -60,6 +60,13 @@ public final class LlmComponents implements ProtocolComponents {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicLong measured = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Whether the next measured request (not a warm-up's) is one the protocol's cancellation closes early. */
+  boolean cancelsNext() {
+    return settings().cancel().any() && settings().cancel().picks(measured.incrementAndGet());
+  }
+
   public LlmProtocol protocol() {
     return protocol;
   }

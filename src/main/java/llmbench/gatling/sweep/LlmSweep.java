@@ -213,7 +213,7 @@ public final class LlmSweep {
     }
     ClientConfig c = run.config.client();
     LlmProtocolBuilder p = LlmDsl.llm.baseUrl(run.plan.baseUrl()).apiKey(run.config.server().apiKey())
-        .tls(run.config.server().tls()).headers(run.config.server().headers())
+        .tls(run.config.server().tls()).headers(run.config.server().headers()).cancel(c.cancel())
         .model(run.plan.modelId()).keepAlive(c.keepAlive())
         .requestTimeout(Duration.ofSeconds(c.timeoutSeconds()))
         .headersTimeout(Duration.ofSeconds(c.headersTimeoutSeconds()))
