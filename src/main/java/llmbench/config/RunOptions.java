@@ -83,8 +83,13 @@ public final class RunOptions {
   String model;
   @Option(names = "--max-model-len", description = "Context length, when the server does not tell it.")
   Integer maxModelLen;
-  @Option(names = "--endpoint", description = "completions (default, as vLLM's random dataset) or chat.")
+  @Option(names = "--endpoint", description = "completions (default, as vLLM's random dataset), chat, responses "
+      + "(/v1/responses, streamed typed events), embeddings (/v1/embeddings) or rerank (/v1/rerank): the last two are "
+      + "measured end to end, as vLLM measures them.")
   String endpoint;
+  @Option(names = "--batch-size", description = "With --endpoint embeddings: inputs per request; rerank: documents per "
+      + "request, each of --input-len tokens (default: 1).")
+  Integer batchSize;
   @Option(names = "--percentiles", description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
   String percentiles = "99";
   @Option(names = "--percentile-metrics", description = "Metrics to report statistics of, as vLLM's "
@@ -308,7 +313,7 @@ public final class RunOptions {
         numPrefixes == null ? 1 : numPrefixes, turns == null ? 1 : turns, thinkTimeMs == null ? 0 : thinkTimeMs,
         runSeed, image, !noMinTokens, trace,
         requests.fields(llmbench.prompt.BodyFields.parse(extraBody, temperature, topP, topK), chatAsked),
-        requests.adapters(runSeed, turns == null ? 1 : turns));
+        requests.adapters(runSeed, turns == null ? 1 : turns), api(vision), batchSize == null ? 1 : batchSize);
     LoadSpec load = new LoadSpec(levels, rounds, rates(given, data.trace() != null || ramp != null),
         burstiness == null ? 1.0 : burstiness, maxConcurrency,
         numPrompts == null ? LoadSpec.DEFAULT_NUM_PROMPTS : numPrompts, warmupRequests, ramp);
@@ -379,14 +384,23 @@ public final class RunOptions {
     return new java.security.SecureRandom().nextInt(Integer.MAX_VALUE - 1) + 1;
   }
 
+  /** Responses, embeddings or rerank; null for completions or chat ({@link #endpoint()}). */
+  private llmbench.workload.Endpoint api(boolean vision) {
+    llmbench.workload.Endpoint e = endpoint == null ? null : llmbench.workload.Endpoint.parse(endpoint);
+    if (e != null && e != llmbench.workload.Endpoint.COMPLETIONS && e != llmbench.workload.Endpoint.CHAT && vision) {
+      throw new IllegalArgumentException("--endpoint " + endpoint + ": a vision run sends chat requests; leave it out");
+    }
+    return e == llmbench.workload.Endpoint.COMPLETIONS || e == llmbench.workload.Endpoint.CHAT ? null : e;
+  }
+
   private Boolean endpoint() {
     if (endpoint == null) {
       return null;
     }
-    return switch (endpoint) {
-      case "completions" -> false;
-      case "chat" -> true;
-      default -> throw new IllegalArgumentException("--endpoint must be completions or chat, not '" + endpoint + "'");
+    return switch (llmbench.workload.Endpoint.parse(endpoint)) {
+      case COMPLETIONS -> false;
+      case CHAT -> true;
+      default -> null;
     };
   }
 

@@ -58,6 +58,21 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
   /** True when this builder was given its content (a prompt, messages): a raw body then has no place. */
   abstract boolean hasContent();
 
+  /** The field the most tokens to generate goes in. */
+  String maxTokensField() {
+    return "max_tokens";
+  }
+
+  /** Streamed (false: a pooling endpoint's one JSON answer). */
+  boolean streamed() {
+    return true;
+  }
+
+  /** Streamed with {@code stream_options.include_usage} (the Responses API takes none). */
+  boolean streamOptions() {
+    return true;
+  }
+
   /** The most tokens to generate ({@code max_tokens}; chat also {@code max_completion_tokens}). */
   public B maxTokens(int tokens) {
     return with(new Common(common.name(), El.constant(tokens), common.minTokens(), common.ignoreEos(),
@@ -203,7 +218,8 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
       throw new IllegalArgumentException("llm(\"" + common.name() + "\"): body(...) is the whole request: "
           + "leave out the prompt, messages and fields, or leave out body(...)");
     }
-    LlmRequest.BodyMaker maker = common.raw() != null ? (s, model) -> raw(common.raw(), s, model) : this::json;
+    LlmRequest.BodyMaker maker = common.raw() != null ? (s, model) -> raw(common.raw(), s, model, path().apply(s))
+        : this::json;
     return new LlmRequest(common.name(), path(), maker, common.checks(), common.saveAs());
   }
 
@@ -212,8 +228,12 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
     b.put("model", common.model() != null ? common.model().apply(s) : defaultModel);
     fill(b, s);
     if (common.maxTokens() != null) {
+      if (!streamed()) {
+        throw new IllegalArgumentException("llm(\"" + common.name() + "\"): an embeddings request generates no tokens: "
+            + "leave out maxTokens(...)");
+      }
       int max = common.maxTokens().apply(s);
-      b.put("max_tokens", max);
+      b.put(maxTokensField(), max);
       if (this instanceof ChatRequest) {
         b.put("max_completion_tokens", max);
       }
@@ -224,8 +244,12 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
     if (common.temperature() != null) {
       b.put("temperature", common.temperature());
     }
-    b.put("stream", true);
-    b.putObject("stream_options").put("include_usage", true);
+    if (streamed()) {
+      b.put("stream", true);
+    }
+    if (streamOptions() && streamed()) {
+      b.putObject("stream_options").put("include_usage", true);
+    }
     if (common.ignoreEos()) {
       b.put("ignore_eos", true);
     }
@@ -243,9 +267,16 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
 
   private static final byte[] STREAMED = "\"stream\":true".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] USAGE = "\"include_usage\":true".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MODEL = "\"model\":".getBytes(StandardCharsets.US_ASCII);
+  private static final java.util.List<String> POOLING = java.util.List.of("/embeddings", "/rerank", "/score", "/pooling",
+      "/classify");
 
-  /** A raw body, streamed with usage (a body that already says so, as the sweep's do, goes as it is). */
-  private static byte[] raw(Body body, Session s, String defaultModel) throws Exception {
+  /**
+   * A raw body, streamed with usage (a body that already says so, as the sweep's do, goes as it is); to
+   * the Responses API streamed (it takes no stream_options); to a pooling endpoint (embeddings, rerank),
+   * whose answer is one JSON body, as it is.
+   */
+  private static byte[] raw(Body body, Session s, String defaultModel, String path) throws Exception {
     byte[] bytes;
     if (body instanceof Body.WithBytes b) {
       bytes = b.apply(s);
@@ -254,7 +285,9 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
     } else {
       throw new IllegalArgumentException("body(...) takes a body of bytes or text (StringBody, ElFileBody, ByteArrayBody)");
     }
-    if (contains(bytes, STREAMED) && contains(bytes, USAGE)) {
+    boolean pooling = POOLING.stream().anyMatch(path::endsWith);
+    boolean responses = path.endsWith("/responses");
+    if (pooling ? contains(bytes, MODEL) : contains(bytes, STREAMED) && (responses || contains(bytes, USAGE))) {
       return bytes;
     }
     JsonNode n;
@@ -266,12 +299,16 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
     if (!(n instanceof ObjectNode o)) {
       throw new IllegalArgumentException("the body is not a JSON object");
     }
-    if (o.has("stream") && !o.get("stream").asBoolean()) {
+    if (!pooling && o.has("stream") && !o.get("stream").asBoolean()) {
       throw new IllegalArgumentException("the body asks for no stream (\"stream\": false): the LLM action reads streamed answers");
     }
-    o.put("stream", true);
-    JsonNode opts = o.get("stream_options");
-    (opts instanceof ObjectNode on ? on : o.putObject("stream_options")).put("include_usage", true);
+    if (!pooling) {
+      o.put("stream", true);
+    }
+    if (!pooling && !responses) {
+      JsonNode opts = o.get("stream_options");
+      (opts instanceof ObjectNode on ? on : o.putObject("stream_options")).put("include_usage", true);
+    }
     if (!o.has("model")) {
       o.put("model", defaultModel);
     }
@@ -327,7 +364,20 @@ public abstract class LlmRequestBuilder<B extends LlmRequestBuilder<B>> implemen
       return new ChatRequest(Common.named(name), List.of(), null, null);
     }
 
-    /** Any streamed endpoint (a value or EL, e.g. {@code "/v1/responses"}), its whole body given with {@code body(...)}. */
+    /** A streamed request to the Responses API ({@code /v1/responses}) of {@code input}: a value or EL. */
+    public ResponsesRequest responses(String input) {
+      return new ResponsesRequest(Common.named(name), El.string(input), null);
+    }
+
+    /** An embeddings request ({@code /v1/embeddings}) of one input or several (values or EL). */
+    public EmbeddingsRequest embeddings(String... inputs) {
+      if (inputs.length == 0) {
+        throw new IllegalArgumentException("llm(\"" + name + "\").embeddings(...) needs an input");
+      }
+      return new EmbeddingsRequest(Common.named(name), java.util.Arrays.stream(inputs).map(El::string).toList());
+    }
+
+    /** Any endpoint (a value or EL, e.g. {@code "/v1/rerank"}), its whole body given with {@code body(...)}. */
     public RawRequest post(String path) {
       return new RawRequest(Common.named(name), El.string(path));
     }

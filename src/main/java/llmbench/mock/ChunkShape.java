@@ -31,9 +31,10 @@ enum ChunkShape {
    * @param chunkUsage usage on every chunk (vLLM's and SGLang's {@code stream_options.continuous_usage_stats})
    * @param reasoningTokens the thinking tokens before the answer (chat)
    * @param call the tool call the answer is, or null
+   * @param responses the Responses API's typed events ({@code /v1/responses}) instead of chat chunks
    */
   record Stream(String id, String model, long created, boolean chat, int promptTokens, boolean includeUsage,
-      boolean chunkUsage, int reasoningTokens, ToolCalls.Call call) {}
+      boolean chunkUsage, int reasoningTokens, ToolCalls.Call call, boolean responses) {}
 
   /**
    * Writes the events of the chunk that carries tokens {@code first}..{@code first + count - 1}
@@ -43,6 +44,9 @@ enum ChunkShape {
    * @param reasoning the tokens are thinking, sent in the family's reasoning field
    */
   int chunk(Stream s, ByteBuf buf, int first, int count, String text, boolean reasoning, String finishReason) {
+    if (s.responses()) {
+      return ResponsesEvents.write(s, buf, first, count, text, reasoning, finishReason);
+    }
     int choices = 0;
     int index = first + count - 1;
     if (this == TGI && first == 0) {

@@ -55,6 +55,7 @@ public final class MockServer implements AutoCloseable {
   private final Channel serverChannel;
   private final AtomicLong requestCounter = new AtomicLong();
   private final LoraSlots loras;
+  private final Pooling pooling;
   private final AtomicLong connections = new AtomicLong();
   private final SplittableRandom faultRandom;
   private final long created = System.currentTimeMillis() / 1000;
@@ -70,6 +71,7 @@ public final class MockServer implements AutoCloseable {
     this.busy = config.busyThreads() > 0 ? new BusyThreads(config.busyThreads()) : null;
     this.scheduler = new Scheduler(config, metrics, busy);
     this.loras = new LoraSlots(config);
+    this.pooling = new Pooling(config, tokenizer, groundTruth, requestCounter);
     this.streamContext = new MockStream.Context(tokenTexts, config.modelId(), created, groundTruth,
         ChunkShape.parse(config.chunkShape()), config.closeConnections());
     this.workers = Executors.newFixedThreadPool(2, r -> {
@@ -256,7 +258,7 @@ public final class MockServer implements AutoCloseable {
             HttpReplies.sendText(ctx.channel(), HttpResponseStatus.OK, "", "text/plain", keepAlive);
           }
           case "/tokenize", "/detokenize", "/v1/completions", "/v1/chat/completions", "/apply-template",
-              "/chat_tokenize", "/v1/tokenize" -> {
+              "/chat_tokenize", "/v1/tokenize", "/v1/responses", "/v1/embeddings", "/v1/rerank" -> {
             if (get) {
               throw new ApiError(405, "MethodNotAllowed", null, "Method Not Allowed");
             }
@@ -311,8 +313,11 @@ public final class MockServer implements AutoCloseable {
               tokenizer, config.maxModelLen()), keepAlive);
         }
         case "/detokenize" -> HttpReplies.send(ch, HttpResponseStatus.OK, detokenize(body), keepAlive);
+        case "/v1/responses" -> generate(ch, true, Pooling.responsesAsChat(body), requestId, faultHeader, keepAlive,
+            arrivalNs, true);
+        case "/v1/embeddings", "/v1/rerank" -> pooling.answer(ch, path, body, requestId, keepAlive, arrivalNs);
         default -> generate(ch, path.endsWith("/chat/completions"), body, requestId, faultHeader,
-            keepAlive, arrivalNs);
+            keepAlive, arrivalNs, false);
       }
     } catch (ApiError e) {
       HttpReplies.sendError(ch, e, keepAlive);
@@ -393,8 +398,9 @@ public final class MockServer implements AutoCloseable {
     throw ApiError.badRequest("'prompt' must be a string or a list of token ids");
   }
 
+  /** @param responses answered as the Responses API's typed events ({@code body} made a chat request's) */
   private void generate(Channel ch, boolean chat, JsonNode body, String requestIdHeader,
-      String faultHeader, boolean keepAlive, long arrivalNs) {
+      String faultHeader, boolean keepAlive, long arrivalNs, boolean responses) {
     String model = body.path("model").asText(null);
     if (model != null && !model.equals(config.modelId()) && !config.loraModules().contains(model)) {
       throw new ApiError(404, "NotFoundError", "model", "The model `" + model + "` does not exist.");
@@ -465,6 +471,9 @@ public final class MockServer implements AutoCloseable {
       seq.blockHashes = PrefixCache.blockHashes(parsed.textIds(), config.blockSize());
     }
     out.sequence = seq;
+    if (responses) {
+      out.responses();
+    }
     ch.closeFuture().addListener(f -> out.clientClosed());
     Runnable begin = () -> {
       if (stream) {

@@ -35,7 +35,7 @@ final class MockStream implements Sequence.Output {
   private final Faults.Fault fault;
   private final long arrivalNs;
   private final int faultToken;
-  private final ChunkShape.Stream shape;
+  private ChunkShape.Stream shape;
   Sequence sequence;
   // touched on the channel's event loop only
   private final List<Long> choiceNs = new ArrayList<>();
@@ -88,9 +88,15 @@ final class MockStream implements Sequence.Output {
     this.reasoningTokens = reasoningTokens;
     this.minTokens = minTokens;
     this.shape = new ChunkShape.Stream(id, ctx.modelId(), ctx.created(), chat, promptTokens, includeUsage, chunkUsage,
-        reasoningTokens, call);
+        reasoningTokens, call, false);
     this.dueNs = new long[maxTokens];
     this.sentNs = new long[maxTokens];
+  }
+
+  /** The answer streams as the Responses API's typed events ({@code /v1/responses}), its usage in the last. */
+  void responses() {
+    shape = new ChunkShape.Stream("resp_" + id, shape.model(), shape.created(), true, shape.promptTokens(), true, false,
+        shape.reasoningTokens(), null, true);
   }
 
   /** The answer is these tokens (a structured output's JSON), ending with "stop" when all were sent. */

@@ -33,6 +33,9 @@ public record StreamChunk(boolean done, boolean hasChoices, String text, String 
       }
       return new StreamChunk(false, false, "", "", null, -1, -1, -1, "unparseable SSE event: " + abbreviate(event), null);
     }
+    if ("list".equals(root.path("object").asText()) || root.has("results") && root.has("usage")) {
+      return pooling(root); // an embeddings list's own "data" is not Gatling's view of an SSE event
+    }
     JsonNode data = root.has("data") && !root.has("choices") ? root.get("data") : root;
     if (data.isTextual()) {
       String s = data.asText().trim();
@@ -44,6 +47,10 @@ public record StreamChunk(boolean done, boolean hasChoices, String text, String 
       } catch (IOException e) {
         return new StreamChunk(false, false, "", "", null, -1, -1, -1, "unparseable SSE data: " + abbreviate(s), null);
       }
+    }
+    String type = data.path("type").asText("");
+    if (type.startsWith("response.")) {
+      return responsesEvent(type, data);
     }
     String error = errorOf(data);
     int prompt = -1;
@@ -75,6 +82,44 @@ public record StreamChunk(boolean done, boolean hasChoices, String text, String 
     }
     return new StreamChunk(false, hasChoices, text.toString(), reasoning.toString(), finish, prompt, completion,
         reasoningTokens, error, data.path("id").asText(null));
+  }
+
+  /**
+   * An event of OpenAI's Responses API (FIELD_NOTES §3): a text or reasoning delta is a chunk of tokens;
+   * {@code response.completed} (or {@code incomplete}) ends the answer with its usage; {@code
+   * response.failed} and {@code error} fail it; the rest (created, items opening and closing) carry nothing.
+   */
+  private static StreamChunk responsesEvent(String type, JsonNode data) {
+    return switch (type) {
+      case "response.output_text.delta" -> new StreamChunk(false, true, data.path("delta").asText(""), "", null, -1, -1,
+          -1, null, null);
+      case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" -> new StreamChunk(false, true, "",
+          data.path("delta").asText(""), null, -1, -1, -1, null, null);
+      case "response.completed", "response.incomplete" -> {
+        JsonNode u = data.path("response").path("usage");
+        JsonNode r = u.path("output_tokens_details").path("reasoning_tokens");
+        yield new StreamChunk(true, false, "", "", type.endsWith("completed") ? "stop" : "length",
+            u.path("input_tokens").asInt(-1), u.path("output_tokens").asInt(-1), r.isNumber() ? r.asInt() : -1, null,
+            data.path("response").path("id").asText(null));
+      }
+      case "response.failed", "response.error", "error" -> new StreamChunk(false, false, "", "", null, -1, -1, -1,
+          data.path("response").path("error").path("message").asText(data.path("message").asText("response failed")),
+          null);
+      default -> new StreamChunk(false, false, "", "", null, -1, -1, -1, null, null);
+    };
+  }
+
+  /**
+   * A pooling endpoint's whole answer (embeddings' {@code data}, rerank's {@code results}): one "chunk"
+   * that ends the request, its input tokens from the usage ({@code prompt_tokens}, else rerank's {@code
+   * total_tokens}); nothing generated, and the vectors are not kept as text.
+   */
+  private static StreamChunk pooling(JsonNode data) {
+    JsonNode items = data.has("data") ? data.get("data") : data.get("results");
+    JsonNode u = data.path("usage");
+    int prompt = u.path("prompt_tokens").asInt(u.path("total_tokens").asInt(-1));
+    return new StreamChunk(false, items.isArray() && !items.isEmpty(), "", "", "stop", prompt, 0, -1, errorOf(data),
+        data.path("id").asText(null));
   }
 
   /** vLLM's {@code {"error": {...}}} or the older flat {@code {"object": "error", ...}}. */

@@ -76,6 +76,43 @@ public record RequestBodies(String model, boolean minTokens, boolean chunkUsage,
     return bytes(b);
   }
 
+  /**
+   * OpenAI's Responses API ({@code /v1/responses}, streamed typed events): the prompt as its {@code input},
+   * {@code max_output_tokens}; no ignore_eos (the API has none), so an answer may end before it.
+   */
+  public byte[] responses(String input, int maxTokens) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("model", model);
+    b.put("input", input);
+    b.put("max_output_tokens", maxTokens);
+    b.put("temperature", 0.0);
+    b.put("stream", true);
+    extra.into(b);
+    return bytes(b);
+  }
+
+  /** An embeddings request of these inputs (vLLM's {@code /v1/embeddings}, as its embedding benchmark sends it). */
+  public byte[] embeddings(java.util.List<String> inputs) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("model", model);
+    ArrayNode in = b.putArray("input");
+    inputs.forEach(in::add);
+    b.put("encoding_format", "float");
+    extra.into(b);
+    return bytes(b);
+  }
+
+  /** A rerank request: the query and the documents to score against it (vLLM's {@code /v1/rerank}). */
+  public byte[] rerank(String query, java.util.List<String> documents) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("model", model);
+    b.put("query", query);
+    ArrayNode docs = b.putArray("documents");
+    documents.forEach(docs::add);
+    extra.into(b);
+    return bytes(b);
+  }
+
   private ObjectNode common(int maxTokens) {
     ObjectNode b = JSON.createObjectNode();
     b.put("model", model);

@@ -30,14 +30,20 @@ public final class ConsoleBlock {
       line(sb, "Request rate configured (RPS):", f2(r.requestRate()));
     }
     line(sb, "Benchmark duration (s):", f2(r.duration()));
+    // a pooling endpoint (embeddings, rerank) generates nothing: vLLM's block for it has no output lines
+    boolean pooling = llmbench.workload.Endpoint.pooling(r.endpointType());
     line(sb, "Total input tokens:", Long.toString(r.totalInputTokens()));
-    line(sb, "Total generated tokens:", Long.toString(r.totalOutputTokens()));
+    if (!pooling) {
+      line(sb, "Total generated tokens:", Long.toString(r.totalOutputTokens()));
+    }
     line(sb, "Request throughput (req/s):", f2(r.requestThroughput()));
     if (r.requestGoodput() != null) {
       line(sb, "Request goodput (req/s):", f2(r.requestGoodput()));
     }
-    line(sb, "Output token throughput (tok/s):", f2(r.outputThroughput()));
-    line(sb, "Peak output token throughput (tok/s):", f2(r.maxOutputTokensPerS()));
+    if (!pooling) {
+      line(sb, "Output token throughput (tok/s):", f2(r.outputThroughput()));
+      line(sb, "Peak output token throughput (tok/s):", f2(r.maxOutputTokensPerS()));
+    }
     line(sb, "Peak concurrent requests:", f2(r.maxConcurrentRequests()));
     line(sb, "Total Token throughput (tok/s):", f2(r.totalTokenThroughput()));
     for (String metric : r.reportedMetrics()) {

@@ -172,6 +172,11 @@ final class LevelSummary implements AutoCloseable {
     ModelMetrics.Result extra = model.finish(info.percentiles(), m.duration());
     other.putAll(ModelKeys.of(extra, info.percentiles()));
     List<String> answerLines = new ArrayList<>();
+    if (other.get("batch_size") instanceof Number batch && m.duration() > 0) { // a pooling endpoint's inputs
+      double perS = m.completed() * batch.doubleValue() / m.duration();
+      other.put("inputs_per_s", perS);
+      answerLines.add(String.format(java.util.Locale.ROOT, "inputs: %.2f/s (%d per request)", perS, batch.intValue()));
+    }
     other.putAll(answers.keys(info.percentiles(), answerLines));
     List<String> warnings = warnings(c, m, schedule, inputs);
     String lengths = ModelKeys.lengthWarning(extra.outputLengths(), info.metadata());

@@ -124,7 +124,7 @@ public final class PostProcessor {
   /** A dataset's requests ask each their own output length; random prompts all the same. */
   private static boolean fixedOutput(RunInfo info) {
     return !info.byRequest() && (info.metadata() == null || !info.metadata().containsKey("dataset_name")
-        && !info.metadata().containsKey("answers_shaped"));
+        && !info.metadata().containsKey("answers_shaped")) && !"openai-responses".equals(info.endpointType());
   }
 
   /** What every level of a run shares. {@code gatlingRun} is null for a block shown before the end. */

@@ -146,7 +146,7 @@ public final class ProfileRun {
     if (shard.whole() || p.skipped()) {
       return p;
     }
-    return new RunPlan(p.profile(), p.baseUrl(), p.modelId(), p.tokenizerId(), p.chat(), p.maxModelLen(), p.warmup(),
+    return new RunPlan(p.profile(), p.baseUrl(), p.modelId(), p.tokenizerId(), p.endpoint(), p.maxModelLen(), p.warmup(),
         p.levels().stream().map(l -> l.shard(shard)).toList(), p.notes(), p.metadata(), p.skippedReason(), p.preflight());
   }
 
@@ -192,7 +192,8 @@ public final class ProfileRun {
       metadata.put("server_metrics", scraper.unavailable());
     }
     return new RunInfo(plan.profile(), simulationClass, plan.baseUrl(), plan.modelId(), plan.tokenizerId(),
-        plan.endpointType(), plan.maxModelLen(), startEpochMs, config.output().percentileMetrics(),
+        plan.endpointType(), plan.maxModelLen(), startEpochMs,
+        plan.endpoint().pooling() ? List.of("e2el") : config.output().percentileMetrics(), // nothing streams
         config.output().percentiles(), config.output().goodputSpec(), plan.notes(), metadata, levels,
         schedules.isEmpty() ? null : schedules, barrier.times());
   }

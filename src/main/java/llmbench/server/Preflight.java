@@ -49,10 +49,13 @@ public final class Preflight {
     Discovery.Result server = facts.discovered();
     Family family = facts.kind().family();
     String model = server.modelId();
-    boolean chat = workload.chatAsked() || profile.vision();
+    llmbench.workload.Endpoint api = workload.endpoint();
+    // the Responses API's input goes through the chat template as a chat's messages do
+    boolean chat = profile.vision() || api == llmbench.workload.Endpoint.CHAT || api == llmbench.workload.Endpoint.RESPONSES;
     Integer template = chat ? client.tokenizeChat(model, "", family) : null;
     boolean counts = template != null;
-    boolean minTokens = workload.minTokens() && family.takesMinTokens();
+    boolean minTokens = workload.minTokens() && family.takesMinTokens() && !api.pooling()
+        && api != llmbench.workload.Endpoint.RESPONSES;
     boolean chunkUsage = facts.kind().specDecode() && family.streamsChunkUsage();
     if (workload.adapters().any() && sendPreflight) {
       java.util.List<String> served = client.modelIds();
@@ -110,6 +113,10 @@ public final class Preflight {
     plan.metadata().put("min_tokens_sent", minTokens);
     if (chunkUsage) {
       plan.metadata().put("chunk_usage_requested", true);
+    }
+    if (api == llmbench.workload.Endpoint.RESPONSES) {
+      plan.notes().add("the Responses API takes no ignore_eos: an answer may end before --output-len at the model's "
+          + "end of text (output_lens say how long each was)");
     }
     if (workload.minTokens() && !minTokens) {
       plan.notes().add(family.label() + " does not document min_tokens: an output may end early at a stop id that "

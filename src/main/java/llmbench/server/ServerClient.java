@@ -226,20 +226,27 @@ public final class ServerClient {
       int prompt = -1;
       int completion = -1;
       int chunks = 0;
+      if (res.headers().firstValue("Content-Type").orElse("").contains("json")) { // a pooling endpoint's one answer
+        StreamChunk c = StreamChunk.parse(new String(res.body().readAllBytes(), StandardCharsets.UTF_8));
+        if (c.error() != null) {
+          throw new ServerError(200, "error in the answer: " + c.error());
+        }
+        return new Preflight(c.promptTokens(), c.completionTokens(), c.hasChoices() ? 1 : 0);
+      }
       try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           if (!line.startsWith("data:")) {
             continue;
           }
           StreamChunk c = StreamChunk.parse(line.substring(5).trim());
-          if (c.done()) {
-            break;
-          }
           if (c.error() != null) {
             throw new ServerError(200, "error in stream: " + c.error());
           }
           prompt = c.promptTokens() >= 0 ? c.promptTokens() : prompt;
           completion = c.completionTokens() >= 0 ? c.completionTokens() : completion;
+          if (c.done()) { // [DONE], or the Responses API's response.completed with the usage
+            break;
+          }
           chunks += c.hasChoices() ? 1 : 0;
         }
       }

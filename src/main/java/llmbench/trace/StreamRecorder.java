@@ -128,6 +128,10 @@ public final class StreamRecorder {
     if (event.endsWith("[DONE]}") || event.endsWith("\"[DONE]\"}") || event.equals("[DONE]")) {
       return Kind.DONE;
     }
+    int type = event.indexOf("\"type\":\"response.");
+    if (type >= 0 && type < 40) { // the Responses API's typed events: "type" comes first
+      return responsesKind(event, now);
+    }
     if (isError(event)) {
       if (errorAt < 0) {
         errorAt = n - 1;
@@ -168,6 +172,48 @@ public final class StreamRecorder {
       return Kind.CHOICES;
     }
     return Kind.OTHER;
+  }
+
+  /** A Responses API event: a delta is a chunk of tokens (the first with text, TTFT), completed ends the answer. */
+  private Kind responsesKind(String e, long now) {
+    if (e.contains("\"response.output_text.delta\"") || e.contains("\"response.reasoning_text.delta\"")
+        || e.contains("\"response.reasoning_summary_text.delta\"")) {
+      sawChoices = true;
+      int at = e.indexOf("\"delta\":\"");
+      if (firstTokenNs == 0 && at >= 0 && at + 9 < e.length() && e.charAt(at + 9) != '"') {
+        firstTokenNs = now;
+      }
+      return Kind.CHOICES;
+    }
+    if (e.contains("\"response.completed\"") || e.contains("\"response.incomplete\"")) {
+      sawFinish = true;
+      return Kind.DONE;
+    }
+    if (e.contains("\"response.failed\"")) {
+      if (errorAt < 0) {
+        errorAt = n - 1;
+      }
+      return Kind.ERROR;
+    }
+    return Kind.OTHER;
+  }
+
+  /**
+   * A pooling endpoint's whole answer (embeddings, rerank), read at {@code nowNs}: one chunk that ends
+   * the request; decoded with the rest (its vectors are never kept as text).
+   */
+  public Kind onWholeAnswer(String body, long nowNs) {
+    onEvent(body, nowNs);
+    boolean error = body.startsWith("{\"error\"") || body.contains("\"object\":\"error\"");
+    if (!error) {
+      sawChoices = true;
+      sawFinish = true;
+      if (firstTokenNs == 0) {
+        firstTokenNs = nowNs;
+      }
+    }
+    lastKind = error ? Kind.ERROR : Kind.DONE;
+    return lastKind;
   }
 
   /**
@@ -364,10 +410,6 @@ public final class StreamRecorder {
         usage = usageTokens[i];
       } else {
         StreamChunk c = StreamChunk.parse(events[i]);
-        if (c.done()) {
-          done = true;
-          continue;
-        }
         if (c.error() != null && error == null) {
           error = c.error();
         }
@@ -379,6 +421,10 @@ public final class StreamRecorder {
         }
         if (c.reasoningTokens() >= 0) {
           reasoningTokens = c.reasoningTokens();
+        }
+        if (c.done()) { // [DONE], or the Responses API's response.completed with its usage
+          done = true;
+          continue;
         }
         if (!c.hasChoices()) {
           continue;

@@ -82,7 +82,8 @@ final class DatasetPlan {
       }
     });
     meta.put("seed", s.seed());
-    return new RunPlan(profile.name(), in.baseUrl(), model, in.tokenizer().source(), chat, in.maxModelLen(), warmup,
+    return new RunPlan(profile.name(), in.baseUrl(), model, in.tokenizer().source(), Endpoint.of(chat), in.maxModelLen(),
+        warmup,
         levels, notes, meta, null, pre);
   }
 

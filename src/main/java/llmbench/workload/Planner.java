@@ -47,8 +47,13 @@ public final class Planner {
    */
   public record Input(WorkloadSpec workload, LoadSpec load, Profile profile, String baseUrl, String model,
       int maxModelLen, TextTokenizer tokenizer, Integer chatTemplate, ChatCounter counter, RequestBodies bodies) {
+    /** Prompts sized as a chat's (the server's template around them): chat, and the Responses API's input. */
     public boolean chat() {
-      return workload.chatAsked() || profile.vision();
+      return endpoint() == Endpoint.CHAT || endpoint() == Endpoint.RESPONSES;
+    }
+
+    public Endpoint endpoint() {
+      return profile.vision() ? Endpoint.CHAT : workload.endpoint();
     }
   }
 
@@ -62,7 +67,7 @@ public final class Planner {
     List<String> notes = new ArrayList<>();
     Map<String, Object> meta = new LinkedHashMap<>();
     String tokenizerId = in.tokenizer().source();
-    RunPlan empty = new RunPlan(profile.name(), in.baseUrl(), model, tokenizerId, chat, maxLen, null, List.of(), notes,
+    RunPlan empty = new RunPlan(profile.name(), in.baseUrl(), model, tokenizerId, in.endpoint(), maxLen, null, List.of(), notes,
         meta, null, null);
     String reason = profile.doesNotFit(maxLen);
     if (reason != null) {
@@ -71,7 +76,7 @@ public final class Planner {
     // a shared prefix comes before the profile's own input, as vLLM's --random-prefix-len does
     int prefixLen = s.prefixLen();
     int input = profile.inputFor(maxLen) + prefixLen;
-    int output = profile.outputLen();
+    int output = in.endpoint().pooling() ? 0 : profile.outputLen(); // a pooling answer generates nothing
     if (prefixLen > 0 && input + output > maxLen) {
       return empty.skip("profile " + profile.name() + " with a " + prefixLen + "-token prefix needs " + (input + output)
           + " tokens of context but the server's max_model_len is " + maxLen);
@@ -120,14 +125,30 @@ public final class Planner {
     boolean exactChat = chat && !profile.vision() && template != null && in.counter() != null;
     EdgeMerges merges = new EdgeMerges();
     RequestBodies bodies = in.bodies();
-    BodyFactory body = (index, maxTokens) -> !chat
-        ? bodies.forRequest(index).completions(prompts.buildText(head.apply(index), input - special, index), maxTokens)
-        : bodies.forRequest(index).chat(exactChat ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
-            : prompts.buildText(head.apply(index), text, index),
-            image == null ? List.of() : image.dataUrls(imageSeed + index), maxTokens);
-    RunPlan.Preflight pre = new RunPlan.Preflight(chat ? "/v1/chat/completions" : "/v1/completions", body.build(0, 2),
-        input + (profile.vision() ? " text tokens and " + imagesInWords(image) : " tokens") + " in, 2 out",
-        input, false, profile.vision(), exactChat, template, text, output);
+    Endpoint endpoint = in.endpoint();
+    int batch = s.batch();
+    java.util.function.LongFunction<String> chatText = index -> exactChat
+        ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
+        : prompts.buildText(head.apply(index), text, index);
+    java.util.function.LongFunction<String> rawText = index -> prompts.buildText(head.apply(index), input - special, index);
+    BodyFactory body = (index, maxTokens) -> switch (endpoint) {
+      case COMPLETIONS -> bodies.forRequest(index).completions(rawText.apply(index), maxTokens);
+      case CHAT -> bodies.forRequest(index).chat(chatText.apply(index),
+          image == null ? List.of() : image.dataUrls(imageSeed + index), maxTokens);
+      case RESPONSES -> bodies.forRequest(index).responses(chatText.apply(index), maxTokens);
+      // a batch's texts are numbered apart from every other request's
+      case EMBEDDINGS -> bodies.forRequest(index).embeddings(java.util.stream.LongStream.range(0, batch)
+          .mapToObj(j -> rawText.apply(index * 1_000 + j)).toList());
+      case RERANK -> bodies.forRequest(index).rerank(rawText.apply(index * 1_000 + 999),
+          java.util.stream.LongStream.range(0, batch).mapToObj(j -> rawText.apply(index * 1_000 + j)).toList());
+    };
+    RunPlan.Preflight pre = new RunPlan.Preflight(endpoint.path(), body.build(0, 2),
+        endpoint == Endpoint.EMBEDDINGS ? batch + " inputs of " + input + " tokens"
+            : endpoint == Endpoint.RERANK ? "a query and " + batch + " documents of " + input + " tokens"
+            : input + (profile.vision() ? " text tokens and " + imagesInWords(image) : " tokens") + " in, 2 out",
+        // a rerank's count holds the query and the template around each document: not checked
+        endpoint == Endpoint.EMBEDDINGS ? input * batch : endpoint == Endpoint.RERANK ? -1 : input, false,
+        profile.vision(), exactChat, template, text, output);
     if (profile.vision()) {
       if (image.single()) { // the seed's keys
         meta.put("image_width", image.first().width());
@@ -173,8 +194,11 @@ public final class Planner {
       meta.put("turns", s.turns());
       meta.put("think_time_ms", s.thinkTimeMs());
     }
+    if (endpoint.pooling()) {
+      meta.put("batch_size", batch);
+    }
     meta.put("seed", s.seed());
-    return new RunPlan(profile.name(), in.baseUrl(), model, tokenizerId, chat, maxLen, warmup, levels, notes, meta,
+    return new RunPlan(profile.name(), in.baseUrl(), model, tokenizerId, endpoint, maxLen, warmup, levels, notes, meta,
         null, pre);
   }
 
@@ -204,13 +228,13 @@ public final class Planner {
           meta.put("image_tokens_per_request", promptTokens - pre.textTokens() - pre.template());
         }
         if (promptTokens + pre.outputLen() > plan.maxModelLen()) {
-          return new RunPlan(plan.profile(), plan.baseUrl(), plan.modelId(), plan.tokenizerId(), plan.chat(),
+          return new RunPlan(plan.profile(), plan.baseUrl(), plan.modelId(), plan.tokenizerId(), plan.endpoint(),
               plan.maxModelLen(), null, List.of(), notes, meta, "profile " + plan.profile() + " needs "
               + (promptTokens + pre.outputLen()) + " tokens of context (" + promptTokens + " in with the image, "
               + pre.outputLen() + " out) but the server's max_model_len is " + plan.maxModelLen(), null);
         }
       }
-    } else if (promptTokens >= 0 && promptTokens != pre.expectedPromptTokens()) {
+    } else if (promptTokens >= 0 && pre.expectedPromptTokens() >= 0 && promptTokens != pre.expectedPromptTokens()) {
       int input = pre.expectedPromptTokens();
       // a chat prompt a few tokens off is the template's edges (no /tokenize to correct it), not the tokenizer
       notes.add(plan.chat() && !pre.exactChat() && Math.abs(promptTokens - input) <= 3
@@ -222,7 +246,7 @@ public final class Planner {
     if (promptTokens < 0 && !pre.dataset()) {
       notes.add("the server sent no usage.prompt_tokens in the preflight; input lengths are the requested ones");
     }
-    return new RunPlan(plan.profile(), plan.baseUrl(), plan.modelId(), plan.tokenizerId(), plan.chat(),
+    return new RunPlan(plan.profile(), plan.baseUrl(), plan.modelId(), plan.tokenizerId(), plan.endpoint(),
         plan.maxModelLen(), plan.warmup(), plan.levels(), notes, meta, null, pre);
   }
 

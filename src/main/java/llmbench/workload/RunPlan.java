@@ -14,7 +14,7 @@ public record RunPlan(
     String baseUrl,
     String modelId,
     String tokenizerId,
-    boolean chat,
+    Endpoint endpoint,
     int maxModelLen,
     LevelPlan warmup,
     List<LevelPlan> levels,
@@ -40,16 +40,21 @@ public record RunPlan(
     return skippedReason != null;
   }
 
+  /** Chat completions (the seed's vision and session runs among them). */
+  public boolean chat() {
+    return endpoint == Endpoint.CHAT;
+  }
+
   public String path() {
-    return chat ? "/v1/chat/completions" : "/v1/completions";
+    return endpoint.path();
   }
 
   public String endpointType() {
-    return chat ? "openai-chat" : "vllm";
+    return endpoint.type();
   }
 
   RunPlan skip(String reason) {
-    return new RunPlan(profile, baseUrl, modelId, tokenizerId, chat, maxModelLen, null, List.of(), notes, metadata,
+    return new RunPlan(profile, baseUrl, modelId, tokenizerId, endpoint, maxModelLen, null, List.of(), notes, metadata,
         reason, null);
   }
 }

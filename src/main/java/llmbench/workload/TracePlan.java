@@ -123,7 +123,8 @@ public final class TracePlan {
       }));
     }
     meta.put("seed", s.seed());
-    return new RunPlan(in.profile().name(), in.baseUrl(), in.model(), in.tokenizer().source(), false, in.maxModelLen(),
+    return new RunPlan(in.profile().name(), in.baseUrl(), in.model(), in.tokenizer().source(), Endpoint.COMPLETIONS,
+        in.maxModelLen(),
         warmup, levels, notes, meta, null, pre);
   }
 }

@@ -16,6 +16,9 @@ import llmbench.prompt.ImageMix;
  * @param trace how a trace dataset is replayed ({@link TraceSpec#NONE} for the defaults)
  * @param extra the fields every request carries beyond the run's own ({@code --extra-body}, sampling)
  * @param adapters the LoRA adapters requests are spread over ({@link Adapters#NONE}: the served model)
+ * @param api the Responses API or a pooling endpoint ({@code --endpoint responses|embeddings|rerank}); null for
+ *     completions or chat, as {@code chat} says
+ * @param batch the inputs of an embeddings request, the documents of a rerank request
  */
 public record WorkloadSpec(
     Integer inputLen,
@@ -31,7 +34,9 @@ public record WorkloadSpec(
     boolean minTokens,
     TraceSpec trace,
     BodyFields extra,
-    Adapters adapters) {
+    Adapters adapters,
+    Endpoint api,
+    int batch) {
 
   public WorkloadSpec {
     positive(inputLen, "--input-len");
@@ -73,10 +78,26 @@ public record WorkloadSpec(
       throw new IllegalArgumentException("--input-len: a trace gives every request its own input length; leave it out "
           + "with --dataset " + dataset.kind());
     }
+    if (batch < 1 || batch > 999) {
+      throw new IllegalArgumentException("--batch-size must be within 1..999, not " + batch);
+    }
+    if (batch > 1 && (api == null || !api.pooling())) {
+      throw new IllegalArgumentException("--batch-size is the inputs of an embeddings request or the documents of a "
+          + "rerank request: give --endpoint embeddings or rerank");
+    }
+    if (api != null && (turns > 1 || !dataset.random())) {
+      throw new IllegalArgumentException("--endpoint " + api.name().toLowerCase(java.util.Locale.ROOT) + " sends random "
+          + "prompts of --input-len tokens: leave out " + (turns > 1 ? "--turns" : "--dataset"));
+    }
     if (!dataset.random() && turns > 1) {
       throw new IllegalArgumentException("--turns runs chat sessions in concurrency levels with random prompts: "
           + "leave out --dataset");
     }
+  }
+
+  /** The API measured: {@code api}, else chat or completions. */
+  public Endpoint endpoint() {
+    return api != null ? api : Endpoint.of(chatAsked());
   }
 
   /** Chat: asked for, or a multi-turn session (a conversation is a chat). */
@@ -89,12 +110,12 @@ public record WorkloadSpec(
     return new WorkloadSpec(inputLen, outputLen, p.chat() != null ? p.chat() : chat,
         p.dataset() != null ? p.dataset() : dataset, p.prefixLen() != null ? p.prefixLen() : prefixLen,
         p.numPrefixes() != null ? p.numPrefixes() : numPrefixes, p.turns() != null ? p.turns() : turns,
-        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace, extra, adapters);
+        p.thinkTimeMs() != null ? p.thinkTimeMs() : thinkTimeMs, seed, image, minTokens, trace, extra, adapters, api, batch);
   }
 
   public WorkloadSpec withSeed(long newSeed) {
     return new WorkloadSpec(inputLen, outputLen, chat, dataset, prefixLen, numPrefixes, turns, thinkTimeMs, newSeed,
-        image, minTokens, trace, extra, adapters);
+        image, minTokens, trace, extra, adapters, api, batch);
   }
 
   /** The profile with these lengths over its own. */

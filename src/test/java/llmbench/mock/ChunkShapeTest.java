@@ -27,7 +27,7 @@ class ChunkShapeTest {
   private record Written(String body, int choiceEvents) {}
 
   private static Written write(ChunkShape shape, boolean chat) {
-    ChunkShape.Stream s = new ChunkShape.Stream("cmpl-7", "m", 1, chat, 11, true, false, 0, null);
+    ChunkShape.Stream s = new ChunkShape.Stream("cmpl-7", "m", 1, chat, 11, true, false, 0, null, false);
     ByteBuf buf = Unpooled.buffer();
     int choices = 0;
     for (int i = 0; i < PIECES.length; i++) {

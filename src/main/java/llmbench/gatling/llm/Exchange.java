@@ -32,6 +32,7 @@ final class Exchange {
   }
 
   private static final int ERROR_BODY_MAX = 16 * 1024;
+  private static final int JSON_BODY_MAX = 64 << 20;
 
   private final StreamRecorder recorder;
   private final LlmSettings settings;
@@ -41,6 +42,7 @@ final class Exchange {
   private Channel channel;
   private int status;
   private ByteBuf errorBody;
+  private ByteBuf jsonBody; // a pooling endpoint's answer: one JSON body, not a stream
   private boolean sawDone;
   private boolean sawChoices;
   private boolean ended;
@@ -104,7 +106,11 @@ final class Exchange {
     headersSeen = true;
     done.headers();
     lastBytesNs = System.nanoTime();
-    if (status / 100 == 2) {
+    String type = res.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "");
+    if (status / 100 == 2 && type.contains("json")) {
+      jsonBody = channel.alloc().heapBuffer(4096);
+      armChunkTimer();
+    } else if (status / 100 == 2) {
       events = new SseEvents();
       armChunkTimer();
     } else {
@@ -120,6 +126,23 @@ final class Exchange {
     ByteBuf bytes = c.content();
     if (errorBody != null) {
       errorBody.writeBytes(bytes, Math.min(bytes.readableBytes(), ERROR_BODY_MAX - errorBody.readableBytes()));
+    } else if (jsonBody != null) {
+      if (jsonBody.readableBytes() + bytes.readableBytes() > JSON_BODY_MAX) {
+        fail("the answer is over " + JSON_BODY_MAX / (1 << 20) + " MiB of JSON: not read");
+        return;
+      }
+      jsonBody.writeBytes(bytes);
+      armChunkTimer();
+      if (c instanceof LastHttpContent) {
+        if (firstEventNs == 0) {
+          firstEventNs = readNs;
+        }
+        if (recorder.onWholeAnswer(jsonBody.toString(StandardCharsets.UTF_8), readNs) == StreamRecorder.Kind.DONE) {
+          watch.chunk(true);
+        }
+        finish(true, readNs);
+        return;
+      }
     } else if (events != null) {
       events.feed(bytes, event -> {
         if (firstEventNs == 0) {
@@ -264,6 +287,9 @@ final class Exchange {
     }
     if (errorBody != null) {
       errorBody.release();
+    }
+    if (jsonBody != null) {
+      jsonBody.release();
     }
     done.ended(outcome);
   }

@@ -1,0 +1,69 @@
+package llmbench.mock;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A streamed answer as OpenAI's Responses API (vLLM's {@code /v1/responses}) sends it: typed SSE events,
+ * each named by an {@code event:} line and a {@code type} field: {@code response.created}, the output
+ * item and its content part opening, one {@code response.output_text.delta} (or {@code
+ * response.reasoning_text.delta} for thinking) per chunk of tokens, their closing events, then {@code
+ * response.completed} with the usage ({@code input_tokens}, {@code output_tokens}); no {@code [DONE]}.
+ */
+final class ResponsesEvents {
+  private ResponsesEvents() {}
+
+  /** Writes the events of tokens {@code first}..; returns how many of them carry tokens (the ground truth's chunks). */
+  static int write(ChunkShape.Stream s, ByteBuf buf, int first, int count, String text, boolean reasoning,
+      String finishReason) {
+    int last = first + count - 1;
+    if (first == 0) {
+      ObjectNode created = MockServer.JSON.createObjectNode().put("type", "response.created").put("sequence_number", 0);
+      created.set("response", response(s, "in_progress", -1));
+      write(buf, "response.created", created);
+      ObjectNode added = MockServer.JSON.createObjectNode().put("type", "response.output_item.added")
+          .put("sequence_number", 1).put("output_index", 0);
+      added.putObject("item").put("id", "msg_" + s.id()).put("type", "message").put("status", "in_progress")
+          .put("role", "assistant").putArray("content");
+      write(buf, "response.output_item.added", added);
+    }
+    ObjectNode delta = MockServer.JSON.createObjectNode()
+        .put("type", reasoning ? "response.reasoning_text.delta" : "response.output_text.delta")
+        .put("sequence_number", first + 2).put("item_id", "msg_" + s.id()).put("output_index", 0)
+        .put("content_index", 0).put("delta", text);
+    write(buf, delta.get("type").asText(), delta);
+    if (finishReason != null) {
+      ObjectNode done = MockServer.JSON.createObjectNode().put("type", "response.output_item.done")
+          .put("sequence_number", last + 3).put("output_index", 0);
+      done.putObject("item").put("id", "msg_" + s.id()).put("type", "message").put("status", "completed");
+      write(buf, "response.output_item.done", done);
+      ObjectNode completed = MockServer.JSON.createObjectNode().put("type", "response.completed")
+          .put("sequence_number", last + 4);
+      completed.set("response", response(s, "completed", last + 1));
+      write(buf, "response.completed", completed);
+    }
+    return 1;
+  }
+
+  private static ObjectNode response(ChunkShape.Stream s, String status, int outputTokens) {
+    ObjectNode r = MockServer.JSON.createObjectNode().put("id", s.id()).put("object", "response")
+        .put("created_at", s.created()).put("status", status).put("model", s.model());
+    r.putArray("output");
+    if (outputTokens >= 0) {
+      ObjectNode u = r.putObject("usage").put("input_tokens", s.promptTokens());
+      u.putObject("input_tokens_details").put("cached_tokens", 0);
+      u.put("output_tokens", outputTokens);
+      u.putObject("output_tokens_details").put("reasoning_tokens", Math.min(s.reasoningTokens(), outputTokens));
+      u.put("total_tokens", s.promptTokens() + outputTokens);
+    } else {
+      r.putNull("usage");
+    }
+    return r;
+  }
+
+  private static void write(ByteBuf buf, String type, ObjectNode data) {
+    buf.writeBytes(("event: " + type + "\n").getBytes(StandardCharsets.US_ASCII));
+    HttpReplies.sse(buf, data);
+  }
+}
