@@ -128,15 +128,15 @@ public final class StreamRecorder {
     if (event.endsWith("[DONE]}") || event.endsWith("\"[DONE]\"}") || event.equals("[DONE]")) {
       return Kind.DONE;
     }
-    int type = event.indexOf("\"type\":\"response.");
-    if (type >= 0 && type < 40) { // the Responses API's typed events: "type" comes first
-      return responsesKind(event, now);
-    }
     if (isError(event)) {
       if (errorAt < 0) {
         errorAt = n - 1;
       }
       return Kind.ERROR;
+    }
+    boolean choices = hasChoices(event);
+    if (!choices && event.contains("\"type\":\"response.")) { // the Responses API's typed events: no chat ids, no roles
+      return responsesKind(event, now);
     }
     String rid = responseId(event);
     if (rid != null) {
@@ -155,7 +155,7 @@ public final class StreamRecorder {
     if (reconnected) {
       return Kind.RECONNECT;
     }
-    if (hasChoices(event)) {
+    if (choices) {
       sawChoices = true;
       sawFinish |= event.contains("\"finish_reason\":\"");
       sawChoiceWithoutRole |= !role;

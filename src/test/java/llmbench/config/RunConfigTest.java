@@ -90,7 +90,7 @@ class RunConfigTest {
   void mistakesNameTheOptionOrTheProperty() {
     assertEquals("--rounds must be >= 1, not 0", error("--rounds", "0"));
     assertEquals("-Dllm.rounds must be >= 1, not 0", propertyError(Map.of("llm.rounds", "0")));
-    assertEquals("--endpoint must be completions or chat, not 'grpc'", error("--endpoint", "grpc"));
+    assertEquals("--endpoint must be completions, chat, responses, embeddings or rerank, not 'grpc'", error("--endpoint", "grpc"));
     assertEquals("--connections must be keep-alive or per-request, not 'pooled'", error("--connections", "pooled"));
     assertEquals("-Dllm.connections must be keep-alive or per-request, not 'pooled'",
         propertyError(Map.of("llm.connections", "pooled")));

@@ -115,8 +115,14 @@ class RequestBodiesTest {
         .getBytes(java.nio.charset.StandardCharsets.UTF_8))), session(Map.of("q", "hi")));
     assertEquals("hi", b.get("input").asText());
     assertTrue(b.get("stream").asBoolean());
-    assertTrue(b.get("stream_options").get("include_usage").asBoolean());
+    assertFalse(b.has("stream_options"), "the Responses API puts its usage in response.completed, and takes no options");
     assertEquals("the-default-model", b.get("model").asText());
+    JsonNode other = body(llm("raw").post("/v1/other").body(ByteArrayBody(s -> "{\"prompt\": \"x\"}".getBytes())),
+        session(Map.of()));
+    assertTrue(other.get("stream").asBoolean() && other.get("stream_options").get("include_usage").asBoolean());
+    JsonNode embed = body(llm("raw").post("/v1/embeddings").body(ByteArrayBody(s -> "{\"input\": [\"x\"]}".getBytes())),
+        session(Map.of()));
+    assertEquals(JSON.readTree("{\"input\": [\"x\"], \"model\": \"the-default-model\"}"), embed, "a pooling answer is one JSON body");
     var noStream = llm("raw").chat().body(ByteArrayBody(s -> "{\"stream\": false}".getBytes())).request();
     Exception e = assertThrows(IllegalArgumentException.class, () -> noStream.body().body(session(Map.of()), "m"));
     assertTrue(e.getMessage().contains("\"stream\": false"), e.getMessage());

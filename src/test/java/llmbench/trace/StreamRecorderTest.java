@@ -18,6 +18,34 @@ class StreamRecorderTest {
   static final String DONE = "{\"data\":[DONE]}";
 
   @Test
+  void theResponsesApisEventsInOpenAisFieldOrderAreChunksAndTheirEnd() {
+    // the openai package's models, as vLLM serializes them: "type" last
+    StreamRecorder r = new StreamRecorder("r1");
+    String delta = "{\"content_index\":0,\"delta\":\"%s\",\"item_id\":\"msg_1\",\"logprobs\":[],\"output_index\":0,"
+        + "\"sequence_number\":%d,\"type\":\"response.%s_text.delta\"}";
+    assertEquals(Kind.OTHER, r.onEvent("{\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\",\"usage\":null},"
+        + "\"sequence_number\":0,\"type\":\"response.created\"}", 1_000));
+    assertEquals(Kind.OTHER, r.onEvent("{\"item\":{\"id\":\"msg_1\",\"role\":\"assistant\",\"type\":\"message\"},"
+        + "\"output_index\":1,\"sequence_number\":1,\"type\":\"response.output_item.added\"}", 1_500));
+    assertEquals(Kind.CHOICES, r.onEvent(String.format(delta, "hm", 2, "reasoning"), 2_000));
+    assertEquals(Kind.CHOICES, r.onEvent(String.format(delta, "Hello", 3, "output"), 3_000));
+    assertEquals(Kind.CHOICES, r.onEvent(String.format(delta, " world", 4, "output"), 4_000));
+    assertEquals(Kind.DONE, r.onEvent("{\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"usage\":{"
+        + "\"input_tokens\":7,\"output_tokens\":3,\"output_tokens_details\":{\"reasoning_tokens\":1},\"total_tokens\":10}},"
+        + "\"sequence_number\":5,\"type\":\"response.completed\"}", 5_000));
+    assertEquals(null, r.verdict());
+    assertEquals(2_000, r.firstTokenNs(), "the first delta with text, thinking included");
+    RequestRecord rec = r.toRecord("p", "c1", 1, 7, 3, null);
+    assertTrue(rec.success(), rec.error());
+    assertEquals(3, rec.chunkNs().length);
+    assertEquals(7, rec.promptTokens());
+    assertEquals(3, rec.completionTokens());
+    assertEquals(1, rec.reasoningTokens());
+    assertEquals("hmHello world", rec.generatedText());
+    assertEquals(3_000, rec.answerNs(), "the first delta of the answer");
+  }
+
+  @Test
   void recordsAVllmStream() {
     StreamRecorder r = new StreamRecorder("x");
     assertEquals(Kind.CHOICES, r.onEvent(chunk("c1", "a", null)));
