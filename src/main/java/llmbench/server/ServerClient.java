@@ -97,6 +97,19 @@ public final class ServerClient {
     return countOrNull("/tokenize", body);
   }
 
+  /**
+   * llama.cpp's count of a completion's text as it serves it (its {@code /tokenize} of {@code content},
+   * the model's special tokens added: a BOS for Mistral's); null when it does not answer.
+   */
+  public Integer tokenizeText(String text) {
+    try {
+      JsonNode ids = postJson("/tokenize", JSON.createObjectNode().put("content", text).put("add_special", true));
+      return ids == null || !ids.path("tokens").isArray() ? null : ids.get("tokens").size();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** {@code max_model_len} from vLLM's /tokenize answer, or null. */
   public Integer tokenizeMaxModelLen(String model) {
     try {

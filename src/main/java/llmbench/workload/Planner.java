@@ -25,7 +25,10 @@ public final class Planner {
     byte[] build(long index, int maxTokens);
   }
 
-  /** The server's count of a chat conversation with this user text, template included; null when it cannot tell. */
+  /**
+   * The server's count of a prompt: a chat conversation with this user text, template included, or a
+   * completion's text with the model's special tokens; null when it cannot tell.
+   */
   public interface ChatCounter {
     Integer count(String userText);
   }
@@ -42,7 +45,8 @@ public final class Planner {
    *
    * @param profile the profile with the run's lengths and levels over its own
    * @param chatTemplate the server's chat template tokens (its count of an empty message); null when unknown
-   * @param counter the server's count of each chat prompt; null when it has none (then no prompt is checked)
+   * @param counter the server's count of each chat prompt, or of each completions prompt where the server's
+   *     tokenizer is not the tokenizer.json's (llama.cpp's GGUF); null when none (then no prompt is checked)
    * @param bodies how this server's requests are shaped (min_tokens, usage on every chunk)
    */
   public record Input(WorkloadSpec workload, LoadSpec load, Profile profile, String baseUrl, String model,
@@ -128,9 +132,15 @@ public final class Planner {
     Endpoint endpoint = in.endpoint();
     int batch = s.batch();
     java.util.function.LongFunction<String> chatText = index -> exactChat
-        ? exactChatText(in.counter(), prompts, head.apply(index), text, input, index, merges)
+        ? exactText(in.counter(), prompts, head.apply(index), text, input, index, merges)
         : prompts.buildText(head.apply(index), text, index);
-    java.util.function.LongFunction<String> rawText = index -> prompts.buildText(head.apply(index), input - special, index);
+    // a completion's text on a server whose tokenizer splits some texts otherwise (llama.cpp's GGUF
+    // tokenizer, against the tokenizer.json): each is checked against its count and rebuilt, as a chat's
+    boolean exactText = endpoint == Endpoint.COMPLETIONS && in.counter() != null;
+    EdgeMerges textMerges = new EdgeMerges();
+    java.util.function.LongFunction<String> rawText = index -> exactText
+        ? exactText(in.counter(), prompts, head.apply(index), input - special, input, index, textMerges)
+        : prompts.buildText(head.apply(index), input - special, index);
     BodyFactory body = (index, maxTokens) -> switch (endpoint) {
       case COMPLETIONS -> bodies.forRequest(index).completions(rawText.apply(index), maxTokens);
       case CHAT -> bodies.forRequest(index).chat(chatText.apply(index),
@@ -166,6 +176,9 @@ public final class Planner {
     } else if (chat) {
       meta.put("chat_template_tokens", template);
       meta.put("chat_prompts_checked_by_server", exactChat);
+    }
+    if (exactText) {
+      meta.put("prompts_checked_by_server", true);
     }
     // the warm-up requests go together: they prime the server, they are not measured
     LevelPlan warmup = new LevelPlan("warmup", Math.max(1, in.load().warmupRequests()), input, WARMUP_OUTPUT,
@@ -251,12 +264,12 @@ public final class Planner {
   }
 
   /**
-   * A chat prompt's text that the server counts, with its template, as exactly {@code input} tokens:
+   * A prompt's text that the server counts (a chat's with its template) as exactly {@code input} tokens:
    * each try a new random text (the edges merge differently with each: with Mistral's tokenizer a
    * 100-token prompt came out 98..102, 42 % exact), sized for the most common merge seen so far in
    * the run; at most 30 tries (the preflight and the results show the server's count either way).
    */
-  private static String exactChatText(ChatCounter counter, PromptBuilder prompts, long[] head, int text,
+  private static String exactText(ChatCounter counter, PromptBuilder prompts, long[] head, int text,
       int input, long index, EdgeMerges merges) {
     String t = null;
     for (int tries = 0; tries < 30; tries++) {

@@ -134,7 +134,6 @@ class ShapedAnswersIT {
             + "regex:PATTERN or choice:A,B,C, not 'xml'",
         List.of("--tools", tools.toAbsolutePath().toString()), "error: --tools are offered in chat requests: give "
             + "--endpoint chat",
-        List.of("--endpoint", "embeddings"), "error: --endpoint must be completions or chat, not 'embeddings'",
         List.of("--extra-body", "{\"response_format\":{\"type\":\"json_object\"}}", "--response-format", "json_object"),
         "error: --response-format and --extra-body's response_format: give one"));
   }

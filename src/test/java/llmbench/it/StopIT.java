@@ -118,7 +118,7 @@ class StopIT {
         List.of("--mock-fault-rate", "500=0.5"), "error: --mock-fault-rate plays the built-in mock: add --mock (or give "
             + "the same setting to ./mock_server.sh)",
         List.of("--mock", "--mock-fault-rate", "404=0.5"), "error: unknown fault '404' in --mock-fault-rate: use 429, "
-            + "500, 503, error, drop, stall, slow-first",
+            + "500, 503, error, drop, stall, slow-first, invalid",
         List.of("--url", "http://127.0.0.1:9", "--max-error-rate", "0.2", "--shard", "0/2", "--seed", "1",
             "--coordinator", "127.0.0.1:1"), "error: --shard runs every level in step with the other shards: leave out "
             + "--max-error-rate, --max-duration and --stop-on-saturation");
