@@ -43,7 +43,8 @@ public final class LlmProperties {
         {"temperature", "--temperature"}, {"topP", "--top-p"}, {"topK", "--top-k"}, {"header", "--header"},
         {"responseFormat", "--response-format"}, {"tools", "--tools"}, {"toolChoice", "--tool-choice"},
         {"loraModules", "--lora-modules"}, {"loraAssignment", "--lora-assignment"}, {"cancelRate", "--cancel-rate"},
-        {"cancelAfterTokens", "--cancel-after-tokens"}, {"cancelAfter", "--cancel-after"}};
+        {"cancelAfterTokens", "--cancel-after-tokens"}, {"cancelAfter", "--cancel-after"},
+        {"batchSize", "--batch-size"}};
     for (String[] p : pairs) {
       OPTIONS.put(p[0], p[1]);
     }

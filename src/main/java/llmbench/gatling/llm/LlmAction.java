@@ -238,12 +238,9 @@ final class LlmAction implements Action {
       if (request.saveAnswerAs() != null) {
         after = after.set(request.saveAnswerAs(), answer);
       }
-      long startMs = rec.startEpochMs();
-      long endMs = startMs + Math.round((outcome.endNs() - rec.startNs()) / 1e6);
-      long ttftMs = rec.firstTokenNs() > 0 ? startMs + Math.round((rec.firstTokenNs() - rec.startNs()) / 1e6) : endMs;
-      Option<String> code = outcome.status() == 0 ? Option.empty() : Option.apply(Integer.toString(outcome.status()));
-      log(session, startMs, ttftMs, endMs, error == null ? OK$.MODULE$ : KO$.MODULE$, code, error);
-      after = after.logGroupRequestTimings(startMs, endMs);
+      Times t = Times.of(rec, outcome);
+      log(session, t, error == null ? OK$.MODULE$ : KO$.MODULE$, error);
+      after = after.logGroupRequestTimings(t.startMs(), t.endMs());
       var user = new io.gatling.javaapi.core.Session(after);
       String failed = error;
       if (run.needsRecordAtOnce(user)) {
@@ -288,14 +285,25 @@ final class LlmAction implements Action {
    */
   private void cancelled(Session session, Session after, LlmRun.Context ctx, StreamRecorder rec,
       Exchange.Outcome outcome) {
-    long startMs = rec.startEpochMs();
-    long endMs = startMs + Math.round((outcome.endNs() - rec.startNs()) / 1e6);
-    long ttftMs = rec.firstTokenNs() > 0 ? startMs + Math.round((rec.firstTokenNs() - rec.startNs()) / 1e6) : endMs;
-    Option<String> code = outcome.status() == 0 ? Option.empty() : Option.apply(Integer.toString(outcome.status()));
-    log(session, startMs, ttftMs, endMs, KO$.MODULE$, code, "cancelled by the client after "
-        + rec.chunksSoFar() + " chunks");
+    Times t = Times.of(rec, outcome);
+    log(session, t, KO$.MODULE$, "cancelled by the client after " + rec.chunksSoFar() + " chunks");
     run.record(() -> rec.toRecord(ctx.profile(), ctx.level(), ctx.concurrency(), ctx.inputLen(), ctx.outputLen(), null));
-    next.$bang(after.logGroupRequestTimings(startMs, endMs));
+    next.$bang(after.logGroupRequestTimings(t.startMs(), t.endMs()));
+  }
+
+  /** An answer's times as Gatling logs them (epoch ms: start, first token or else end, end) and its HTTP status. */
+  private record Times(long startMs, long ttftMs, long endMs, Option<String> code) {
+    static Times of(StreamRecorder rec, Exchange.Outcome outcome) {
+      long startMs = rec.startEpochMs();
+      long endMs = startMs + Math.round((outcome.endNs() - rec.startNs()) / 1e6);
+      long ttftMs = rec.firstTokenNs() > 0 ? startMs + Math.round((rec.firstTokenNs() - rec.startNs()) / 1e6) : endMs;
+      return new Times(startMs, ttftMs, endMs,
+          outcome.status() == 0 ? Option.empty() : Option.apply(Integer.toString(outcome.status())));
+    }
+  }
+
+  private void log(Session session, Times t, Status status, String error) {
+    log(session, t.startMs(), t.ttftMs(), t.endMs(), status, t.code(), error);
   }
 
   /** The request was never sent: a KO with why, a failed record, and the user on its way. */
