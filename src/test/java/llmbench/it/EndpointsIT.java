@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
@@ -26,13 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class EndpointsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static JsonNode result(Path out) throws Exception {
-    try (Stream<Path> s = Files.list(out)) {
-      return JSON.readTree(s.filter(p -> p.getFileName().toString().startsWith("llmbench-8b_")).findFirst()
-          .orElseThrow().toFile());
-    }
-  }
 
   @Test
   void embeddingsInBatchesAreMeasuredEndToEndWithTheTokensTheServerCounted() throws Exception {
@@ -51,7 +43,7 @@ class EndpointsIT {
         counted += t.promptTokens();
       }
       assertEquals(10 * 8 * 50, counted, "8 inputs of exactly 50 tokens in each request");
-      JsonNode res = result(out);
+      JsonNode res = llmbench.testutil.Results.mockLevel(out);
       assertEquals("openai-embeddings", res.get("endpoint_type").asText());
       assertEquals(10, res.get("completed").asInt());
       assertEquals(counted, res.get("total_input_tokens").asLong());
@@ -79,7 +71,7 @@ class EndpointsIT {
           "--endpoint", "rerank", "--batch-size", "4", "--input-len", "40", "--out", out.toString());
       long counted = GatlingRuns.measured(work.resolve("gatling")).stream()
           .mapToLong(r -> mock.groundTruth().get(r.id()).promptTokens()).sum();
-      JsonNode res = result(out);
+      JsonNode res = llmbench.testutil.Results.mockLevel(out);
       assertEquals("vllm-rerank", res.get("endpoint_type").asText());
       assertEquals(6, res.get("completed").asInt());
       assertEquals(counted, res.get("total_input_tokens").asLong(), "the usage's total_tokens, as the mock counted");
@@ -110,7 +102,7 @@ class EndpointsIT {
         assertEquals(6, r.reasoningTokens(), "reasoning_text deltas and output_tokens_details");
         generated += t.completionTokens();
       }
-      JsonNode res = result(out);
+      JsonNode res = llmbench.testutil.Results.mockLevel(out);
       assertEquals("openai-responses", res.get("endpoint_type").asText());
       assertEquals(generated, res.get("total_output_tokens").asLong());
       assertTrue(res.get("mean_ttft_ms").asDouble() > 0 && res.get("mean_tpot_ms").asDouble() > 0);

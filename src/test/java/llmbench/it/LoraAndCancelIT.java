@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
 import llmbench.mock.MockServer;
@@ -28,13 +27,6 @@ import org.junit.jupiter.api.Test;
 class LoraAndCancelIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static JsonNode result(Path out) throws Exception {
-    try (Stream<Path> s = Files.list(out)) {
-      return JSON.readTree(s.filter(p -> p.getFileName().toString().startsWith("llmbench-8b_")).findFirst()
-          .orElseThrow().toFile());
-    }
-  }
-
   @Test
   void roundRobinSendsEachAdapterAThirdAndTheResultHasARowEach() throws Exception {
     Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it")), "lora");
@@ -48,7 +40,7 @@ class LoraAndCancelIT {
         sent.merge(b.get("model").asText(), 1, Integer::sum);
       }
       assertEquals(Map.of("chat", 10, "code", 10, "sql", 10), sent, "the mock's record of the models asked for");
-      JsonNode res = result(out);
+      JsonNode res = llmbench.testutil.Results.mockLevel(out);
       JsonNode per = res.get("per_model");
       assertEquals(List.of("chat", "code", "sql"), List.copyOf(JSON.convertValue(per, Map.class).keySet()));
       List<RequestRecord> records = GatlingRuns.measured(work.resolve("gatling"));
@@ -102,7 +94,7 @@ class LoraAndCancelIT {
           assertEquals("ok", t.outcome());
         }
       }
-      JsonNode res = result(out);
+      JsonNode res = llmbench.testutil.Results.mockLevel(out);
       assertEquals(10, res.get("cancelled").asInt());
       assertEquals(30, res.get("completed").asInt());
       assertEquals(0, res.get("failed").asInt());

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import llmbench.mock.Faults;
 import llmbench.mock.GroundTruth;
 import llmbench.mock.MockConfig;
@@ -31,13 +30,6 @@ class ShapedAnswersIT {
   private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
       + "\"days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":14},\"unit\":{\"enum\":[\"C\",\"F\"]}},"
       + "\"required\":[\"city\",\"days\",\"unit\"],\"additionalProperties\":false}";
-
-  private static JsonNode result(Path out) throws Exception {
-    try (Stream<Path> s = Files.list(out)) {
-      return JSON.readTree(s.filter(p -> p.getFileName().toString().startsWith("llmbench-8b_")).findFirst()
-          .orElseThrow().toFile());
-    }
-  }
 
   @Test
   void theValidFractionIsTheMocksUnbrokenAnswersAndParseableIsNotValid() throws Exception {
@@ -68,7 +60,7 @@ class ShapedAnswersIT {
           assertTrue(r.invalidWhy().startsWith("JSON that breaks the schema: "), r.invalidWhy());
         }
       }
-      JsonNode res = result(out);
+      JsonNode res = llmbench.testutil.Results.mockLevel(out);
       assertEquals(200, res.get("answers_checked").asInt());
       assertEquals(200 - broken, res.get("answers_valid").asInt());
       double fraction = res.get("valid_fraction").asDouble();
@@ -111,7 +103,7 @@ class ShapedAnswersIT {
           assertTrue(r.valid(), shape + ": " + r.invalidWhy());
           assertTrue(r.toolCallNs() >= r.chunkNs()[0] && r.toolCallNs() > r.startNs(), shape);
         }
-        JsonNode res = result(out);
+        JsonNode res = llmbench.testutil.Results.mockLevel(out);
         assertEquals(10, res.get("tool_call_answers").asInt(), shape);
         assertEquals(1.0, res.get("valid_fraction").asDouble(), shape);
         assertTrue(res.get("median_ttftc_ms").asDouble() > 0, shape);

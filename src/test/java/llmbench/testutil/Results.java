@@ -21,6 +21,14 @@ public final class Results {
     }
   }
 
+  /** The (first) level result the mock's model gave in folder {@code out}, as JSON. */
+  public static JsonNode mockLevel(java.nio.file.Path out) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(out)) {
+      return JSON.readTree(s.filter(p -> p.getFileName().toString().startsWith("llmbench-8b_")).findFirst()
+          .orElseThrow(() -> new AssertionError("no level result in " + out)).toFile());
+    }
+  }
+
   /** vLLM's statistics keys for these metrics: mean, median, std 0 and p99. */
   public static Map<String, Object> stats(Map<String, double[]> meanMedianP99) {
     Map<String, Object> m = new LinkedHashMap<>();
