@@ -133,6 +133,14 @@ public final class AnswerRules {
 
   /** The verdict on an answer: its text (thinking left out) and the tool calls it made. */
   public Verdict judge(String text, List<Answer.ToolCall> calls) {
+    try {
+      return verdict(text, calls);
+    } catch (RuntimeException e) { // a schema a user's simulation sent that cannot be applied (a remote $ref)
+      return Verdict.invalid("the schema could not be applied: " + e.getMessage());
+    }
+  }
+
+  private Verdict verdict(String text, List<Answer.ToolCall> calls) {
     if (!tools.isEmpty() && !calls.isEmpty()) {
       for (Answer.ToolCall c : calls) {
         if (!tools.containsKey(c.name())) {

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * fetched), compiled once per distinct schema, and applied to answers.
  */
 public final class Schemas {
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  /** Nothing is fetched: meta-schemas come from the validator's jar, a remote {@code $ref} is an error. */
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+      b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
   private static final int CACHED = 256;
   private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
 
@@ -35,7 +37,15 @@ public final class Schemas {
       return "its $schema " + dialect + " is not a dialect this run knows (draft 4, 6, 7, 2019-09, 2020-12)";
     }
     List<Error> errors = meta.validate(schema);
-    return errors.isEmpty() ? null : errors.get(0).toString();
+    if (!errors.isEmpty()) {
+      return errors.get(0).toString();
+    }
+    try {
+      errors(schema, com.fasterxml.jackson.databind.node.NullNode.getInstance()); // compiles it, its $refs resolved
+      return null;
+    } catch (RuntimeException e) {
+      return "it cannot be applied offline (" + e.getMessage() + ")";
+    }
   }
 
   /** The errors of {@code instance} against {@code schema}: empty when it conforms. */

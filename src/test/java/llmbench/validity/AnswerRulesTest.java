@@ -90,5 +90,9 @@ class AnswerRulesTest {
     assertTrue(why != null && why.contains("type"), why);
     assertEquals("a JSON Schema is an object (or true/false), not ARRAY", Schemas.notASchema(JSON.readTree("[1]")));
     assertTrue(Schemas.notASchema(JSON.readTree("{\"minLength\":-1}")) != null, "a length below 0");
+    long t0 = System.nanoTime();
+    String remote = Schemas.notASchema(JSON.readTree("{\"$ref\":\"https://schemas.example.invalid/person.json\"}"));
+    assertTrue(remote != null && remote.startsWith("it cannot be applied offline ("), remote);
+    assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "refused at once, nothing fetched");
   }
 }
