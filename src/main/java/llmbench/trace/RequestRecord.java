@@ -114,11 +114,6 @@ public record RequestRecord(
     return dueNs == 0 ? 0 : startNs - readyNs;
   }
 
-  /** Counted in the level's statistics: not a warm-up's, not cancelled on purpose. */
-  public boolean measured() {
-    return !cancelled;
-  }
-
   public boolean warmup() {
     return "warmup".equals(level);
   }
